@@ -1,0 +1,583 @@
+//! Administration behind the role gate: departments and their staff (city admin), a department's
+//! officials and services (department admin). Every server function here checks the caller's
+//! role and department itself; the pages only decide what to show.
+
+use crate::forms::{failed, field_errors, hydrated, invalid, FailureBanner, FieldMessage, FormResult};
+use crate::i18n::{t, use_locale, Locale};
+use crate::layout::{NotFound, Refused};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::request;
+#[cfg(feature = "ssr")]
+use domain::catalogue as catalogue_store;
+#[cfg(feature = "ssr")]
+use domain::identity::{store as identity_store, Actor, FieldError, Role};
+
+#[cfg(feature = "ssr")]
+fn is_admin(a: &Actor) -> bool {
+    matches!(a.role, Role::CityAdmin | Role::DepartmentAdmin)
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DepartmentOption {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub citizen_id: String,
+    pub name: String,
+    pub role: String,
+    pub department_code: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminSummary {
+    pub is_city_admin: bool,
+    /// The departments the caller manages (all, for a city admin).
+    pub departments: Vec<DepartmentOption>,
+    pub staff: Vec<StaffView>,
+}
+
+#[server(endpoint = "admin/overview")]
+pub async fn admin_overview() -> Result<AdminSummary, ServerFnError> {
+    let account = request::require(is_admin)?;
+    let actor = account.actor();
+    let pool = request::pool();
+    let all = catalogue_store::departments(&pool, request::request_locale()).await.map_err(request::unexpected)?;
+    let departments: Vec<DepartmentOption> = all
+        .into_iter()
+        .filter(|d| actor.may_manage_department(&d.id.to_string()))
+        .map(|d| DepartmentOption { id: d.id.to_string(), code: d.code, name: d.name })
+        .collect();
+    let scope = if actor.role == Role::CityAdmin { None } else { account.department_id };
+    let staff = identity_store::list_staff(&pool, scope).await.map_err(request::unexpected)?;
+    Ok(AdminSummary {
+        is_city_admin: actor.role == Role::CityAdmin,
+        departments,
+        staff: staff
+            .into_iter()
+            .map(|s| StaffView {
+                citizen_id: domain::identity::CitizenId::parse(&s.citizen_id).map(|c| c.to_string()).unwrap_or(s.citizen_id),
+                name: s.name,
+                role: s.role,
+                department_code: s.department_code,
+            })
+            .collect(),
+    })
+}
+
+#[server(endpoint = "admin/create_department")]
+pub async fn create_department(
+    code: String,
+    name_en: String,
+    name_or: String,
+    name_hi: String,
+    is_agency: Option<String>,
+) -> Result<FormResult<String>, ServerFnError> {
+    request::require(|a| a.may_manage_departments())?;
+    let form = catalogue_store::DepartmentForm {
+        code: code.trim().to_lowercase(),
+        is_agency: is_agency.is_some(),
+        names: vec![(Locale::En, name_en), (Locale::Or, name_or), (Locale::Hi, name_hi)],
+    };
+    let problems = catalogue_store::validate_department(&form);
+    if !problems.is_empty() {
+        return Ok(FormResult::Invalid(problems));
+    }
+    match catalogue_store::create_department(&request::pool(), &form).await.map_err(request::unexpected)? {
+        Ok(_) => Ok(FormResult::Done(form.code)),
+        Err(problem) => Ok(FormResult::Invalid(vec![problem])),
+    }
+}
+
+/// Appoints an official or admin. A department admin appoints officials of their own department
+/// only; a city admin appoints anyone anywhere.
+#[server(endpoint = "admin/create_staff")]
+pub async fn create_staff(
+    name: String,
+    mobile: String,
+    email: String,
+    password: String,
+    role: String,
+    department: String,
+) -> Result<FormResult<String>, ServerFnError> {
+    let account = request::require(is_admin)?;
+    let actor = account.actor();
+    let Some(role) = Role::parse(&role).filter(|r| *r != Role::Citizen) else {
+        return Ok(FormResult::Invalid(vec![FieldError::new("role", "err_role_invalid")]));
+    };
+    let department_id = if matches!(role, Role::CityAdmin) { None } else { uuid::Uuid::parse_str(&department).ok() };
+    if !actor.may_appoint(role) || department_id.is_some_and(|d| !actor.may_manage_department(&d.to_string())) {
+        request::set_status(http::StatusCode::FORBIDDEN);
+        return Err(ServerFnError::new("not allowed"));
+    }
+    let form = identity_store::StaffForm { name, mobile, email, password, role, department_id };
+    match identity_store::create_account(&request::pool(), form).await {
+        Ok(new) => Ok(FormResult::Done(new.citizen_id.to_string())),
+        Err(identity_store::FormProblem::Fields(f)) => Ok(FormResult::Invalid(f)),
+        Err(identity_store::FormProblem::Unexpected(e)) => Err(request::unexpected(e)),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminServiceRow {
+    pub slug: String,
+    pub name: String,
+    pub department_code: String,
+    pub published: bool,
+}
+
+#[server(endpoint = "admin/services")]
+pub async fn admin_services() -> Result<Vec<AdminServiceRow>, ServerFnError> {
+    let account = request::require(is_admin)?;
+    let scope = if account.role() == Role::CityAdmin { None } else { account.department_id };
+    let rows = catalogue_store::admin_services(&request::pool(), scope, 500).await.map_err(request::unexpected)?;
+    Ok(rows
+        .into_iter()
+        .map(|(slug, name, department_code, published)| AdminServiceRow { slug, name, department_code, published })
+        .collect())
+}
+
+/// A service as its editor shows it: every language's text side by side.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceEdit {
+    pub slug: String,
+    pub department: String,
+    pub category: String,
+    pub fee_rupees: String,
+    pub fee_varies: Option<String>,
+    pub days: String,
+    pub apply_mode: String,
+    pub handoff_url: String,
+    pub published: Option<String>,
+    pub life_events: String,
+    pub name_en: String,
+    pub summary_en: String,
+    pub eligibility_en: String,
+    pub documents_en: String,
+    pub how_en: String,
+    pub keywords_en: String,
+    pub name_or: String,
+    pub summary_or: String,
+    pub name_hi: String,
+    pub summary_hi: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceEditorData {
+    pub service: ServiceEdit,
+    pub is_new: bool,
+    pub departments: Vec<DepartmentOption>,
+    pub categories: Vec<(String, String)>,
+    pub life_events: Vec<(String, String)>,
+}
+
+#[server(endpoint = "admin/service_editor")]
+pub async fn service_editor(slug: String) -> Result<Option<ServiceEditorData>, ServerFnError> {
+    let account = request::require(is_admin)?;
+    let actor = account.actor();
+    let pool = request::pool();
+    let e = request::unexpected;
+    let l = request::request_locale();
+    let departments: Vec<DepartmentOption> = catalogue_store::departments(&pool, l)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .filter(|d| actor.may_manage_department(&d.id.to_string()))
+        .map(|d| DepartmentOption { id: d.id.to_string(), code: d.code, name: d.name })
+        .collect();
+    let categories = catalogue_store::categories(&pool, l).await.map_err(e)?.into_iter().map(|c| (c.slug, c.name)).collect();
+    let life_events = catalogue_store::life_events(&pool, l).await.map_err(e)?.into_iter().map(|c| (c.slug, c.name)).collect();
+    if slug == "new" {
+        let service = ServiceEdit {
+            apply_mode: "in_app".into(),
+            published: Some("on".into()),
+            days: "7".into(),
+            fee_rupees: "0".into(),
+            ..Default::default()
+        };
+        return Ok(Some(ServiceEditorData { service, is_new: true, departments, categories, life_events }));
+    }
+    let Some(s) = catalogue_store::service(&pool, &slug, Locale::En).await.map_err(e)? else {
+        return Ok(None);
+    };
+    if !actor.may_manage_department(&s.department_id.to_string()) {
+        request::set_status(http::StatusCode::FORBIDDEN);
+        return Err(ServerFnError::new("not allowed"));
+    }
+    let texts = catalogue_store::service_texts(&pool, s.id).await.map_err(e)?;
+    let text = |locale: &str| texts.iter().find(|t| t.0 == locale).cloned().unwrap_or_default();
+    let (en, or, hi) = (text("en"), text("or"), text("hi"));
+    let events = catalogue_store::service_life_event_slugs(&pool, s.id).await.map_err(e)?;
+    let service = ServiceEdit {
+        slug: s.slug.clone(),
+        department: s.department_id.to_string(),
+        category: s.category_slug.clone(),
+        fee_rupees: format!("{}.{:02}", s.fee_paise / 100, s.fee_paise % 100),
+        fee_varies: s.fee_varies.then(|| "on".into()),
+        days: s.days_to_deliver.to_string(),
+        apply_mode: s.apply_mode.clone(),
+        handoff_url: s.handoff_url.clone().unwrap_or_default(),
+        published: s.published.then(|| "on".into()),
+        life_events: events.join(", "),
+        name_en: en.1,
+        summary_en: en.2,
+        eligibility_en: en.3,
+        documents_en: en.4,
+        how_en: en.5,
+        keywords_en: en.6,
+        name_or: or.1,
+        summary_or: or.2,
+        name_hi: hi.1,
+        summary_hi: hi.2,
+    };
+    Ok(Some(ServiceEditorData { service, is_new: false, departments, categories, life_events }))
+}
+
+#[cfg(feature = "ssr")]
+fn parse_rupees(input: &str) -> Option<i64> {
+    let s = input.trim().replace(',', "");
+    let s = s.strip_prefix('₹').unwrap_or(&s).trim();
+    if s.is_empty() {
+        return Some(0);
+    }
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    if frac.len() > 2 || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+    whole.checked_mul(100)?.checked_add(frac)
+}
+
+#[server(endpoint = "admin/save_service")]
+pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, ServerFnError> {
+    let account = request::require(is_admin)?;
+    let actor = account.actor();
+    let pool = request::pool();
+    let mut problems = Vec::new();
+    let department_id = uuid::Uuid::parse_str(&form.department).ok();
+    let Some(department_id) = department_id.filter(|d| actor.may_manage_department(&d.to_string())) else {
+        request::set_status(http::StatusCode::FORBIDDEN);
+        return Err(ServerFnError::new("not allowed"));
+    };
+    // Moving a service between departments needs the right to both.
+    if let Some(existing) = catalogue_store::service(&pool, &form.slug, Locale::En).await.map_err(request::unexpected)? {
+        if !actor.may_manage_department(&existing.department_id.to_string()) {
+            request::set_status(http::StatusCode::FORBIDDEN);
+            return Err(ServerFnError::new("not allowed"));
+        }
+    }
+    let fee_paise = parse_rupees(&form.fee_rupees).unwrap_or_else(|| {
+        problems.push(FieldError::new("fee", "err_fee_invalid"));
+        0
+    });
+    let days = form.days.trim().parse::<i32>().unwrap_or_else(|_| {
+        problems.push(FieldError::new("days", "err_days_invalid"));
+        0
+    });
+    let text = |locale, name: &str, summary: &str, eligibility: &str, documents: &str, how: &str, keywords: &str| {
+        catalogue_store::ServiceText {
+            locale,
+            name: name.into(),
+            summary: summary.into(),
+            eligibility: eligibility.into(),
+            documents: documents.into(),
+            how_to_apply: how.into(),
+            keywords: keywords.into(),
+        }
+    };
+    let handoff = form.handoff_url.trim().to_string();
+    let service = catalogue_store::ServiceForm {
+        slug: form.slug.trim().to_string(),
+        department_id,
+        category_slug: form.category.clone(),
+        fee_paise,
+        fee_varies: form.fee_varies.is_some(),
+        days_to_deliver: days,
+        apply_mode: catalogue_store::ApplyMode::parse(&form.apply_mode),
+        handoff_url: (!handoff.is_empty()).then_some(handoff),
+        popularity: 0,
+        published: form.published.is_some(),
+        life_events: form.life_events.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        texts: vec![
+            text(Locale::En, &form.name_en, &form.summary_en, &form.eligibility_en, &form.documents_en, &form.how_en, &form.keywords_en),
+            text(Locale::Or, &form.name_or, &form.summary_or, "", "", "", ""),
+            text(Locale::Hi, &form.name_hi, &form.summary_hi, "", "", "", ""),
+        ],
+    };
+    problems.extend(catalogue_store::validate_service(&service));
+    if !problems.is_empty() {
+        return Ok(FormResult::Invalid(problems));
+    }
+    catalogue_store::save_service(&pool, &service).await.map_err(request::unexpected)?;
+    Ok(FormResult::Done(service.slug))
+}
+
+// ---- pages ----
+
+/// What a gated page shows when its data was refused.
+fn refusal() -> AnyView {
+    #[cfg(feature = "ssr")]
+    if request::account().is_none() {
+        return view! { <crate::layout::SignInFirst next="/admin"/> }.into_any();
+    }
+    view! { <Refused/> }.into_any()
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let l = use_locale();
+    let data = OnceResource::new(admin_overview());
+    view! {
+        <Title text=t::admin_title(l)/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(o) => view! { <AdminView overview=o/> }.into_any(),
+                    Err(_) => refusal(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AdminView(overview: AdminSummary) -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <section class="page">
+            <h1>{t::admin_title(l)}</h1>
+            <p><a class="button button-secondary" href="/admin/services">{t::admin_services_title(l)}</a></p>
+            {overview.is_city_admin.then(|| view! {
+                <h2>{t::admin_new_department(l)}</h2>
+                <DepartmentForm locale=l/>
+            })}
+            <h2>{t::admin_staff(l)}</h2>
+            <table class="table">
+                <thead><tr><th>{t::field_name(l)}</th><th>{t::citizen_id_label(l)}</th><th>{t::field_role(l)}</th><th>{t::department_label(l)}</th></tr></thead>
+                <tbody>
+                    {overview.staff.into_iter().map(|s| view! {
+                        <tr><td>{s.name}</td><td>{s.citizen_id}</td><td>{s.role}</td><td>{s.department_code.unwrap_or_default().to_uppercase()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h2>{t::admin_new_staff(l)}</h2>
+            <StaffForm locale=l departments=overview.departments is_city_admin=overview.is_city_admin/>
+        </section>
+    }
+}
+
+#[island]
+fn DepartmentForm(locale: Locale) -> impl IntoView {
+    let ready = hydrated();
+    let l = locale;
+    let action = ServerAction::<CreateDepartment>::new();
+    let errors = field_errors(action.value());
+    let done = move || match action.value().get() {
+        Some(Ok(FormResult::Done(code))) => Some(code),
+        _ => None,
+    };
+    view! {
+        <ActionForm attr:data-hydrated=move || ready.get().to_string() action=action attr:class="stack" attr:novalidate=true>
+            <FailureBanner failed=failed(action.value()) locale=l/>
+            <label for="dept-code">{t::field_department_code(l)}</label>
+            <input id="dept-code" name="code" required aria-describedby="code-error" aria-invalid=invalid(errors, "code")/>
+            <FieldMessage errors=errors field="code" locale=l/>
+            <label for="dept-name-en">{t::field_name_en(l)}</label>
+            <input id="dept-name-en" name="name_en" required aria-describedby="name_en-error" aria-invalid=invalid(errors, "name_en")/>
+            <FieldMessage errors=errors field="name_en" locale=l/>
+            <label for="dept-name-or">{t::field_name_or(l)}</label>
+            <input id="dept-name-or" name="name_or" lang="or"/>
+            <label for="dept-name-hi">{t::field_name_hi(l)}</label>
+            <input id="dept-name-hi" name="name_hi" lang="hi"/>
+            <label class="checkbox"><input type="checkbox" name="is_agency"/> {t::field_is_agency(l)}</label>
+            <button type="submit" class="button">{t::create(l)}</button>
+            {move || done().map(|c| view! { <p role="status" class="banner">{t::saved(l)} " " {c.to_uppercase()}</p> })}
+        </ActionForm>
+    }
+}
+
+#[island]
+fn StaffForm(locale: Locale, departments: Vec<DepartmentOption>, is_city_admin: bool) -> impl IntoView {
+    let ready = hydrated();
+    let l = locale;
+    let action = ServerAction::<CreateStaff>::new();
+    let errors = field_errors(action.value());
+    let done = move || match action.value().get() {
+        Some(Ok(FormResult::Done(id))) => Some(id),
+        _ => None,
+    };
+    view! {
+        <ActionForm attr:data-hydrated=move || ready.get().to_string() action=action attr:class="stack" attr:novalidate=true>
+            <FailureBanner failed=failed(action.value()) locale=l/>
+            <label for="staff-name">{t::field_name(l)}</label>
+            <input id="staff-name" name="name" required aria-describedby="name-error" aria-invalid=invalid(errors, "name")/>
+            <FieldMessage errors=errors field="name" locale=l/>
+            <label for="staff-mobile">{t::field_mobile(l)}</label>
+            <input id="staff-mobile" name="mobile" type="tel" required aria-describedby="mobile-error" aria-invalid=invalid(errors, "mobile")/>
+            <FieldMessage errors=errors field="mobile" locale=l/>
+            <label for="staff-email">{t::field_email_optional(l)}</label>
+            <input id="staff-email" name="email" type="email" aria-describedby="email-error" aria-invalid=invalid(errors, "email")/>
+            <FieldMessage errors=errors field="email" locale=l/>
+            <label for="staff-password">{t::field_initial_password(l)}</label>
+            <input id="staff-password" name="password" type="password" autocomplete="new-password" required
+                aria-describedby="password-error" aria-invalid=invalid(errors, "password")/>
+            <FieldMessage errors=errors field="password" locale=l/>
+            <label for="staff-role">{t::field_role(l)}</label>
+            <select id="staff-role" name="role" aria-describedby="role-error">
+                <option value="official">{t::role_official(l)}</option>
+                {is_city_admin.then(|| view! {
+                    <option value="department_admin">{t::role_department_admin(l)}</option>
+                    <option value="city_admin">{t::role_city_admin(l)}</option>
+                })}
+            </select>
+            <FieldMessage errors=errors field="role" locale=l/>
+            <label for="staff-department">{t::department_label(l)}</label>
+            <select id="staff-department" name="department" aria-describedby="department-error">
+                {departments.into_iter().map(|d| view! { <option value=d.id>{d.code.to_uppercase()} " — " {d.name}</option> }).collect_view()}
+            </select>
+            <FieldMessage errors=errors field="department" locale=l/>
+            <button type="submit" class="button">{t::create(l)}</button>
+            {move || done().map(|id| view! { <p role="status" class="banner">{t::saved(l)} " " {id}</p> })}
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn AdminServicesPage() -> impl IntoView {
+    let l = use_locale();
+    let data = OnceResource::new(admin_services());
+    view! {
+        <Title text=t::admin_services_title(l)/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(rows) => view! {
+                        <section class="page">
+                            <h1>{t::admin_services_title(l)}</h1>
+                            <p><a class="button" href="/admin/services/new">{t::admin_new_service(l)}</a></p>
+                            <table class="table">
+                                <thead><tr><th>{t::field_name(l)}</th><th>{t::department_label(l)}</th><th>{t::field_published(l)}</th></tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| view! {
+                                        <tr>
+                                            <td><a href=format!("/admin/services/{}", r.slug)>{r.name}</a></td>
+                                            <td>{r.department_code.to_uppercase()}</td>
+                                            <td>{if r.published { t::yes(l) } else { t::no(l) }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    }.into_any(),
+                    Err(_) => refusal(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ServiceEditPage() -> impl IntoView {
+    let l = use_locale();
+    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let data = OnceResource::new(service_editor(slug));
+    view! {
+        <Title text=t::admin_edit_service(l)/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(d)) => view! {
+                        <section class="page">
+                            <h1>{if d.is_new { t::admin_new_service(l) } else { t::admin_edit_service(l) }}</h1>
+                            <ServiceEditor locale=l data=d/>
+                        </section>
+                    }.into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Err(_) => refusal(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[island]
+fn ServiceEditor(locale: Locale, data: ServiceEditorData) -> impl IntoView {
+    let ready = hydrated();
+    let l = locale;
+    let action = ServerAction::<SaveService>::new();
+    let errors = field_errors(action.value());
+    let s = data.service;
+    let done = move || match action.value().get() {
+        Some(Ok(FormResult::Done(slug))) => Some(slug),
+        _ => None,
+    };
+    let text_field = move |name: &'static str, label: &'static str, value: String, long: bool, lang: &'static str| {
+        let id = format!("svc-{name}");
+        let input_name = format!("form[{name}]");
+        let described = format!("{name}-error");
+        view! {
+            <label for=id.clone()>{label}</label>
+            {if long {
+                view! { <textarea id=id name=input_name rows="3" lang=lang aria-describedby=described.clone()>{value}</textarea> }.into_any()
+            } else {
+                view! { <input id=id name=input_name value=value lang=lang aria-describedby=described.clone() aria-invalid=invalid(errors, name)/> }.into_any()
+            }}
+            <FieldMessage errors=errors field=name locale=l/>
+        }
+    };
+    view! {
+        <ActionForm attr:data-hydrated=move || ready.get().to_string() action=action attr:class="stack" attr:novalidate=true>
+            <FailureBanner failed=failed(action.value()) locale=l/>
+            {text_field("slug", t::field_slug(l), s.slug.clone(), false, "en")}
+            <label for="svc-department">{t::department_label(l)}</label>
+            <select id="svc-department" name="form[department]">
+                {data.departments.into_iter().map(|d| {
+                    let selected = d.id == s.department;
+                    view! { <option value=d.id selected=selected>{d.code.to_uppercase()} " — " {d.name}</option> }
+                }).collect_view()}
+            </select>
+            <label for="svc-category">{t::category_label(l)}</label>
+            <select id="svc-category" name="form[category]">
+                {data.categories.into_iter().map(|(slug, name)| {
+                    let selected = slug == s.category;
+                    view! { <option value=slug selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+            {text_field("name_en", t::field_name_en(l), s.name_en.clone(), false, "en")}
+            {text_field("summary_en", t::field_summary_en(l), s.summary_en.clone(), true, "en")}
+            {text_field("eligibility_en", t::eligibility_heading(l), s.eligibility_en.clone(), true, "en")}
+            {text_field("documents_en", t::field_documents(l), s.documents_en.clone(), true, "en")}
+            {text_field("how_en", t::how_to_apply_heading(l), s.how_en.clone(), true, "en")}
+            {text_field("keywords_en", t::field_keywords(l), s.keywords_en.clone(), false, "en")}
+            {text_field("name_or", t::field_name_or(l), s.name_or.clone(), false, "or")}
+            {text_field("summary_or", t::field_summary_or(l), s.summary_or.clone(), true, "or")}
+            {text_field("name_hi", t::field_name_hi(l), s.name_hi.clone(), false, "hi")}
+            {text_field("summary_hi", t::field_summary_hi(l), s.summary_hi.clone(), true, "hi")}
+            {text_field("fee_rupees", t::fee_label(l), s.fee_rupees.clone(), false, "en")}
+            <label class="checkbox"><input type="checkbox" name="form[fee_varies]" checked=s.fee_varies.is_some()/> {t::fee_varies(l)}</label>
+            {text_field("days", t::time_to_deliver_label(l), s.days.clone(), false, "en")}
+            <label for="svc-apply">{t::how_to_apply_heading(l)}</label>
+            <select id="svc-apply" name="form[apply_mode]">
+                <option value="in_app" selected=s.apply_mode == "in_app">{t::apply_mode_in_app(l)}</option>
+                <option value="handoff" selected=s.apply_mode == "handoff">{t::apply_mode_handoff(l)}</option>
+            </select>
+            {text_field("handoff_url", t::field_handoff_url(l), s.handoff_url.clone(), false, "en")}
+            <p class="hint">{t::field_life_events_hint(l)} " " {data.life_events.iter().map(|(slug, _)| slug.clone()).collect::<Vec<_>>().join(", ")}</p>
+            {text_field("life_events", t::life_events_heading(l), s.life_events.clone(), false, "en")}
+            <label class="checkbox"><input type="checkbox" name="form[published]" checked=s.published.is_some()/> {t::field_published(l)}</label>
+            <button type="submit" class="button" disabled=move || action.pending().get()>{t::save(l)}</button>
+            {move || done().map(|slug| view! {
+                <p role="status" class="banner">{t::saved(l)} " " <a href=format!("/services/{slug}")>{t::view_service(l)}</a></p>
+            })}
+        </ActionForm>
+    }
+}

@@ -1,0 +1,445 @@
+//! Identity: registration with a one-time code, sign-in and sign-out, the profile with its
+//! sessions, and the language preference.
+
+use crate::forms::{failed, field_errors, hydrated, invalid, FailureBanner, FieldMessage, FormResult};
+use crate::i18n::{fill, t, use_locale, Locale};
+use crate::layout::{LoadFailed, SignInFirst};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::request;
+#[cfg(feature = "ssr")]
+use domain::identity::store::{self as store, FormProblem};
+
+#[cfg(feature = "ssr")]
+fn form_result<T>(r: Result<T, FormProblem>) -> Result<FormResult<T>, ServerFnError> {
+    match r {
+        Ok(v) => Ok(FormResult::Done(v)),
+        Err(FormProblem::Fields(f)) => Ok(FormResult::Invalid(f)),
+        Err(FormProblem::Unexpected(e)) => Err(request::unexpected(e)),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn parse_uuid(s: &str, field: &str, code: &str) -> Result<uuid::Uuid, FormProblem> {
+    uuid::Uuid::parse_str(s).map_err(|_| FormProblem::field(field, code))
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegistrationStarted {
+    pub registration_id: String,
+    pub mobile_masked: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Registered {
+    pub citizen_id: String,
+    pub name: String,
+}
+
+/// Step one of registration: checks the details and sends a code to the mobile number.
+#[server(endpoint = "identity/register")]
+pub async fn register(
+    name: String,
+    mobile: String,
+    email: String,
+    password: String,
+) -> Result<FormResult<RegistrationStarted>, ServerFnError> {
+    let locale = request::request_locale();
+    let form = store::RegistrationForm { name, mobile, email, password, locale };
+    let started = store::start_registration(&request::pool(), form, |code| {
+        fill(t::sms_registration_code(locale), &[("code", code)])
+    })
+    .await;
+    form_result(started.map(|s| RegistrationStarted {
+        registration_id: s.registration_id.to_string(),
+        mobile_masked: s.mobile.masked(),
+    }))
+}
+
+#[server(endpoint = "identity/resend_code")]
+pub async fn resend_code(registration_id: String) -> Result<FormResult<String>, ServerFnError> {
+    let locale = request::request_locale();
+    let result = async {
+        let id = parse_uuid(&registration_id, "code", "err_registration_expired")?;
+        store::resend_code(&request::pool(), id, |code| fill(t::sms_registration_code(locale), &[("code", code)])).await
+    }
+    .await;
+    form_result(result.map(|m| m.masked()))
+}
+
+/// Step two: the code confirms the mobile number; the citizen gets their id and is signed in.
+#[server(endpoint = "identity/confirm")]
+pub async fn confirm_registration(registration_id: String, code: String) -> Result<FormResult<Registered>, ServerFnError> {
+    let pool = request::pool();
+    let result = async {
+        let id = parse_uuid(&registration_id, "code", "err_registration_expired")?;
+        store::confirm_registration(&pool, id, &code).await
+    }
+    .await;
+    match form_result(result)? {
+        FormResult::Done(new) => {
+            let account = store::account(&pool, new.user_id)
+                .await
+                .map_err(request::unexpected)?
+                .ok_or_else(|| request::unexpected("new account not found"))?;
+            request::sign_in_as(&account).await?;
+            Ok(FormResult::Done(Registered { citizen_id: new.citizen_id.to_string(), name: account.name }))
+        }
+        FormResult::Invalid(f) => Ok(FormResult::Invalid(f)),
+    }
+}
+
+#[server(endpoint = "identity/sign_in")]
+pub async fn sign_in(login: String, password: String) -> Result<FormResult<()>, ServerFnError> {
+    match form_result(store::sign_in(&request::pool(), &login, &password).await)? {
+        FormResult::Done(account) => {
+            request::sign_in_as(&account).await?;
+            Ok(FormResult::Done(()))
+        }
+        FormResult::Invalid(f) => Ok(FormResult::Invalid(f)),
+    }
+}
+
+/// Ends this session. A plain form posts here; the answer sends the browser home.
+#[server(endpoint = "identity/sign_out")]
+pub async fn sign_out() -> Result<(), ServerFnError> {
+    let headers = request::header(http::header::COOKIE);
+    if let Some(token) = headers.as_deref().and_then(|h| {
+        h.split(';').filter_map(|p| p.trim().split_once('=')).find(|(k, _)| *k == store::SESSION_COOKIE).map(|(_, v)| v.to_string())
+    }) {
+        store::end_session(&request::pool(), &token).await.map_err(request::unexpected)?;
+    }
+    request::set_cookie(store::SESSION_COOKIE, "", 0);
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Revokes one of the caller's own sessions (a lost phone, say).
+#[server(endpoint = "identity/revoke_session")]
+pub async fn revoke_session(session_id: String) -> Result<bool, ServerFnError> {
+    let account = request::require_account()?;
+    let Ok(id) = uuid::Uuid::parse_str(&session_id) else {
+        request::set_status(http::StatusCode::BAD_REQUEST);
+        return Err(ServerFnError::new("bad session id"));
+    };
+    let revoked = store::revoke_session(&request::pool(), account.id, id).await.map_err(request::unexpected)?;
+    if !revoked {
+        request::set_status(http::StatusCode::NOT_FOUND);
+        return Err(ServerFnError::new("no such session"));
+    }
+    leptos_axum::redirect("/me");
+    Ok(true)
+}
+
+/// Remembers the language in a cookie (and on the profile of a signed-in person).
+#[server(endpoint = "set_language")]
+pub async fn set_language(locale: String) -> Result<(), ServerFnError> {
+    let Some(locale) = Locale::from_code(&locale) else {
+        request::set_status(http::StatusCode::BAD_REQUEST);
+        return Err(ServerFnError::new("unknown language"));
+    };
+    request::set_cookie(request::LANGUAGE_COOKIE, locale.code(), 365 * 86_400);
+    if let Some(account) = request::account() {
+        store::set_locale(&request::pool(), account.id, locale).await.map_err(request::unexpected)?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub id: String,
+    pub started: String,
+    pub last_seen: String,
+    pub device: String,
+    pub current: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfileData {
+    pub name: String,
+    pub citizen_id: String,
+    pub mobile_masked: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub sessions: Vec<SessionView>,
+}
+
+#[cfg(feature = "ssr")]
+fn short_time(t: time::OffsetDateTime) -> String {
+    // Shown in India's time zone whatever the server's.
+    let ist = t.to_offset(time::macros::offset!(+5:30));
+    ist.format(time::macros::format_description!("[day]/[month]/[year] [hour]:[minute]")).unwrap_or_default()
+}
+
+#[server(endpoint = "identity/profile")]
+pub async fn profile() -> Result<ProfileData, ServerFnError> {
+    let caller = request::caller();
+    let account = request::require_account()?;
+    let sessions = store::list_sessions(&request::pool(), account.id).await.map_err(request::unexpected)?;
+    Ok(ProfileData {
+        name: account.name.clone(),
+        citizen_id: account.citizen_id().to_string(),
+        mobile_masked: domain::identity::MobileNumber::parse(&account.mobile).map(|m| m.masked()).unwrap_or_default(),
+        email: account.email.clone(),
+        role: account.role.clone(),
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionView {
+                id: s.id.to_string(),
+                started: short_time(s.created_at),
+                last_seen: short_time(s.last_seen_at),
+                device: s.user_agent,
+                current: caller.session_id == Some(s.id),
+            })
+            .collect(),
+    })
+}
+
+// ---- pages ----
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <Title text=t::register_title(l)/>
+        <section class="page narrow">
+            <h1>{t::register_title(l)}</h1>
+            <p class="lead">{t::register_lead(l)}</p>
+            <RegisterForm locale=l/>
+            <p>{t::have_account(l)} " " <a href="/sign-in">{t::sign_in(l)}</a></p>
+        </section>
+    }
+}
+
+#[island]
+pub fn RegisterForm(locale: Locale) -> impl IntoView {
+    let ready = hydrated();
+    let l = locale;
+    let register = ServerAction::<Register>::new();
+    let confirm = ServerAction::<ConfirmRegistration>::new();
+    let resend = ServerAction::<ResendCode>::new();
+    let details_errors = field_errors(register.value());
+    let confirm_errors = field_errors(confirm.value());
+    let resend_errors = field_errors(resend.value());
+    let code_errors = Signal::derive(move || {
+        let mut e = confirm_errors.get();
+        e.extend(resend_errors.get());
+        e
+    });
+    let started = Memo::new(move |_| match register.value().get() {
+        Some(Ok(FormResult::Done(s))) => Some(s),
+        _ => None,
+    });
+    let registered = Memo::new(move |_| match confirm.value().get() {
+        Some(Ok(FormResult::Done(r))) => Some(r),
+        _ => None,
+    });
+    let resent = move || matches!(resend.value().get(), Some(Ok(FormResult::Done(_))));
+    // "Change my details" goes back to step one; a new submission of step one comes forward again.
+    let going_back = RwSignal::new(false);
+    Effect::new(move |_| {
+        register.version().track();
+        going_back.set(false);
+    });
+    view! {
+        // Step one stays in the page (only hidden) so nothing typed is lost on the way back.
+        <div hidden=move || started.get().is_some() && !going_back.get()>
+            <ActionForm attr:data-hydrated=move || ready.get().to_string() action=register attr:class="stack" attr:novalidate=true>
+                <FailureBanner failed=failed(register.value()) locale=l/>
+                <label for="reg-name">{t::field_name(l)}</label>
+                <input id="reg-name" name="name" autocomplete="name" required
+                    aria-describedby="name-error" aria-invalid=invalid(details_errors, "name")/>
+                <FieldMessage errors=details_errors field="name" locale=l/>
+
+                <label for="reg-mobile">{t::field_mobile(l)}</label>
+                <input id="reg-mobile" name="mobile" type="tel" inputmode="numeric" autocomplete="tel-national" required
+                    aria-describedby="mobile-hint mobile-error" aria-invalid=invalid(details_errors, "mobile")/>
+                <p class="hint" id="mobile-hint">{t::field_mobile_hint(l)}</p>
+                <FieldMessage errors=details_errors field="mobile" locale=l/>
+
+                <label for="reg-email">{t::field_email_optional(l)}</label>
+                <input id="reg-email" name="email" type="email" autocomplete="email"
+                    aria-describedby="email-error" aria-invalid=invalid(details_errors, "email")/>
+                <FieldMessage errors=details_errors field="email" locale=l/>
+
+                <label for="reg-password">{t::field_password(l)}</label>
+                <input id="reg-password" name="password" type="password" autocomplete="new-password" required
+                    aria-describedby="password-hint password-error" aria-invalid=invalid(details_errors, "password")/>
+                <p class="hint" id="password-hint">{t::field_password_hint(l)}</p>
+                <FieldMessage errors=details_errors field="password" locale=l/>
+
+                <button type="submit" class="button" disabled=move || register.pending().get()>
+                    {t::send_code(l)}
+                </button>
+            </ActionForm>
+        </div>
+        {move || {
+            let s = started.get()?;
+            if registered.get().is_some() || going_back.get() {
+                return None;
+            }
+            let id = s.registration_id.clone();
+            let id2 = s.registration_id.clone();
+            Some(view! {
+                <div class="stack">
+                    <p role="status">{fill(t::code_sent_to(l), &[("mobile", &s.mobile_masked)])}</p>
+                    <ActionForm attr:data-hydrated=move || ready.get().to_string() action=confirm attr:class="stack" attr:novalidate=true>
+                        <FailureBanner failed=failed(confirm.value()) locale=l/>
+                        <input type="hidden" name="registration_id" value=id/>
+                        <label for="reg-code">{t::field_code(l)}</label>
+                        <input id="reg-code" name="code" inputmode="numeric" autocomplete="one-time-code"
+                            maxlength="7" required aria-describedby="code-error" aria-invalid=invalid(code_errors, "code")/>
+                        <FieldMessage errors=code_errors field="code" locale=l/>
+                        <button type="submit" class="button" disabled=move || confirm.pending().get()>
+                            {t::confirm_code(l)}
+                        </button>
+                    </ActionForm>
+                    <ActionForm attr:data-hydrated=move || ready.get().to_string() action=resend attr:class="inline-form">
+                        <input type="hidden" name="registration_id" value=id2/>
+                        <button type="submit" class="link-button">{t::resend_code(l)}</button>
+                        {move || resent().then(|| view! { <span role="status">" " {t::code_resent(l)}</span> })}
+                    </ActionForm>
+                    <button type="button" class="link-button" on:click=move |_| going_back.set(true)>
+                        {t::change_details(l)}
+                    </button>
+                </div>
+            })
+        }}
+        {move || registered.get().map(|r| view! {
+            <div class="card success" role="status">
+                <h2>{fill(t::registered_welcome(l), &[("name", &r.name)])}</h2>
+                <p>{t::your_citizen_id(l)}</p>
+                <p class="citizen-id" data-testid="citizen-id">{r.citizen_id}</p>
+                <p class="hint">{t::citizen_id_hint(l)}</p>
+                <a class="button" href="/me">{t::go_to_account(l)}</a>
+            </div>
+        })}
+    }
+}
+
+/// Only a path on this site is a place to go back to after sign-in.
+fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/me".to_string(),
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let l = use_locale();
+    let next = safe_next(use_query_map().get_untracked().get("next"));
+    view! {
+        <Title text=t::sign_in(l)/>
+        <section class="page narrow">
+            <h1>{t::sign_in(l)}</h1>
+            <SignInForm locale=l next=next/>
+            <p>{t::no_account(l)} " " <a href="/register">{t::register(l)}</a></p>
+        </section>
+    }
+}
+
+#[island]
+pub fn SignInForm(locale: Locale, next: String) -> impl IntoView {
+    let ready = hydrated();
+    let l = locale;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = &next;
+    let action = ServerAction::<SignIn>::new();
+    let errors = field_errors(action.value());
+    Effect::new(move |_| {
+        if let Some(Ok(FormResult::Done(()))) = action.value().get() {
+            #[cfg(feature = "hydrate")]
+            let _ = window().location().assign(&next);
+        }
+    });
+    view! {
+        <ActionForm attr:data-hydrated=move || ready.get().to_string() action=action attr:class="stack" attr:novalidate=true>
+            <FailureBanner failed=failed(action.value()) locale=l/>
+            <label for="login">{t::field_login(l)}</label>
+            <input id="login" name="login" autocomplete="username" required
+                aria-describedby="login-hint login-error" aria-invalid=invalid(errors, "login")/>
+            <p class="hint" id="login-hint">{t::field_login_hint(l)}</p>
+            <FieldMessage errors=errors field="login" locale=l/>
+            <label for="password">{t::field_password(l)}</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required
+                aria-describedby="password-error" aria-invalid=invalid(errors, "password")/>
+            <FieldMessage errors=errors field="password" locale=l/>
+            <button type="submit" class="button" disabled=move || action.pending().get()>{t::sign_in(l)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let l = use_locale();
+    let data = OnceResource::new(profile());
+    view! {
+        <Title text=t::nav_my_account(l)/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(p) => view! { <ProfileView profile=p/> }.into_any(),
+                    Err(_) if !signed_in() => view! { <SignInFirst next="/me"/> }.into_any(),
+                    Err(_) => view! { <LoadFailed/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn signed_in() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        request::account().is_some()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
+#[component]
+fn ProfileView(profile: ProfileData) -> impl IntoView {
+    let l = use_locale();
+    let role = match profile.role.as_str() {
+        "official" => t::role_official(l),
+        "department_admin" => t::role_department_admin(l),
+        "city_admin" => t::role_city_admin(l),
+        _ => t::role_citizen(l),
+    };
+    view! {
+        <section class="page">
+            <h1>{profile.name.clone()}</h1>
+            <div class="card">
+                <p>{t::your_citizen_id(l)}</p>
+                <p class="citizen-id" data-testid="citizen-id">{profile.citizen_id.clone()}</p>
+                <dl class="facts">
+                    <dt>{t::field_mobile(l)}</dt><dd>{profile.mobile_masked.clone()}</dd>
+                    <dt>{t::field_email(l)}</dt><dd>{profile.email.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{t::field_role(l)}</dt><dd>{role}</dd>
+                </dl>
+            </div>
+            <h2>{t::sessions_title(l)}</h2>
+            <p class="hint">{t::sessions_hint(l)}</p>
+            <ul class="session-list">
+                {profile.sessions.into_iter().map(|s| view! {
+                    <li class="card">
+                        <p><strong>{if s.current { t::this_device(l).to_string() } else { s.device.chars().take(80).collect::<String>() }}</strong></p>
+                        <p class="hint">{t::session_started(l)} " " {s.started} " · " {t::session_last_seen(l)} " " {s.last_seen}</p>
+                        <form method="post" action="/api/identity/revoke_session">
+                            <input type="hidden" name="session_id" value=s.id/>
+                            <button type="submit" class="button button-secondary button-small">
+                                {if s.current { t::sign_out(l) } else { t::revoke_session(l) }}
+                            </button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,19 @@
+//! Nagarik's pages, islands and server functions: one module per capability, as in `domain`.
+//!
+//! The app renders on the server; only islands (`#[island]`) hydrate in the browser, which keeps
+//! the WASM bundle small for cheap phones.
+#![recursion_limit = "256"]
+
+pub mod admin;
+pub mod catalogue;
+pub mod dev;
+pub mod forms;
+pub mod i18n;
+pub mod identity;
+pub mod layout;
+pub mod pwa;
+#[cfg(feature = "ssr")]
+pub mod request;
+pub mod shell;
+
+pub use shell::{shell, App};

@@ -1,0 +1,180 @@
+//! What every request carries on the server: the shared state, who is calling, in which language.
+//! Resolved once per request by `identify` (an axum middleware) and read by pages and server
+//! functions alike, so no server keeps anything in memory that another instance would need.
+
+use axum::extract::{FromRef, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use domain::identity::store::{self as identity, Account, SESSION_COOKIE};
+use domain::identity::Actor;
+use domain::Locale;
+use http::request::Parts;
+use http::{header, HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use sqlx::PgPool;
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Show delivered SMS and email on /dev/messages (development and tests only).
+    pub dev_inbox: bool,
+    /// Mark cookies `Secure` (everywhere but plain-HTTP localhost).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+}
+
+/// Who sent this request: a live session's account, or nobody.
+#[derive(Clone, Debug, Default)]
+pub struct Caller {
+    pub account: Option<Account>,
+    pub session_id: Option<Uuid>,
+}
+
+pub const LANGUAGE_COOKIE: &str = "nagarik_lang";
+
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Paths that never need to know the caller: static files.
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
+        || matches!(path, "/sw.js" | "/manifest.webmanifest" | "/favicon.ico" | "/robots.txt")
+}
+
+/// Resolves the caller and the language once, into the request's extensions.
+pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if !is_static(req.uri().path()) {
+        let mut caller = Caller::default();
+        if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+            match identity::session_account(&state.pool, &token).await {
+                Ok(Some((session_id, account))) => {
+                    caller = Caller { account: Some(account), session_id: Some(session_id) };
+                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "session lookup failed"),
+            }
+        }
+        let locale = cookie(req.headers(), LANGUAGE_COOKIE)
+            .and_then(|c| Locale::from_code(&c))
+            .or_else(|| caller.account.as_ref().and_then(|a| Locale::from_code(&a.locale)))
+            .unwrap_or_else(|| {
+                Locale::from_accept_language(
+                    req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""),
+                )
+            });
+        req.extensions_mut().insert(caller);
+        req.extensions_mut().insert(locale);
+    }
+    next.run(req).await
+}
+
+/// Refuses a state-changing request whose `Origin` is another site (cross-site request forgery).
+/// Requests without `Origin` come from non-browser clients, which do not carry our cookies.
+pub async fn same_origin(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS);
+    if !safe {
+        if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+            let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let origin_host = origin.split("://").nth(1).unwrap_or("");
+            if origin_host != host {
+                return Response::builder()
+                    .status(StatusCode::FORBIDDEN)
+                    .body(axum::body::Body::from("cross-site request refused"))
+                    .expect("static response");
+            }
+        }
+    }
+    next.run(req).await
+}
+
+pub fn state() -> AppState {
+    expect_context::<AppState>()
+}
+
+pub fn pool() -> PgPool {
+    state().pool
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+pub fn caller() -> Caller {
+    parts().and_then(|p| p.extensions.get::<Caller>().cloned()).unwrap_or_default()
+}
+
+pub fn account() -> Option<Account> {
+    caller().account
+}
+
+pub fn request_locale() -> Locale {
+    parts().and_then(|p| p.extensions.get::<Locale>().copied()).unwrap_or_default()
+}
+
+pub fn header(name: header::HeaderName) -> Option<String> {
+    parts().and_then(|p| p.headers.get(name).and_then(|v| v.to_str().ok()).map(String::from))
+}
+
+pub fn set_status(status: StatusCode) {
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.set_status(status);
+    }
+}
+
+/// The caller's account, or a 401 refusal.
+pub fn require_account() -> Result<Account, ServerFnError> {
+    account().ok_or_else(|| {
+        set_status(StatusCode::UNAUTHORIZED);
+        ServerFnError::new("sign in first")
+    })
+}
+
+/// The caller's account if `allowed` says yes to it, else a refusal (401 or 403).
+pub fn require(allowed: impl Fn(&Actor) -> bool) -> Result<Account, ServerFnError> {
+    let account = require_account()?;
+    if allowed(&account.actor()) {
+        Ok(account)
+    } else {
+        set_status(StatusCode::FORBIDDEN);
+        Err(ServerFnError::new("not allowed"))
+    }
+}
+
+pub fn unexpected(e: impl std::fmt::Display) -> ServerFnError {
+    tracing::error!(error = %e, "request failed");
+    set_status(StatusCode::INTERNAL_SERVER_ERROR);
+    ServerFnError::new("unexpected error")
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64) {
+    let secure = if state().config.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{secure}");
+    if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+/// Starts a session for `account` and sets its cookie.
+pub async fn sign_in_as(account: &Account) -> Result<(), ServerFnError> {
+    let ua = header(header::USER_AGENT).unwrap_or_default();
+    let token = identity::create_session(&pool(), account, &ua).await.map_err(unexpected)?;
+    set_cookie(SESSION_COOKIE, &token, domain::identity::SESSION_ABSOLUTE_DAYS * 86_400);
+    Ok(())
+}

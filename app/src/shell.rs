@@ -1,0 +1,72 @@
+//! The HTML document and the routes.
+
+use crate::i18n::{t, use_locale};
+use crate::{admin, catalogue, dev, identity, layout, pwa};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let locale = crate::request::request_locale();
+    #[cfg(not(feature = "ssr"))]
+    let locale = domain::Locale::En;
+    provide_context(locale);
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b5d7a"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icons/icon-192.png" type="image/png"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+                // Registering the service worker needs no WASM: it should work on the first visit.
+                <script>"if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})}"</script>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = use_locale();
+    let fallback = move || view! { <layout::NotFound/> };
+    view! {
+        <Title formatter=move |page: String| if page.is_empty() { t::app_name(locale).to_string() } else { format!("{page} · {}", t::app_name(locale)) }/>
+        <Router>
+            <layout::Header/>
+            <pwa::OfflineIndicator locale=locale/>
+            <main id="main" tabindex="-1">
+                <Routes fallback>
+                    <Route path=path!("/") view=catalogue::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=catalogue::SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/:slug") view=catalogue::ServicePage ssr=SsrMode::Async/>
+                    <Route path=path!("/departments") view=catalogue::DepartmentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/departments/:code") view=catalogue::DepartmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/categories/:slug") view=catalogue::CategoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/life-events/:slug") view=catalogue::LifeEventPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=identity::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=identity::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me") view=identity::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/services") view=admin::AdminServicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/services/:slug") view=admin::ServiceEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/offline") view=pwa::OfflinePage/>
+                    <Route path=path!("/dev/messages") view=dev::DevMessagesPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <layout::Footer/>
+            <pwa::InstallPrompt locale=locale/>
+        </Router>
+    }
+}

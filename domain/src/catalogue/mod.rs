@@ -1,0 +1,151 @@
+//! The service catalogue: departments, categories, life events and services, and the search that
+//! finds a service for a person who does not know which office runs it.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+mod store;
+#[cfg(feature = "ssr")]
+pub use store::*;
+
+/// Lower-cased words, punctuation dropped, single spaces. Letters and marks of every script are
+/// kept: Odia and Devanagari vowel signs are marks, and a query without them finds nothing.
+pub fn normalise_query(input: &str) -> String {
+    let cleaned: String = input
+        .chars()
+        .map(|c| if c.is_alphanumeric() || is_mark(c) { c } else { ' ' })
+        .flat_map(|c| c.to_lowercase())
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Combining marks of the Indic scripts we serve (Devanagari, Odia), which `is_alphanumeric` does
+/// not count.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957 | 0x0962..=0x0963
+        | 0x0B01..=0x0B03 | 0x0B3C | 0x0B3E..=0x0B57 | 0x0B62..=0x0B63)
+}
+
+/// The query as typed plus each reading that a known synonym gives it: with ("light bill",
+/// "electricity bill"), "pay light bill" also searches "pay electricity bill". Phrases match on
+/// whole words only.
+pub fn expand_synonyms(query: &str, synonyms: &[(String, String)]) -> Vec<String> {
+    let mut readings = vec![query.to_string()];
+    let padded = format!(" {query} ");
+    for (phrase, means) in synonyms {
+        let needle = format!(" {phrase} ");
+        if padded.contains(&needle) {
+            let reading = padded.replace(&needle, &format!(" {means} ")).trim().to_string();
+            if !readings.contains(&reading) {
+                readings.push(reading);
+            }
+        }
+    }
+    readings
+}
+
+/// A fee in rupees with Indian digit grouping: 125000 paise → "₹1,250", 12550 → "₹125.50".
+pub fn format_rupees(paise: i64) -> String {
+    let rupees = paise / 100;
+    let rest = paise % 100;
+    let digits = rupees.to_string();
+    let grouped = if digits.len() <= 3 {
+        digits
+    } else {
+        let (head, last3) = digits.split_at(digits.len() - 3);
+        let mut parts = Vec::new();
+        let mut h = head;
+        while h.len() > 2 {
+            let (a, b) = h.split_at(h.len() - 2);
+            parts.push(b.to_string());
+            h = a;
+        }
+        if !h.is_empty() {
+            parts.push(h.to_string());
+        }
+        parts.reverse();
+        format!("{},{}", parts.join(","), last3)
+    };
+    if rest == 0 {
+        format!("₹{grouped}")
+    } else {
+        format!("₹{grouped}.{rest:02}")
+    }
+}
+
+/// A service's address in the catalogue, from its English name.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').chars().take(80).collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApplyMode {
+    /// Applied for through Nagarik's own form.
+    InApp,
+    /// Applied for on the agency's own site; Nagarik guides and hands off.
+    Handoff,
+}
+
+impl ApplyMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplyMode::InApp => "in_app",
+            ApplyMode::Handoff => "handoff",
+        }
+    }
+    pub fn parse(s: &str) -> ApplyMode {
+        if s == "handoff" {
+            ApplyMode::Handoff
+        } else {
+            ApplyMode::InApp
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_normalised_in_every_script() {
+        assert_eq!(normalise_query("  Water-BILL!! "), "water bill");
+        assert_eq!(normalise_query("ଜଳ  ବିଲ୍"), "ଜଳ ବିଲ୍");
+        assert_eq!(normalise_query("पानी का बिल?"), "पानी का बिल");
+    }
+
+    #[test]
+    fn synonyms_add_readings_on_whole_words() {
+        let syn = vec![
+            ("light bill".to_string(), "electricity bill".to_string()),
+            ("bijli".to_string(), "electricity".to_string()),
+            ("tax".to_string(), "holding tax".to_string()),
+        ];
+        assert_eq!(expand_synonyms("pay light bill", &syn), vec!["pay light bill", "pay electricity bill"]);
+        assert_eq!(expand_synonyms("bijli bill", &syn), vec!["bijli bill", "electricity bill"]);
+        // "taxi" is not "tax"
+        assert_eq!(expand_synonyms("taxi stand", &syn), vec!["taxi stand"]);
+    }
+
+    #[test]
+    fn rupees_use_indian_grouping() {
+        assert_eq!(format_rupees(0), "₹0");
+        assert_eq!(format_rupees(5000), "₹50");
+        assert_eq!(format_rupees(12550), "₹125.50");
+        assert_eq!(format_rupees(125_000), "₹1,250");
+        assert_eq!(format_rupees(1_234_567_800), "₹1,23,45,678");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Water Bill Payment (WATCO)"), "water-bill-payment-watco");
+        assert_eq!(slugify("  Trade licence -- new "), "trade-licence-new");
+    }
+}

@@ -1,0 +1,10 @@
+//! Identity: registration with a one-time code, the citizen id, sign-in, sessions and roles.
+
+pub mod citizen_id;
+pub mod rules;
+
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use citizen_id::{CitizenId, CitizenIdError};
+pub use rules::*;

@@ -1,0 +1,263 @@
+//! The rules of identity, without a database: what a valid mobile number, name, email and
+//! password are, how long codes and sessions live, and who may do what.
+
+use serde::{Deserialize, Serialize};
+
+/// A problem with one field of a form. `code` is a translation key (`err_…`), so the message
+/// reaches the person in their language, at the field that caused it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str) -> FieldError {
+        FieldError { field: field.to_string(), code: code.to_string() }
+    }
+}
+
+/// An Indian mobile number: ten digits starting 6–9, written with or without +91 / 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MobileNumber(String);
+
+impl MobileNumber {
+    pub fn parse(input: &str) -> Result<MobileNumber, &'static str> {
+        let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+        let digits = digits
+            .strip_prefix("+91")
+            .or_else(|| if digits.len() == 12 { digits.strip_prefix("91") } else { None })
+            .or_else(|| if digits.len() == 11 { digits.strip_prefix('0') } else { None })
+            .unwrap_or(&digits);
+        if digits.len() != 10 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err("err_mobile_invalid");
+        }
+        if !matches!(digits.as_bytes()[0], b'6'..=b'9') {
+            return Err("err_mobile_invalid");
+        }
+        Ok(MobileNumber(digits.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// For messages and screens: the last four digits only.
+    pub fn masked(&self) -> String {
+        format!("••••••{}", &self.0[6..])
+    }
+}
+
+pub fn validate_name(input: &str) -> Result<String, &'static str> {
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let len = name.chars().count();
+    if len == 0 {
+        return Err("err_name_required");
+    }
+    if len > 100 || name.chars().any(|c| c.is_control()) {
+        return Err("err_name_invalid");
+    }
+    Ok(name)
+}
+
+/// Email is optional; when given it must look like an address. The real proof is a delivered
+/// message, so this only catches typing slips.
+pub fn validate_email(input: &str) -> Result<Option<String>, &'static str> {
+    let email = input.trim();
+    if email.is_empty() {
+        return Ok(None);
+    }
+    let mut parts = email.splitn(2, '@');
+    let local = parts.next().unwrap_or("");
+    let host = parts.next().unwrap_or("");
+    let ok = !local.is_empty()
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && !email.contains(char::is_whitespace)
+        && email.len() <= 254;
+    if ok {
+        Ok(Some(email.to_lowercase()))
+    } else {
+        Err("err_email_invalid")
+    }
+}
+
+pub const PASSWORD_MIN_CHARS: usize = 12;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+/// A passphrase of this many words passes the length rule even when shorter than 12 characters
+/// would require ("mango river kite lamp").
+pub const PASSPHRASE_MIN_WORDS: usize = 4;
+
+/// The length part of the password rule; the common-password check needs the server's
+/// dictionary (see `store::password_strength_problem`).
+pub fn password_length_problem(password: &str) -> Option<&'static str> {
+    let chars = password.chars().count();
+    let words = password.split_whitespace().filter(|w| w.chars().count() >= 3).count();
+    if chars > PASSWORD_MAX_CHARS {
+        return Some("err_password_too_long");
+    }
+    if chars < PASSWORD_MIN_CHARS && words < PASSPHRASE_MIN_WORDS {
+        return Some("err_password_too_short");
+    }
+    None
+}
+
+/// One-time codes: six digits, ten minutes, single use.
+pub const OTP_DIGITS: usize = 6;
+pub const OTP_VALID_MINUTES: i64 = 10;
+/// Wrong guesses allowed on one code before it is spent.
+pub const OTP_MAX_ATTEMPTS: i32 = 5;
+/// Codes sent to one mobile number in the window below, before further sends are refused.
+pub const OTP_MAX_SENDS: i64 = 3;
+pub const OTP_SEND_WINDOW_MINUTES: i64 = 30;
+
+/// Whether `input` has the shape of a code (the person may type spaces).
+pub fn normalise_code(input: &str) -> Result<String, &'static str> {
+    let code: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() == OTP_DIGITS && code.chars().all(|c| c.is_ascii_digit()) {
+        Ok(code)
+    } else {
+        Err("err_code_format")
+    }
+}
+
+/// What a person can be. One person has one role; officials and department admins belong to one
+/// department.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Citizen,
+    Official,
+    DepartmentAdmin,
+    CityAdmin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Citizen => "citizen",
+            Role::Official => "official",
+            Role::DepartmentAdmin => "department_admin",
+            Role::CityAdmin => "city_admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "citizen" => Some(Role::Citizen),
+            "official" => Some(Role::Official),
+            "department_admin" => Some(Role::DepartmentAdmin),
+            "city_admin" => Some(Role::CityAdmin),
+            _ => None,
+        }
+    }
+
+    /// Officials, department admins and city admins work requests.
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Citizen)
+    }
+
+    /// Staff sessions lapse sooner when idle: a shared office computer must not stay signed in.
+    pub fn session_idle_minutes(self) -> i64 {
+        if self.is_staff() {
+            8 * 60
+        } else {
+            14 * 24 * 60
+        }
+    }
+}
+
+/// A session never outlives this, however active.
+pub const SESSION_ABSOLUTE_DAYS: i64 = 60;
+
+/// Who is asking, as far as the rules are concerned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: String,
+    pub role: Role,
+    pub department_id: Option<String>,
+}
+
+impl Actor {
+    /// Creating departments and appointing department admins is the city admin's alone.
+    pub fn may_manage_departments(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    /// A department's officials and services are managed by its admin, or by a city admin.
+    pub fn may_manage_department(&self, department_id: &str) -> bool {
+        match self.role {
+            Role::CityAdmin => true,
+            Role::DepartmentAdmin => self.department_id.as_deref() == Some(department_id),
+            _ => false,
+        }
+    }
+
+    /// Which roles this actor may hand out.
+    pub fn may_appoint(&self, role: Role) -> bool {
+        match self.role {
+            Role::CityAdmin => role != Role::Citizen,
+            Role::DepartmentAdmin => role == Role::Official,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mobile_numbers_in_the_forms_people_write_them() {
+        for ok in ["9876543210", "+91 98765 43210", "098765-43210", "919876543210"] {
+            assert_eq!(MobileNumber::parse(ok).unwrap().as_str(), "9876543210", "{ok}");
+        }
+        for bad in ["", "12345", "5876543210", "98765432101", "98765abcde", "+1 9876543210"] {
+            assert_eq!(MobileNumber::parse(bad), Err("err_mobile_invalid"), "{bad}");
+        }
+        assert_eq!(MobileNumber::parse("9876543210").unwrap().masked(), "••••••3210");
+    }
+
+    #[test]
+    fn passwords_need_length_or_a_passphrase() {
+        assert_eq!(password_length_problem("short1!"), Some("err_password_too_short"));
+        assert_eq!(password_length_problem("twelve chars"), None);
+        assert_eq!(password_length_problem("mango kite lamp pot"), None);
+        assert_eq!(password_length_problem(&"x".repeat(129)), Some("err_password_too_long"));
+    }
+
+    #[test]
+    fn names_and_emails() {
+        assert_eq!(validate_name("  Sita   Das "), Ok("Sita Das".to_string()));
+        assert_eq!(validate_name("   "), Err("err_name_required"));
+        assert_eq!(validate_email(""), Ok(None));
+        assert_eq!(validate_email("Sita@Example.in"), Ok(Some("sita@example.in".into())));
+        assert_eq!(validate_email("sita@example"), Err("err_email_invalid"));
+        assert_eq!(validate_email("sita example.in"), Err("err_email_invalid"));
+    }
+
+    #[test]
+    fn codes_are_six_digits() {
+        assert_eq!(normalise_code(" 123 456 "), Ok("123456".into()));
+        assert_eq!(normalise_code("12345"), Err("err_code_format"));
+        assert_eq!(normalise_code("12345a"), Err("err_code_format"));
+    }
+
+    #[test]
+    fn who_may_manage_what() {
+        let city = Actor { user_id: "a".into(), role: Role::CityAdmin, department_id: None };
+        let bmc_admin =
+            Actor { user_id: "b".into(), role: Role::DepartmentAdmin, department_id: Some("bmc".into()) };
+        let official = Actor { user_id: "c".into(), role: Role::Official, department_id: Some("bmc".into()) };
+        assert!(city.may_manage_departments());
+        assert!(!bmc_admin.may_manage_departments());
+        assert!(bmc_admin.may_manage_department("bmc"));
+        assert!(!bmc_admin.may_manage_department("bda"));
+        assert!(!official.may_manage_department("bmc"));
+        assert!(bmc_admin.may_appoint(Role::Official));
+        assert!(!bmc_admin.may_appoint(Role::DepartmentAdmin));
+        assert!(city.may_appoint(Role::DepartmentAdmin));
+        assert!(!official.may_appoint(Role::Official));
+        assert!(Role::Official.session_idle_minutes() < Role::Citizen.session_idle_minutes());
+    }
+}

@@ -1,0 +1,49 @@
+import { expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+export const PASSWORD = 'mango river kite lamp';
+export const DEMO = { cityAdmin: '9000000001', bmcAdmin: '9000000002', official: '9000000003', citizen: '9000000004' };
+
+/** A mobile number no other test uses. */
+export function freshMobile(): string {
+  return '7' + String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
+}
+
+/** Waits until the islands on the page have woken, so forms are handled without a reload. */
+export async function hydrated(page: Page) {
+  await page.locator('form[data-hydrated="true"]').first().waitFor();
+}
+
+/** Reads the newest one-time code sent to `mobile` from the development inbox. */
+export async function readCode(page: Page, mobile: string): Promise<string> {
+  const inbox = await page.context().newPage();
+  let code = '';
+  await expect(async () => {
+    await inbox.goto('/dev/messages');
+    const body = await inbox.locator('li', { hasText: mobile }).first().locator('.message-body').textContent({ timeout: 1000 });
+    code = (body || '').match(/\d{6}/)?.[0] || '';
+    expect(code).toHaveLength(6);
+  }).toPass({ timeout: 15_000 });
+  await inbox.close();
+  return code;
+}
+
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+}
+
+/** Nothing wider than the screen: no sideways scrolling on a 360 px phone. */
+export async function expectNoSidewaysScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+export async function signIn(page: Page, login: string) {
+  await page.goto('/sign-in');
+  await hydrated(page);
+  await page.getByLabel('Citizen id or mobile number').fill(login);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).last().click();
+  await page.waitForURL('**/me');
+}

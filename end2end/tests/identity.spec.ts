@@ -1,0 +1,84 @@
+import { test, expect } from '@playwright/test';
+import { expectAccessible, expectNoSidewaysScroll, freshMobile, hydrated, readCode, PASSWORD } from './helpers';
+
+test('a citizen registers, confirms the code, gets a citizen id, finds a service and signs out', async ({ page }) => {
+  const mobile = freshMobile();
+  await page.goto('/register');
+  await hydrated(page);
+  await expectAccessible(page);
+  await expectNoSidewaysScroll(page);
+  await page.getByLabel('Full name').fill('Sita Pradhan');
+  await page.getByLabel('Mobile number').fill(mobile);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+
+  await expect(page.getByText(/We sent a 6-digit code/)).toBeVisible();
+  const code = await readCode(page, mobile);
+  await page.getByLabel('Code from the SMS').fill(code);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+
+  const id = page.getByTestId('citizen-id');
+  await expect(id).toHaveText(/^\d{4} \d{4} \d{4}$/);
+  const citizenId = (await id.textContent())!;
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: 'Go to my account' }).click();
+  await expect(page.getByTestId('citizen-id')).toHaveText(citizenId);
+  await expect(page.getByText('This device')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Services' }).click();
+  await page.getByRole('searchbox').fill('water bill');
+  await page.getByRole('searchbox').press('Enter');
+  await expect(page).toHaveTitle(/water bill/);
+  await page.getByRole('link', { name: 'Water bill payment' }).first().click();
+  await expect(page).toHaveTitle('Water bill payment · Nagarik');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Water bill payment');
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await page.goto('/me');
+  await expect(page).toHaveURL(/\/sign-in\?next=\/me/);
+});
+
+test('bad input is named at its field and nothing typed is lost', async ({ page }) => {
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('Full name').fill('Rakesh Behera');
+  await page.getByLabel('Mobile number').fill('12345');
+  await page.getByLabel('Email (optional)').fill('rakesh@example.in');
+  await page.getByLabel('Password').fill('password1234');
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+
+  await expect(page.locator('#mobile-error')).toHaveText(/10-digit Indian mobile number/);
+  await expect(page.locator('#password-error')).toHaveText(/too easy to guess/);
+  await expect(page.getByLabel('Mobile number')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Full name')).toHaveValue('Rakesh Behera');
+  await expect(page.getByLabel('Email (optional)')).toHaveValue('rakesh@example.in');
+  await expectAccessible(page);
+
+  const mobile = freshMobile();
+  await page.getByLabel('Mobile number').fill(mobile);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  const code = await readCode(page, mobile);
+  const wrong = code === '000000' ? '111111' : '000000';
+  await page.getByLabel('Code from the SMS').fill(wrong);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.locator('#code-error')).toHaveText(/not right/);
+  await expect(page.getByLabel('Code from the SMS')).toHaveValue(wrong);
+  await page.getByLabel('Code from the SMS').fill(code);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('citizen-id')).toBeVisible();
+});
+
+test('signing in with a mistyped citizen id says so at the field', async ({ page }) => {
+  await page.goto('/sign-in');
+  await hydrated(page);
+  await page.getByLabel('Citizen id or mobile number').fill('2345 6789 0123');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).last().click();
+  await expect(page.locator('#login-error')).toHaveText(/one digit is probably mistyped/);
+  await expect(page.getByLabel('Citizen id or mobile number')).toHaveValue('2345 6789 0123');
+  await expectAccessible(page);
+});

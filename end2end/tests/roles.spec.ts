@@ -1,0 +1,46 @@
+import { test, expect } from '@playwright/test';
+import { DEMO, expectAccessible, hydrated, signIn } from './helpers';
+
+test('an official is refused the admin page', async ({ page }) => {
+  await signIn(page, DEMO.official);
+  const res = await page.goto('/admin');
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Administration' })).toHaveCount(0);
+  await expectAccessible(page);
+});
+
+test('a city admin opens the admin page and creates a department', async ({ page }) => {
+  await signIn(page, DEMO.cityAdmin);
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await expect(page.getByRole('heading', { name: 'Administration', level: 1 })).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+  const code = 'dept-' + Math.floor(Math.random() * 1e6);
+  await page.getByLabel('Short code (for example bmc)').fill('Not Valid!');
+  await page.getByRole('button', { name: 'Create' }).first().click();
+  await expect(page.locator('#code-error').first()).toHaveText(/small letters/);
+  await page.getByLabel('Short code (for example bmc)').fill(code);
+  await page.getByLabel('Name in English').fill('Odisha Tourism');
+  await page.getByRole('button', { name: 'Create' }).first().click();
+  await expect(page.getByText('Saved.').first()).toBeVisible();
+  await page.goto('/departments');
+  await expect(page.getByRole('heading', { name: 'Odisha Tourism' }).first()).toBeVisible();
+});
+
+test('a department admin edits a service of their department', async ({ page }) => {
+  await signIn(page, DEMO.bmcAdmin);
+  await page.goto('/admin/services/park-entry');
+  await hydrated(page);
+  await expectAccessible(page);
+  await page.getByLabel('Summary in English').fill('Entry tickets, walking passes and event permissions for BMC parks.');
+  await page.getByLabel('Fee').fill('ten rupees');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#fee_rupees-error')).toHaveText(/fee in rupees/);
+  await expect(page.getByLabel('Summary in English')).toHaveValue(/walking passes/);
+  await page.getByLabel('Fee').fill('15');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('link', { name: 'View the service page' }).click();
+  await expect(page.getByText(/walking passes/)).toBeVisible();
+  await expect(page.getByTestId('fee')).toHaveText('₹15');
+});

@@ -1,0 +1,7 @@
+//! The server: startup, workers and admin commands. A library so that integration tests start
+//! the real router against their own database.
+
+pub mod bench;
+pub mod seed;
+pub mod startup;
+pub mod workers;

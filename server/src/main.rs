@@ -1,0 +1,71 @@
+//! The Nagarik server binary: `nagarik [serve]` runs the web app and its workers; `migrate`,
+//! `seed`, `seed-umang` and `create-admin` are the admin commands.
+
+use anyhow::Context;
+use server::{bench, seed, startup};
+
+const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD]";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let database_url = std::env::var("DATABASE_URL").context("DATABASE_URL is not set (./dev run sets it)")?;
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    let pool = domain::db::connect(&database_url, if command == "serve" { 20 } else { 4 }).await?;
+    match command {
+        "serve" => {
+            domain::db::migrate(&pool).await?;
+            startup::serve(pool).await
+        }
+        "migrate" => {
+            domain::db::migrate(&pool).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        "seed" => {
+            domain::db::migrate(&pool).await?;
+            seed::demo(&pool).await
+        }
+        "bench-search" => bench::search(&pool).await,
+        "seed-umang" => {
+            domain::db::migrate(&pool).await?;
+            seed::umang_scale(&pool).await
+        }
+        "create-admin" => {
+            let [name, mobile, password] = [args.get(1), args.get(2), args.get(3)];
+            let (Some(name), Some(mobile), Some(password)) = (name, mobile, password) else {
+                anyhow::bail!("{USAGE}");
+            };
+            domain::db::migrate(&pool).await?;
+            let created = domain::identity::store::create_account(
+                &pool,
+                domain::identity::store::StaffForm {
+                    name: name.clone(),
+                    mobile: mobile.clone(),
+                    email: String::new(),
+                    password: password.clone(),
+                    role: domain::identity::Role::CityAdmin,
+                    department_id: None,
+                },
+            )
+            .await;
+            match created {
+                Ok(new) => {
+                    println!("city admin created, citizen id {}", new.citizen_id);
+                    Ok(())
+                }
+                Err(domain::identity::store::FormProblem::Fields(f)) => {
+                    let codes: Vec<_> = f.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
+                    anyhow::bail!("refused: {}", codes.join(", "))
+                }
+                Err(domain::identity::store::FormProblem::Unexpected(e)) => Err(e),
+            }
+        }
+        _ => anyhow::bail!("{USAGE}"),
+    }
+}

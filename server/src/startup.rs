@@ -1,0 +1,107 @@
+//! Builds the router: static assets, the service worker, Leptos pages and server functions, and
+//! the middleware every request passes through.
+
+use app::request::{identify, same_origin, AppState, Config};
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+fn env_flag(name: &str, default: bool) -> bool {
+    std::env::var(name).map(|v| matches!(v.as_str(), "1" | "true" | "yes")).unwrap_or(default)
+}
+
+pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Router {
+    let state = AppState { leptos_options: leptos_options.clone(), pool, config: Arc::new(config) };
+    let routes = generate_route_list(App);
+    let site_root = leptos_options.site_root.to_string();
+    let pkg_dir = format!("{site_root}/{}", leptos_options.site_pkg_dir);
+    // Hashed file names change with every build, so /pkg can be cached for good.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(&pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ));
+    let sw = service_worker_script(&pkg_dir);
+    Router::new()
+        .route("/sw.js", get(move || async move { ([(header::CONTENT_TYPE, "text/javascript"), (header::CACHE_CONTROL, "no-cache")], sw) }))
+        .route("/healthz", get(health))
+        .nest("/pkg", pkg)
+        .leptos_routes(&state, routes, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), identify))
+        .layer(axum::middleware::from_fn(same_origin))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&state.pool).await {
+        Ok(_) => (axum::http::StatusCode::OK, "ok"),
+        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unreachable"),
+    }
+}
+
+/// The service worker, with this build's assets in its precache list and a cache name derived
+/// from them, so a new build replaces the old cache.
+fn service_worker_script(pkg_dir: &str) -> String {
+    let mut assets: Vec<String> = std::fs::read_dir(pkg_dir)
+        .map(|dir| {
+            dir.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|n| !n.ends_with(".br") && !n.ends_with(".gz"))
+                .map(|n| format!("/pkg/{n}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assets.sort();
+    let mut version: u64 = 1469598103934665603;
+    for b in assets.join(",").bytes() {
+        version = (version ^ b as u64).wrapping_mul(1099511628211);
+    }
+    let list = serde_json::to_string(&assets).unwrap_or_else(|_| "[]".into());
+    include_str!("sw.js").replace("__VERSION__", &format!("{version:x}")).replace("__ASSETS__", &list)
+}
+
+pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
+    let conf = get_configuration(None)?;
+    let options = conf.leptos_options;
+    let addr = options.site_addr;
+    let config = Config {
+        dev_inbox: env_flag("NAGARIK_DEV_INBOX", false),
+        secure_cookies: env_flag("NAGARIK_SECURE_COOKIES", !addr.ip().is_loopback()),
+    };
+    crate::workers::spawn_notification_delivery(pool.clone());
+    let app = router(pool, options, config);
+    // Nagle's algorithm with delayed ACKs holds small responses back ~40 ms: turn it off.
+    use axum::serve::ListenerExt;
+    let listener = tokio::net::TcpListener::bind(&addr).await?.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
