@@ -145,8 +145,10 @@ pub async fn admin_services() -> Result<Vec<AdminServiceRow>, ServerFnError> {
         .collect())
 }
 
-/// A service as its editor shows it: every language's text side by side.
+/// A service as its editor shows it: every language's text side by side. Missing fields read as
+/// empty, so a partial form still reaches the caller check and then the field checks.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ServiceEdit {
     pub slug: String,
     pub department: String,

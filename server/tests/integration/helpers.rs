@@ -99,6 +99,16 @@ impl TestApp {
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    /// A plain HTML form post, as a browser sends it without JavaScript: the answer redirects.
+    pub async fn form_post(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client.post(format!("{}/api/{path}", self.base)).header("Accept", "text/html").form(form).send().await.unwrap()
+    }
+
+    /// A page as a browser asks for it.
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(format!("{}{path}", self.base)).header("Accept", "text/html").send().await.unwrap()
+    }
+
     pub async fn signed_in(&self, login: &str) -> reqwest::Client {
         let c = client();
         let (status, body) = self.call(&c, "identity/sign_in", &[("login", login), ("password", PASSWORD)]).await;

@@ -138,8 +138,9 @@ async fn sessions_are_listed_and_revocable_by_their_owner_only() {
     assert_eq!(status, 200, "the phone is still signed in");
 
     // Its owner can, from the laptop; the phone is signed out at once.
-    let (status, _) = app.call(&laptop, "identity/revoke_session", &[("session_id", &phone_session)]).await;
-    assert_eq!(status, 302);
+    let res = app.form_post(&laptop, "identity/revoke_session", &[("session_id", &phone_session)]).await;
+    assert_eq!(res.status().as_u16(), 302);
+    assert_eq!(res.headers()["location"], "/me");
     let (status, _) = app.call(&phone, "identity/profile", &[]).await;
     assert_eq!(status, 401);
 
@@ -153,8 +154,9 @@ async fn sessions_are_listed_and_revocable_by_their_owner_only() {
 async fn signing_out_ends_the_session_on_the_server() {
     let app = spawn_app().await;
     let c = app.signed_in(CITIZEN).await;
-    let (status, _) = app.call(&c, "identity/sign_out", &[]).await;
-    assert_eq!(status, 302);
+    let res = app.form_post(&c, "identity/sign_out", &[]).await;
+    assert_eq!(res.status().as_u16(), 302);
+    assert!(res.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with("nagarik_session=;")));
     let live: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE revoked_at IS NULL").fetch_one(&app.pool).await.unwrap();
     assert_eq!(live, 0);
 }

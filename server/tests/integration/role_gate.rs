@@ -57,18 +57,18 @@ async fn a_department_admin_manages_their_own_department_only() {
         .await;
     assert_eq!(status, 403, "moving another department's service into one's own");
     // …nor its officials, nor admins, nor departments.
-    let staff = |role: &'static str, dept: String| async move {
-        let form = [("name", "Ravi Jena"), ("mobile", "9822222222"), ("email", ""), ("password", PASSWORD), ("role", role), ("department", dept.as_str())];
-        app.call(&bmc_admin, "admin/create_staff", &form).await.0
-    };
-    assert_eq!(staff("official", bda.clone()).await, 403);
-    assert_eq!(staff("department_admin", bmc.clone()).await, 403);
-    assert_eq!(staff("city_admin", bmc.clone()).await, 403);
+    async fn staff(app: &TestApp, c: &reqwest::Client, role: &str, dept: &str) -> u16 {
+        let form = [("name", "Ravi Jena"), ("mobile", "9822222222"), ("email", ""), ("password", PASSWORD), ("role", role), ("department", dept)];
+        app.call(c, "admin/create_staff", &form).await.0
+    }
+    assert_eq!(staff(&app, &bmc_admin, "official", &bda).await, 403);
+    assert_eq!(staff(&app, &bmc_admin, "department_admin", &bmc).await, 403);
+    assert_eq!(staff(&app, &bmc_admin, "city_admin", &bmc).await, 403);
     let (status, _) = app.call(&bmc_admin, "admin/create_department", &[("code", "xyz"), ("name_en", "X"), ("name_or", ""), ("name_hi", "")]).await;
     assert_eq!(status, 403);
 
     // Its own: an official of BMC, and an edit of a BMC service that search then finds.
-    assert_eq!(staff("official", bmc.clone()).await, 200);
+    assert_eq!(staff(&app, &bmc_admin, "official", &bmc).await, 200);
     let (status, body) = app
         .call(
             &bmc_admin,
@@ -112,12 +112,15 @@ async fn a_city_admin_creates_departments_and_appoints_staff() {
 async fn pages_behind_the_gate_answer_refused_or_sign_in() {
     let app = spawn_app().await;
     let citizen = app.signed_in(CITIZEN).await;
-    let res = citizen.get(format!("{}/admin", app.base)).send().await.unwrap();
-    assert_eq!(res.status().as_u16(), 403);
-    let res = client().get(format!("{}/admin", app.base)).send().await.unwrap();
-    assert_eq!(res.status().as_u16(), 302);
-    assert!(res.headers()["location"].to_str().unwrap().starts_with("/sign-in"));
-    let res = client().get(format!("{}/me", app.base)).send().await.unwrap();
+    for path in ["/admin", "/admin/services", "/admin/services/birth-certificate"] {
+        let res = app.page(&citizen, path).await;
+        assert_eq!(res.status().as_u16(), 403, "citizen {path}");
+        assert!(!res.text().await.unwrap().contains("Hospital discharge slip"), "no data leaks into the refusal");
+        let res = app.page(&client(), path).await;
+        assert_eq!(res.status().as_u16(), 302, "anonymous {path}");
+        assert!(res.headers()["location"].to_str().unwrap().starts_with("/sign-in"));
+    }
+    let res = app.page(&client(), "/me").await;
     assert_eq!(res.status().as_u16(), 302);
 }
 
