@@ -278,7 +278,7 @@ pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, Serve
         }
     }
     let fee_paise = parse_rupees(&form.fee_rupees).unwrap_or_else(|| {
-        problems.push(FieldError::new("fee", "err_fee_invalid"));
+        problems.push(FieldError::new("fee_rupees", "err_fee_invalid"));
         0
     });
     let days = form.days.trim().parse::<i32>().unwrap_or_else(|_| {
@@ -363,6 +363,7 @@ fn AdminView(overview: AdminSummary) -> impl IntoView {
                 <DepartmentForm locale=l/>
             })}
             <h2>{t::admin_staff(l)}</h2>
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t::admin_staff(l)>
             <table class="table">
                 <thead><tr><th>{t::field_name(l)}</th><th>{t::citizen_id_label(l)}</th><th>{t::field_role(l)}</th><th>{t::department_label(l)}</th></tr></thead>
                 <tbody>
@@ -371,6 +372,7 @@ fn AdminView(overview: AdminSummary) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
             <h2>{t::admin_new_staff(l)}</h2>
             <StaffForm locale=l departments=overview.departments is_city_admin=overview.is_city_admin/>
         </section>
@@ -466,6 +468,7 @@ pub fn AdminServicesPage() -> impl IntoView {
                         <section class="page">
                             <h1>{t::admin_services_title(l)}</h1>
                             <p><a class="button" href="/admin/services/new">{t::admin_new_service(l)}</a></p>
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=t::admin_services_title(l)>
                             <table class="table">
                                 <thead><tr><th>{t::field_name(l)}</th><th>{t::department_label(l)}</th><th>{t::field_published(l)}</th></tr></thead>
                                 <tbody>
@@ -478,6 +481,7 @@ pub fn AdminServicesPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            </div>
                         </section>
                     }.into_any(),
                     Err(_) => refusal(),

@@ -198,12 +198,18 @@ fn SearchBox(#[prop(optional, into)] value: String) -> impl IntoView {
 }
 
 #[component]
-pub fn ServiceCard(service: ServiceCardView) -> impl IntoView {
+pub fn ServiceCard(service: ServiceCardView, #[prop(optional)] under_section: bool) -> impl IntoView {
     let l = use_locale();
     let fee = fee_text(l, &service.fee, service.fee_varies);
     view! {
         <li class="service-card">
-            <a href=format!("/services/{}", service.slug)><h3>{service.name}</h3></a>
+            <a href=format!("/services/{}", service.slug)>
+                {if under_section {
+                    view! { <h3>{service.name}</h3> }.into_any()
+                } else {
+                    view! { <h2 class="card-title">{service.name}</h2> }.into_any()
+                }}
+            </a>
             <p>{service.summary}</p>
             <p class="meta">
                 <span class="badge">{service.department_code.to_uppercase()}</span>
@@ -221,10 +227,11 @@ fn fee_text(l: domain::Locale, fee: &Option<String>, varies: bool) -> String {
     }
 }
 
-fn service_list(services: Vec<ServiceCardView>) -> impl IntoView {
+/// `under_section`: the list sits under an h2 of its own (the home page), so cards are h3.
+fn service_list(services: Vec<ServiceCardView>, under_section: bool) -> impl IntoView {
     view! {
         <ul class="service-list">
-            {services.into_iter().map(|s| view! { <ServiceCard service=s/> }).collect_view()}
+            {services.into_iter().map(|s| view! { <ServiceCard service=s under_section=under_section/> }).collect_view()}
         </ul>
     }
 }
@@ -256,7 +263,7 @@ pub fn HomePage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                             <h2>{t::popular_heading(l)}</h2>
-                            {service_list(d.popular)}
+                            {service_list(d.popular, true)}
                             <h2>{t::categories_heading(l)}</h2>
                             <ul class="topic-grid">
                                 {d.categories.into_iter().map(|c| view! {
@@ -300,7 +307,7 @@ pub fn SearchPage() -> impl IntoView {
                             Ok(found) => view! {
                                 <h1>{heading}</h1>
                                 <p role="status" class="hint">{fill(t::search_count(l), &[("count", &found.len().to_string())])}</p>
-                                {service_list(found)}
+                                {service_list(found, false)}
                             }.into_any(),
                             Err(_) => view! { <LoadFailed/> }.into_any(),
                         }
@@ -428,7 +435,7 @@ fn listing_page(kind: &'static str, param: &'static str) -> impl IntoView {
                             {if list.services.is_empty() {
                                 view! { <p>{t::no_services_here(l)}</p> }.into_any()
                             } else {
-                                service_list(list.services).into_any()
+                                service_list(list.services, false).into_any()
                             }}
                         </section>
                     }.into_any(),

@@ -64,7 +64,9 @@ pub fn OfflineIndicator(locale: Locale) -> impl IntoView {
     let (offline, set_offline) = signal(false);
     #[cfg(feature = "hydrate")]
     {
-        set_offline.set(!window().navigator().on_line());
+        // After hydration: hydration keeps the server's attributes, so a change made before it
+        // would never reach the page.
+        Effect::new(move |_| set_offline.set(!window().navigator().on_line()));
         let a = window_event_listener(leptos::ev::online, move |_| set_offline.set(false));
         let b = window_event_listener(leptos::ev::offline, move |_| set_offline.set(true));
         on_cleanup(move || {

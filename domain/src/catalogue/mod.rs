@@ -26,19 +26,22 @@ fn is_mark(c: char) -> bool {
         | 0x0B01..=0x0B03 | 0x0B3C | 0x0B3E..=0x0B57 | 0x0B62..=0x0B63)
 }
 
-/// The query as typed plus each reading that a known synonym gives it: with ("light bill",
-/// "electricity bill"), "pay light bill" also searches "pay electricity bill". Phrases match on
-/// whole words only.
+/// The query as typed plus each reading that a synonym gives it: with ("light bill",
+/// "electricity bill"), "pay light bill" also searches "pay electricity bill". A phrase found as
+/// whole words is replaced in place; a phrase the database found only nearly (a typo: "light bil")
+/// adds its meaning as a reading of its own.
 pub fn expand_synonyms(query: &str, synonyms: &[(String, String)]) -> Vec<String> {
     let mut readings = vec![query.to_string()];
     let padded = format!(" {query} ");
     for (phrase, means) in synonyms {
         let needle = format!(" {phrase} ");
-        if padded.contains(&needle) {
-            let reading = padded.replace(&needle, &format!(" {means} ")).trim().to_string();
-            if !readings.contains(&reading) {
-                readings.push(reading);
-            }
+        let reading = if padded.contains(&needle) {
+            padded.replace(&needle, &format!(" {means} ")).trim().to_string()
+        } else {
+            means.clone()
+        };
+        if !readings.contains(&reading) {
+            readings.push(reading);
         }
     }
     readings
@@ -128,10 +131,13 @@ mod tests {
             ("bijli".to_string(), "electricity".to_string()),
             ("tax".to_string(), "holding tax".to_string()),
         ];
-        assert_eq!(expand_synonyms("pay light bill", &syn), vec!["pay light bill", "pay electricity bill"]);
-        assert_eq!(expand_synonyms("bijli bill", &syn), vec!["bijli bill", "electricity bill"]);
-        // "taxi" is not "tax"
-        assert_eq!(expand_synonyms("taxi stand", &syn), vec!["taxi stand"]);
+        // The store passes only the synonyms found in or near the query.
+        assert_eq!(expand_synonyms("pay light bill", &syn[..1]), vec!["pay light bill", "pay electricity bill"]);
+        assert_eq!(expand_synonyms("bijli bill", &syn[1..2]), vec!["bijli bill", "electricity bill"]);
+        assert_eq!(expand_synonyms("pay tax", &syn[2..]), vec!["pay tax", "pay holding tax"]);
+        assert_eq!(expand_synonyms("no synonyms", &[]), vec!["no synonyms"]);
+        // A near match (the store found "light bill" for "light bil") adds the meaning alone.
+        assert_eq!(expand_synonyms("light bil", &syn[..1]), vec!["light bil", "electricity bill"]);
     }
 
     #[test]

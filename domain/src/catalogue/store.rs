@@ -170,10 +170,12 @@ pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> R
         return Ok(Vec::new());
     }
     let mut tx = pool.begin().await?;
-    // Only phrases that occur in the query are fetched; the table may grow large.
+    // Only phrases that occur in the query, or nearly ("light bil"), are fetched: the table may
+    // grow large. Short phrases ("dl") must match exactly, or they would match everything.
     let synonyms: Vec<(String, String)> = sqlx::query_as(
         "SELECT phrase, means FROM search_synonyms
-         WHERE position(' ' || phrase || ' ' IN ' ' || $1 || ' ') > 0",
+         WHERE position(' ' || phrase || ' ' IN ' ' || $1 || ' ') > 0
+            OR (length(phrase) >= 5 AND word_similarity(phrase, $1) >= 0.6)",
     )
     .bind(&q)
     .fetch_all(&mut *tx)
@@ -322,7 +324,7 @@ pub fn validate_service(form: &ServiceForm) -> Vec<FieldError> {
         problems.push(FieldError::new("name_en", "err_name_required"));
     }
     if form.fee_paise < 0 {
-        problems.push(FieldError::new("fee", "err_fee_invalid"));
+        problems.push(FieldError::new("fee_rupees", "err_fee_invalid"));
     }
     if form.days_to_deliver < 0 || form.days_to_deliver > 3650 {
         problems.push(FieldError::new("days", "err_days_invalid"));

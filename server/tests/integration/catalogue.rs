@@ -13,6 +13,7 @@ async fn search_finds_services_by_name_synonym_typo_and_language() {
     let cases = [
         ("water bill", "water-bill-payment"),
         ("light bill", "electricity-bill-payment"),
+        ("light bil", "electricity-bill-payment"),
         ("bijli bill", "electricity-bill-payment"),
         ("elecricity bil", "electricity-bill-payment"),
         ("birth certifcate", "birth-certificate"),
