@@ -9,6 +9,7 @@ use leptos_meta::Title;
 #[island]
 pub fn InstallPrompt(locale: Locale) -> impl IntoView {
     let l = locale;
+    let ready = crate::forms::hydrated();
     let (visible, set_visible) = signal(false);
     #[cfg(feature = "hydrate")]
     let deferred: StoredValue<Option<send_wrapper::SendWrapper<web_sys::Event>>, LocalStorage> =
@@ -50,7 +51,8 @@ pub fn InstallPrompt(locale: Locale) -> impl IntoView {
         }
     };
     view! {
-        <div class="install-prompt" role="region" aria-label=t::install_title(l) hidden=move || !visible.get()>
+        <div class="install-prompt" role="region" aria-label=t::install_title(l) hidden=move || !visible.get()
+            data-hydrated=move || ready.get().to_string()>
             <p>{t::install_text(l)}</p>
             <button type="button" class="button" on:click=install>{t::install_button(l)}</button>
             <button type="button" class="button button-secondary" on:click=dismiss>{t::not_now(l)}</button>

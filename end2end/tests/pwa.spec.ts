@@ -36,3 +36,30 @@ test('after one visit the app opens offline, and says it is offline', async ({ p
   await expectAccessible(page);
   await context.setOffline(false);
 });
+
+test('the install prompt can be accepted or dismissed, and a dismissal is remembered', async ({ page }) => {
+  await page.goto('/');
+  const banner = page.getByRole('region', { name: 'Install the app' });
+  await expect(banner).toBeHidden();
+  // The browser offers installation: Chromium fires beforeinstallprompt with a prompt() method.
+  const offer = async () => {
+    await page.locator('.install-prompt[data-hydrated="true"]').waitFor({ state: 'attached' });
+    await page.evaluate(() => {
+      const ev = new Event('beforeinstallprompt', { cancelable: true }) as Event & { prompt: () => void };
+      ev.prompt = () => { (window as any).__prompted = true; };
+      window.dispatchEvent(ev);
+    });
+  };
+  await offer();
+  await expect(banner).toBeVisible();
+  await banner.getByRole('button', { name: 'Install' }).click();
+  expect(await page.evaluate(() => (window as any).__prompted)).toBe(true);
+  await expect(banner).toBeHidden();
+
+  await offer();
+  await banner.getByRole('button', { name: 'Not now' }).click();
+  await expect(banner).toBeHidden();
+  await page.reload();
+  await offer();
+  await expect(banner).toBeHidden();
+});

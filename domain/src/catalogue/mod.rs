@@ -47,6 +47,46 @@ pub fn expand_synonyms(query: &str, synonyms: &[(String, String)]) -> Vec<String
     readings
 }
 
+/// One word of a query and the catalogue words it may mean (itself, and near spellings found in
+/// the vocabulary).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WordMatches {
+    pub word: String,
+    pub terms: Vec<String>,
+}
+
+/// Quotes a lexeme for `to_tsquery`, so that a word can never be read as an operator.
+fn ts_lexeme(term: &str) -> String {
+    format!("'{}'", term.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// The full-text query for the readings of a search. Within a reading every word must match
+/// (`&`); a word matches any of its near spellings, or, from three letters on, any catalogue word
+/// it begins ("pay" finds "payment"). Readings are alternatives (`|`). `all_words` = false asks
+/// for any word instead, the fallback when no service has them all. None when nothing can match.
+pub fn tsquery(readings: &[String], matches: &[WordMatches], all_words: bool) -> Option<String> {
+    let alternatives = |word: &str| -> Option<String> {
+        let mut alts: Vec<String> = Vec::new();
+        if let Some(m) = matches.iter().find(|m| m.word == word) {
+            alts.extend(m.terms.iter().map(|t| ts_lexeme(t)));
+        }
+        if word.chars().count() >= 3 {
+            alts.push(format!("{}:*", ts_lexeme(word)));
+        }
+        alts.dedup();
+        (!alts.is_empty()).then(|| format!("({})", alts.join(" | ")))
+    };
+    let joiner = if all_words { " & " } else { " | " };
+    let parts: Vec<String> = readings
+        .iter()
+        .filter_map(|r| {
+            let words: Vec<String> = r.split_whitespace().filter_map(alternatives).collect();
+            (!words.is_empty()).then(|| format!("({})", words.join(joiner)))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" | "))
+}
+
 /// A fee in rupees with Indian digit grouping: 125000 paise → "₹1,250", 12550 → "₹125.50".
 pub fn format_rupees(paise: i64) -> String {
     let rupees = paise / 100;
@@ -138,6 +178,27 @@ mod tests {
         assert_eq!(expand_synonyms("no synonyms", &[]), vec!["no synonyms"]);
         // A near match (the store found "light bill" for "light bil") adds the meaning alone.
         assert_eq!(expand_synonyms("light bil", &syn[..1]), vec!["light bil", "electricity bill"]);
+    }
+
+    #[test]
+    fn tsquery_joins_words_and_their_near_spellings() {
+        let readings = vec!["elecricity bil".to_string()];
+        let matches = vec![
+            WordMatches { word: "elecricity".into(), terms: vec!["electricity".into()] },
+            WordMatches { word: "bil".into(), terms: vec!["bill".into(), "bil".into()] },
+        ];
+        assert_eq!(
+            tsquery(&readings, &matches, true).unwrap(),
+            "(('electricity' | 'elecricity':*) & ('bill' | 'bil' | 'bil':*))"
+        );
+        assert_eq!(
+            tsquery(&readings, &matches, false).unwrap(),
+            "(('electricity' | 'elecricity':*) | ('bill' | 'bil' | 'bil':*))"
+        );
+        // Two-letter words with no match in the vocabulary add nothing; quotes cannot escape.
+        assert_eq!(tsquery(&["ab".to_string()], &[], true), None);
+        assert_eq!(tsquery(&["it's".to_string()], &[], true).unwrap(), "(('it''s':*))");
+        assert_eq!(tsquery(&[], &[], true), None);
     }
 
     #[test]

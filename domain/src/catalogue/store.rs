@@ -1,8 +1,8 @@
-use super::{expand_synonyms, normalise_query, ApplyMode};
+use super::{expand_synonyms, normalise_query, tsquery, ApplyMode, WordMatches};
 use crate::db::new_id;
 use crate::identity::FieldError;
 use crate::Locale;
-use sqlx::{PgExecutor, PgPool};
+use sqlx::PgPool;
 use uuid::Uuid;
 
 /// The SQL for a translated column with English as the fallback. `t` is the translation in the
@@ -157,13 +157,13 @@ pub async fn services_for_life_event(pool: &PgPool, slug: &str, locale: Locale) 
     .await
 }
 
-/// How close a query must come to a service's text, as pg_trgm word similarity (0–1). Low enough
-/// to forgive a typo or two in a word, high enough that one shared syllable is not a match.
-pub const SEARCH_THRESHOLD: f32 = 0.45;
+/// How close (pg_trgm similarity, 0–1) a catalogue word must be to a query word to count as a
+/// spelling of it: "elecricity" ~ "electricity", "bil" ~ "bill".
+pub const SPELLING_THRESHOLD: f32 = 0.4;
 
-/// Finds services by what a person types, in any of the three languages: synonyms first give the
-/// query its other readings, then trigram word similarity forgives typos. Names weigh more than
-/// descriptions; popularity breaks ties.
+/// Finds services by what a person types, in any of the three languages: synonyms give the query
+/// its other readings, the vocabulary gives each word its near spellings, and full-text search
+/// ranks services whose names match above those whose descriptions do; popularity breaks ties.
 pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> Result<Vec<ServiceCard>, sqlx::Error> {
     let q = normalise_query(query);
     if q.is_empty() {
@@ -181,27 +181,41 @@ pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> R
     .fetch_all(&mut *tx)
     .await?;
     let readings = expand_synonyms(&q, &synonyms);
-    sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)")
-        .bind(SEARCH_THRESHOLD.to_string())
+    let mut words: Vec<String> = readings.iter().flat_map(|r| r.split_whitespace().map(String::from)).collect();
+    words.sort();
+    words.dedup();
+    sqlx::query("SELECT set_config('pg_trgm.similarity_threshold', $1, true)")
+        .bind(SPELLING_THRESHOLD.to_string())
         .execute(&mut *tx)
         .await?;
-    let rows = sqlx::query_as(&format!(
-        "WITH hits AS (
-            SELECT s.id, max(word_similarity(r, s.search_text) + 0.5 * word_similarity(r, s.search_names)
-                             + CASE WHEN position(r IN s.search_names) > 0 THEN 0.5 ELSE 0 END) AS score
-            FROM services s, unnest($2::text[]) AS r
-            WHERE s.published AND r <% s.search_text
-            GROUP BY s.id
-            ORDER BY score DESC
-            LIMIT $3
-         )
-         {CARD_SELECT} JOIN hits h ON h.id = s.id ORDER BY h.score DESC, s.popularity DESC"
-    ))
-    .bind(locale.code())
-    .bind(&readings)
-    .bind(limit)
+    let near: Vec<(String, Vec<String>)> = sqlx::query_as(
+        "SELECT w, coalesce(array_agg(t.term ORDER BY t.score DESC) FILTER (WHERE t.term IS NOT NULL), '{}')
+         FROM unnest($1::text[]) AS w
+         LEFT JOIN LATERAL (
+             SELECT term, similarity(term, w) AS score FROM search_terms
+             WHERE term % w ORDER BY score DESC LIMIT 4
+         ) t ON true
+         GROUP BY w",
+    )
+    .bind(&words)
     .fetch_all(&mut *tx)
     .await?;
+    let matches: Vec<WordMatches> = near.into_iter().map(|(word, terms)| WordMatches { word, terms }).collect();
+    let sql = format!(
+        "{CARD_SELECT}, to_tsquery('simple', $2) AS q
+         WHERE s.published AND s.search_vector @@ q
+         ORDER BY ts_rank(s.search_vector, q, 1) DESC, s.popularity DESC, s.slug
+         LIMIT $3"
+    );
+    let mut rows = Vec::new();
+    // Every word first; when no service has them all, any word.
+    for all_words in [true, false] {
+        let Some(text) = tsquery(&readings, &matches, all_words) else { break };
+        rows = sqlx::query_as(&sql).bind(locale.code()).bind(&text).bind(limit).fetch_all(&mut *tx).await?;
+        if !rows.is_empty() {
+            break;
+        }
+    }
     tx.commit().await?;
     Ok(rows)
 }
@@ -264,9 +278,10 @@ pub async fn service(pool: &PgPool, slug: &str, locale: Locale) -> Result<Option
     .await
 }
 
-/// Rebuilds the search text of one service (or all, with None) from every translation of its
-/// name, summary and keywords, its department and its category.
-pub async fn refresh_search_text<'e>(db: impl PgExecutor<'e>, service_id: Option<Uuid>) -> Result<(), sqlx::Error> {
+/// Rebuilds the search text and vector of one service (or all, with None) from every translation
+/// of its name, summary and keywords, its department and its category, and adds its words to the
+/// vocabulary.
+pub async fn refresh_search_text(db: &mut sqlx::PgConnection, service_id: Option<Uuid>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE services s SET
             search_names = lower(coalesce((SELECT string_agg(t.name, ' ') FROM service_translations t WHERE t.service_id = s.id), '')),
@@ -279,7 +294,23 @@ pub async fn refresh_search_text<'e>(db: impl PgExecutor<'e>, service_id: Option
          WHERE $1::uuid IS NULL OR s.id = $1",
     )
     .bind(service_id)
-    .execute(db)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        "UPDATE services SET search_vector =
+            setweight(to_tsvector('simple', search_names), 'A') || setweight(to_tsvector('simple', search_text), 'B')
+         WHERE $1::uuid IS NULL OR id = $1",
+    )
+    .bind(service_id)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        "INSERT INTO search_terms (term)
+         SELECT DISTINCT unnest(tsvector_to_array(search_vector)) FROM services WHERE $1::uuid IS NULL OR id = $1
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(service_id)
+    .execute(&mut *db)
     .await?;
     Ok(())
 }
