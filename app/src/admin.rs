@@ -2,7 +2,7 @@
 //! officials and services (department admin). Every server function here checks the caller's
 //! role and department itself; the pages only decide what to show.
 
-use crate::forms::{failed, field_errors, hydrated, invalid, FailureBanner, FieldMessage, FormResult};
+use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, ServerForm};
 use crate::i18n::{t, use_locale, Locale};
 use crate::layout::{NotFound, Refused};
 use leptos::prelude::*;
@@ -379,62 +379,48 @@ fn AdminView(overview: AdminSummary) -> impl IntoView {
     }
 }
 
-#[island]
+#[component]
 fn DepartmentForm(locale: Locale) -> impl IntoView {
-    let ready = hydrated();
     let l = locale;
-    let action = ServerAction::<CreateDepartment>::new();
-    let errors = field_errors(action.value());
-    let done = move || match action.value().get() {
-        Some(Ok(FormResult::Done(code))) => Some(code),
-        _ => None,
-    };
     view! {
-        <ActionForm attr:data-hydrated=move || ready.get().to_string() action=action attr:class="stack" attr:novalidate=true>
-            <FailureBanner failed=failed(action.value()) locale=l/>
+        <ServerForm endpoint="admin/create_department".to_string() locale=l then=FormThen::show("department-saved") class="stack".to_string()>
+            <FailureBanner locale=l/>
             <label for="dept-code">{t::field_department_code(l)}</label>
-            <input id="dept-code" name="code" required aria-describedby="code-error" aria-invalid=invalid(errors, "code")/>
-            <FieldMessage errors=errors field="code" locale=l/>
+            <input id="dept-code" name="code" required aria-describedby="code-error" aria-invalid="false"/>
+            <FieldMessage field="code"/>
             <label for="dept-name-en">{t::field_name_en(l)}</label>
-            <input id="dept-name-en" name="name_en" required aria-describedby="name_en-error" aria-invalid=invalid(errors, "name_en")/>
-            <FieldMessage errors=errors field="name_en" locale=l/>
+            <input id="dept-name-en" name="name_en" required aria-describedby="name_en-error" aria-invalid="false"/>
+            <FieldMessage field="name_en"/>
             <label for="dept-name-or">{t::field_name_or(l)}</label>
             <input id="dept-name-or" name="name_or" lang="or"/>
             <label for="dept-name-hi">{t::field_name_hi(l)}</label>
             <input id="dept-name-hi" name="name_hi" lang="hi"/>
             <label class="checkbox"><input type="checkbox" name="is_agency"/> {t::field_is_agency(l)}</label>
             <button type="submit" class="button">{t::create(l)}</button>
-            {move || done().map(|c| view! { <p role="status" class="banner">{t::saved(l)} " " {c.to_uppercase()}</p> })}
-        </ActionForm>
+            <p id="department-saved" role="status" class="banner" hidden>{t::saved(l)} " " <span data-slot="value"></span></p>
+        </ServerForm>
     }
 }
 
-#[island]
+#[component]
 fn StaffForm(locale: Locale, departments: Vec<DepartmentOption>, is_city_admin: bool) -> impl IntoView {
-    let ready = hydrated();
     let l = locale;
-    let action = ServerAction::<CreateStaff>::new();
-    let errors = field_errors(action.value());
-    let done = move || match action.value().get() {
-        Some(Ok(FormResult::Done(id))) => Some(id),
-        _ => None,
-    };
     view! {
-        <ActionForm attr:data-hydrated=move || ready.get().to_string() action=action attr:class="stack" attr:novalidate=true>
-            <FailureBanner failed=failed(action.value()) locale=l/>
+        <ServerForm endpoint="admin/create_staff".to_string() locale=l then=FormThen::show("staff-saved") class="stack".to_string()>
+            <FailureBanner locale=l/>
             <label for="staff-name">{t::field_name(l)}</label>
-            <input id="staff-name" name="name" required aria-describedby="name-error" aria-invalid=invalid(errors, "name")/>
-            <FieldMessage errors=errors field="name" locale=l/>
+            <input id="staff-name" name="name" required aria-describedby="name-error" aria-invalid="false"/>
+            <FieldMessage field="name"/>
             <label for="staff-mobile">{t::field_mobile(l)}</label>
-            <input id="staff-mobile" name="mobile" type="tel" required aria-describedby="mobile-error" aria-invalid=invalid(errors, "mobile")/>
-            <FieldMessage errors=errors field="mobile" locale=l/>
+            <input id="staff-mobile" name="mobile" type="tel" required aria-describedby="mobile-error" aria-invalid="false"/>
+            <FieldMessage field="mobile"/>
             <label for="staff-email">{t::field_email_optional(l)}</label>
-            <input id="staff-email" name="email" type="email" aria-describedby="email-error" aria-invalid=invalid(errors, "email")/>
-            <FieldMessage errors=errors field="email" locale=l/>
+            <input id="staff-email" name="email" type="email" aria-describedby="email-error" aria-invalid="false"/>
+            <FieldMessage field="email"/>
             <label for="staff-password">{t::field_initial_password(l)}</label>
             <input id="staff-password" name="password" type="password" autocomplete="new-password" required
-                aria-describedby="password-error" aria-invalid=invalid(errors, "password")/>
-            <FieldMessage errors=errors field="password" locale=l/>
+                aria-describedby="password-error" aria-invalid="false"/>
+            <FieldMessage field="password"/>
             <label for="staff-role">{t::field_role(l)}</label>
             <select id="staff-role" name="role" aria-describedby="role-error">
                 <option value="official">{t::role_official(l)}</option>
@@ -443,15 +429,15 @@ fn StaffForm(locale: Locale, departments: Vec<DepartmentOption>, is_city_admin: 
                     <option value="city_admin">{t::role_city_admin(l)}</option>
                 })}
             </select>
-            <FieldMessage errors=errors field="role" locale=l/>
+            <FieldMessage field="role"/>
             <label for="staff-department">{t::department_label(l)}</label>
             <select id="staff-department" name="department" aria-describedby="department-error">
                 {departments.into_iter().map(|d| view! { <option value=d.id>{d.code.to_uppercase()} " — " {d.name}</option> }).collect_view()}
             </select>
-            <FieldMessage errors=errors field="department" locale=l/>
+            <FieldMessage field="department"/>
             <button type="submit" class="button">{t::create(l)}</button>
-            {move || done().map(|id| view! { <p role="status" class="banner">{t::saved(l)} " " {id}</p> })}
-        </ActionForm>
+            <p id="staff-saved" role="status" class="banner" hidden>{t::saved(l)} " " {t::citizen_id_label(l)} " " <span data-slot="value"></span></p>
+        </ServerForm>
     }
 }
 
@@ -515,17 +501,10 @@ pub fn ServiceEditPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[component]
 fn ServiceEditor(locale: Locale, data: ServiceEditorData) -> impl IntoView {
-    let ready = hydrated();
     let l = locale;
-    let action = ServerAction::<SaveService>::new();
-    let errors = field_errors(action.value());
     let s = data.service;
-    let done = move || match action.value().get() {
-        Some(Ok(FormResult::Done(slug))) => Some(slug),
-        _ => None,
-    };
     let text_field = move |name: &'static str, label: &'static str, value: String, long: bool, lang: &'static str| {
         let id = format!("svc-{name}");
         let input_name = format!("form[{name}]");
@@ -535,14 +514,14 @@ fn ServiceEditor(locale: Locale, data: ServiceEditorData) -> impl IntoView {
             {if long {
                 view! { <textarea id=id name=input_name rows="3" lang=lang aria-describedby=described.clone()>{value}</textarea> }.into_any()
             } else {
-                view! { <input id=id name=input_name value=value lang=lang aria-describedby=described.clone() aria-invalid=invalid(errors, name)/> }.into_any()
+                view! { <input id=id name=input_name value=value lang=lang aria-describedby=described.clone() aria-invalid="false"/> }.into_any()
             }}
-            <FieldMessage errors=errors field=name locale=l/>
+            <FieldMessage field=name/>
         }
     };
     view! {
-        <ActionForm attr:data-hydrated=move || ready.get().to_string() action=action attr:class="stack" attr:novalidate=true>
-            <FailureBanner failed=failed(action.value()) locale=l/>
+        <ServerForm endpoint="admin/save_service".to_string() locale=l then=FormThen::show("service-saved") class="stack".to_string()>
+            <FailureBanner locale=l/>
             {text_field("slug", t::field_slug(l), s.slug.clone(), false, "en")}
             <label for="svc-department">{t::department_label(l)}</label>
             <select id="svc-department" name="form[department]">
@@ -580,10 +559,10 @@ fn ServiceEditor(locale: Locale, data: ServiceEditorData) -> impl IntoView {
             <p class="hint">{t::field_life_events_hint(l)} " " {data.life_events.iter().map(|(slug, _)| slug.clone()).collect::<Vec<_>>().join(", ")}</p>
             {text_field("life_events", t::life_events_heading(l), s.life_events.clone(), false, "en")}
             <label class="checkbox"><input type="checkbox" name="form[published]" checked=s.published.is_some()/> {t::field_published(l)}</label>
-            <button type="submit" class="button" disabled=move || action.pending().get()>{t::save(l)}</button>
-            {move || done().map(|slug| view! {
-                <p role="status" class="banner">{t::saved(l)} " " <a href=format!("/services/{slug}")>{t::view_service(l)}</a></p>
-            })}
-        </ActionForm>
+            <button type="submit" class="button">{t::save(l)}</button>
+            <p id="service-saved" role="status" class="banner" hidden>
+                {t::saved(l)} " " <a data-slot-href="value" data-href-prefix="/services/" href="/admin/services">{t::view_service(l)}</a>
+            </p>
+        </ServerForm>
     }
 }

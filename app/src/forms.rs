@@ -1,6 +1,9 @@
-//! What a form's server function answers, and how its problems are shown at their fields.
+//! Forms: the fields are HTML rendered on the server; one small island (`ServerForm`) sends them
+//! to their server function, shows each problem at its field, and on success does what the page
+//! asked (`FormThen`). Every form shares that one island, which keeps the browser bundle small:
+//! no per-form view code, no server-function client, no query-string library in the WASM.
 
-use crate::i18n::{error_message, t, Locale};
+use crate::i18n::{t, Locale};
 use domain::identity::FieldError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -13,67 +16,249 @@ pub enum FormResult<T> {
     Invalid(Vec<FieldError>),
 }
 
-/// The problems of the last submission of an action, empty when it succeeded or has not run.
-pub fn field_errors<T, S>(value: S) -> Signal<Vec<FieldError>>
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<FormResult<T>, ServerFnError>>> + Send + Sync + 'static,
-{
-    Signal::derive(move || match value.get() {
-        Some(Ok(FormResult::Invalid(errors))) => errors,
-        _ => Vec::new(),
-    })
+/// What a form does once its server function answers `Done(value)`. The value's fields (or the
+/// value itself, as `value`) fill the page's slots: `data-slot="k"` elements get the text,
+/// `data-slot-value="k"` inputs the value, `data-slot-href="k"` links `data-href-prefix` + it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormThen {
+    /// Go to this address.
+    pub redirect: Option<String>,
+    /// Show the element with this id.
+    pub show: Option<String>,
+    /// Hide the element with this id.
+    pub hide: Option<String>,
 }
 
-/// Whether the last submission failed for a reason that is not the person's to fix.
-pub fn failed<T, S>(value: S) -> Signal<bool>
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<FormResult<T>, ServerFnError>>> + Send + Sync + 'static,
-{
-    Signal::derive(move || matches!(value.get(), Some(Err(_))))
-}
-
-pub fn error_text(locale: Locale, code: &str) -> String {
-    error_message(locale, code).unwrap_or(t::err_unexpected(locale)).to_string()
-}
-
-/// The message under a field; `id` is what the input's `aria-describedby` names.
-#[component]
-pub fn FieldMessage(
-    errors: Signal<Vec<FieldError>>,
-    #[prop(into)] field: String,
-    locale: Locale,
-) -> impl IntoView {
-    let id = format!("{field}-error");
-    let f = field.clone();
-    let message = move || {
-        errors
-            .get()
-            .iter()
-            .find(|e| e.field == f)
-            .map(|e| error_text(locale, &e.code))
-    };
-    view! {
-        <p class="field-error" id=id role="alert" aria-live="polite">{message}</p>
+impl FormThen {
+    pub fn redirect(to: impl Into<String>) -> FormThen {
+        FormThen { redirect: Some(to.into()), ..Default::default() }
+    }
+    pub fn show(id: &str) -> FormThen {
+        FormThen { show: Some(id.into()), ..Default::default() }
+    }
+    pub fn step(hide: &str, show: &str) -> FormThen {
+        FormThen { show: Some(show.into()), hide: Some(hide.into()), redirect: None }
     }
 }
 
-/// `aria-invalid` for an input, from the current problems.
-pub fn invalid(errors: Signal<Vec<FieldError>>, field: &'static str) -> impl Fn() -> &'static str + Send + Sync + Copy {
-    move || if errors.get().iter().any(|e| e.field == field) { "true" } else { "false" }
-}
-
-/// A banner for a failure that is not the person's to fix (the server is unreachable, say).
+/// The message under a field; the input names it in `aria-describedby="{field}-error"`.
 #[component]
-pub fn FailureBanner(failed: Signal<bool>, locale: Locale) -> impl IntoView {
-    move || failed.get().then(|| view! { <p class="banner banner-error" role="alert">{t::err_unexpected(locale)}</p> })
+pub fn FieldMessage(#[prop(into)] field: String) -> impl IntoView {
+    view! { <p class="field-error" id=format!("{field}-error") aria-live="polite"></p> }
 }
 
-/// True once the island has woken in the browser. Forms carry it as `data-hydrated`, so a test
-/// (or a stylesheet) can tell a live form from server-rendered HTML.
-pub fn hydrated() -> Signal<bool> {
-    let (ready, set_ready) = signal(false);
-    Effect::new(move |_| set_ready.set(true));
-    ready.into()
+/// Shown when the server could not be reached or failed: what was typed stays in the form.
+#[component]
+pub fn FailureBanner(locale: Locale) -> impl IntoView {
+    view! { <p class="banner banner-error" data-form-failure="" role="alert" hidden>{t::err_unexpected(locale)}</p> }
+}
+
+/// A form posting to `/api/{endpoint}`. Without JavaScript it still posts (and the server sends
+/// the browser back); with it, nothing typed is lost and problems appear at their fields.
+#[island]
+pub fn ServerForm(
+    endpoint: String,
+    locale: Locale,
+    then: FormThen,
+    class: String,
+    children: Children,
+) -> impl IntoView {
+    let form = NodeRef::<leptos::html::Form>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(f) = form.get() {
+            let _ = f.set_attribute("data-hydrated", "true");
+        }
+    });
+    let action = format!("/api/{endpoint}");
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (&then, locale);
+    view! {
+        <form node_ref=form method="post" action=action.clone() class=class novalidate=true
+            on:submit=move |ev| {
+                #[cfg(feature = "hydrate")]
+                {
+                    ev.prevent_default();
+                    if let Some(f) = form.get_untracked() {
+                        let (url, then) = (action.clone(), then.clone());
+                        leptos::task::spawn_local(async move { browser::submit(f, url, then, locale).await });
+                    }
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = ev;
+            }>
+            {children()}
+        </form>
+    }
+}
+
+/// A button that shows one part of the page and hides another ("Change my details").
+#[island]
+pub fn Toggle(show: String, hide: String, label: String) -> impl IntoView {
+    view! {
+        <button type="button" class="link-button" on:click=move |_| {
+            #[cfg(feature = "hydrate")]
+            {
+                browser::set_hidden(&hide, true);
+                browser::set_hidden(&show, false);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&show, &hide);
+        }>{label}</button>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    //! The DOM side of `ServerForm`, in plain web-sys: small and generic over every form.
+    use super::FormThen;
+    use crate::i18n::{error_message, t, Locale};
+    use js_sys::{Array, Reflect, JSON};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{Element, FormData, HtmlFormElement, RequestInit, Response, UrlSearchParams};
+
+    fn document() -> web_sys::Document {
+        leptos::prelude::document()
+    }
+
+    pub fn set_hidden(id: &str, hidden: bool) {
+        if let Some(el) = document().get_element_by_id(id) {
+            if hidden {
+                let _ = el.set_attribute("hidden", "");
+            } else {
+                let _ = el.remove_attribute("hidden");
+            }
+        }
+    }
+
+    fn each(root: &Element, selector: &str, mut f: impl FnMut(Element)) {
+        if let Ok(list) = root.query_selector_all(selector) {
+            for i in 0..list.length() {
+                if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    f(el);
+                }
+            }
+        }
+    }
+
+    fn set_busy(form: &HtmlFormElement, busy: bool) {
+        each(form, "button[type=submit]", |b| {
+            if busy {
+                let _ = b.set_attribute("disabled", "");
+            } else {
+                let _ = b.remove_attribute("disabled");
+            }
+        });
+    }
+
+    /// Clears this form's messages, then writes each problem at its field.
+    fn show_problems(form: &HtmlFormElement, problems: &Array, locale: Locale) {
+        each(form, ".field-error", |el| el.set_text_content(None));
+        each(form, "[aria-invalid]", |el| {
+            let _ = el.set_attribute("aria-invalid", "false");
+        });
+        let mut first: Option<Element> = None;
+        for p in problems.iter() {
+            let field = Reflect::get(&p, &"field".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let code = Reflect::get(&p, &"code".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let id = format!("{field}-error");
+            if let Some(el) = document().get_element_by_id(&id) {
+                el.set_text_content(Some(error_message(locale, &code).unwrap_or(t::err_unexpected(locale))));
+            }
+            each(&document().document_element().expect("a document"), &format!("[aria-describedby~=\"{id}\"]"), |input| {
+                let _ = input.set_attribute("aria-invalid", "true");
+                if first.is_none() {
+                    first = Some(input);
+                }
+            });
+        }
+        // Take a keyboard or screen-reader user to the first field to fix.
+        if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    }
+
+    /// Puts the answer's values into the page's slots.
+    fn fill(value: &JsValue) {
+        let entries: Vec<(String, String)> = if let Some(s) = value.as_string() {
+            vec![("value".into(), s)]
+        } else if value.is_object() {
+            js_sys::Object::entries(value.unchecked_ref())
+                .iter()
+                .filter_map(|e| {
+                    let pair: Array = e.unchecked_into();
+                    Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let root = document().document_element().expect("a document");
+        for (k, v) in entries {
+            each(&root, &format!("[data-slot=\"{k}\"]"), |el| el.set_text_content(Some(&v)));
+            each(&root, &format!("[data-slot-value=\"{k}\"]"), |el| {
+                if let Ok(input) = el.dyn_into::<web_sys::HtmlInputElement>() {
+                    input.set_value(&v);
+                }
+            });
+            each(&root, &format!("[data-slot-href=\"{k}\"]"), |el| {
+                let prefix = el.get_attribute("data-href-prefix").unwrap_or_default();
+                let _ = el.set_attribute("href", &format!("{prefix}{v}"));
+            });
+        }
+    }
+
+    async fn post(form: &HtmlFormElement, url: &str) -> Result<(u16, JsValue), JsValue> {
+        let data = FormData::new_with_form(form)?;
+        let params = UrlSearchParams::new_with_str_sequence_sequence(&data)?;
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&params);
+        let headers = web_sys::Headers::new()?;
+        headers.set("Accept", "application/json")?;
+        init.set_headers(&headers);
+        let window = leptos::prelude::window();
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?.dyn_into()?;
+        let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+        Ok((response.status(), JSON::parse(&text).unwrap_or(JsValue::NULL)))
+    }
+
+    pub async fn submit(form: HtmlFormElement, url: String, then: FormThen, locale: Locale) {
+        set_busy(&form, true);
+        each(&form, "[data-form-failure]", |el| {
+            let _ = el.set_attribute("hidden", "");
+        });
+        let answer = post(&form, &url).await;
+        set_busy(&form, false);
+        let body = match answer {
+            Ok((200, body)) => body,
+            _ => {
+                each(&form, "[data-form-failure]", |el| {
+                    let _ = el.remove_attribute("hidden");
+                });
+                return;
+            }
+        };
+        if let Ok(problems) = Reflect::get(&body, &"Invalid".into()).and_then(|p| p.dyn_into::<Array>()) {
+            show_problems(&form, &problems, locale);
+            return;
+        }
+        show_problems(&form, &Array::new(), locale);
+        let done = Reflect::get(&body, &"Done".into()).unwrap_or(JsValue::NULL);
+        fill(&done);
+        if let Some(to) = then.redirect {
+            let _ = leptos::prelude::window().location().assign(&to);
+            return;
+        }
+        if let Some(id) = then.hide {
+            set_hidden(&id, true);
+        }
+        if let Some(id) = then.show {
+            set_hidden(&id, false);
+            if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        }
+    }
 }

@@ -1,8 +1,10 @@
 //! Identity: registration with a one-time code, sign-in and sign-out, the profile with its
 //! sessions, and the language preference.
 
-use crate::forms::{failed, field_errors, hydrated, invalid, FailureBanner, FieldMessage, FormResult};
-use crate::i18n::{fill, t, use_locale, Locale};
+use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, ServerForm, Toggle};
+use crate::i18n::{t, use_locale};
+#[cfg(feature = "ssr")]
+use crate::i18n::{fill, Locale};
 use crate::layout::{LoadFailed, SignInFirst};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -201,123 +203,75 @@ pub async fn profile() -> Result<ProfileData, ServerFnError> {
 
 // ---- pages ----
 
+/// Splits a translated sentence around its `{name}` placeholder, for a slot filled in the browser.
+fn around<'a>(template: &'a str, name: &str) -> (&'a str, &'a str) {
+    template.split_once(&format!("{{{name}}}")).unwrap_or((template, ""))
+}
+
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let l = use_locale();
+    let (sent_before, sent_after) = around(t::code_sent_to(l), "mobile");
+    let (welcome_before, welcome_after) = around(t::registered_welcome(l), "name");
     view! {
         <Title text=t::register_title(l)/>
         <section class="page narrow">
             <h1>{t::register_title(l)}</h1>
             <p class="lead">{t::register_lead(l)}</p>
-            <RegisterForm locale=l/>
-            <p>{t::have_account(l)} " " <a href="/sign-in">{t::sign_in(l)}</a></p>
-        </section>
-    }
-}
+            // Step one stays in the page (only hidden) so nothing typed is lost on the way back.
+            <div id="reg-details" tabindex="-1">
+                <ServerForm endpoint="identity/register".to_string() locale=l then=FormThen::step("reg-details", "reg-code") class="stack".to_string()>
+                    <FailureBanner locale=l/>
+                    <label for="reg-name">{t::field_name(l)}</label>
+                    <input id="reg-name" name="name" autocomplete="name" required aria-describedby="name-error" aria-invalid="false"/>
+                    <FieldMessage field="name"/>
 
-#[island]
-pub fn RegisterForm(locale: Locale) -> impl IntoView {
-    let ready = hydrated();
-    let l = locale;
-    let register = ServerAction::<Register>::new();
-    let confirm = ServerAction::<ConfirmRegistration>::new();
-    let resend = ServerAction::<ResendCode>::new();
-    let details_errors = field_errors(register.value());
-    let confirm_errors = field_errors(confirm.value());
-    let resend_errors = field_errors(resend.value());
-    let code_errors = Signal::derive(move || {
-        let mut e = confirm_errors.get();
-        e.extend(resend_errors.get());
-        e
-    });
-    let started = Memo::new(move |_| match register.value().get() {
-        Some(Ok(FormResult::Done(s))) => Some(s),
-        _ => None,
-    });
-    let registered = Memo::new(move |_| match confirm.value().get() {
-        Some(Ok(FormResult::Done(r))) => Some(r),
-        _ => None,
-    });
-    let resent = move || matches!(resend.value().get(), Some(Ok(FormResult::Done(_))));
-    // "Change my details" goes back to step one; a new submission of step one comes forward again.
-    let going_back = RwSignal::new(false);
-    Effect::new(move |_| {
-        register.version().track();
-        going_back.set(false);
-    });
-    view! {
-        // Step one stays in the page (only hidden) so nothing typed is lost on the way back.
-        <div hidden=move || started.get().is_some() && !going_back.get()>
-            <ActionForm attr:data-hydrated=move || ready.get().to_string() action=register attr:class="stack" attr:novalidate=true>
-                <FailureBanner failed=failed(register.value()) locale=l/>
-                <label for="reg-name">{t::field_name(l)}</label>
-                <input id="reg-name" name="name" autocomplete="name" required
-                    aria-describedby="name-error" aria-invalid=invalid(details_errors, "name")/>
-                <FieldMessage errors=details_errors field="name" locale=l/>
+                    <label for="reg-mobile">{t::field_mobile(l)}</label>
+                    <input id="reg-mobile" name="mobile" type="tel" inputmode="numeric" autocomplete="tel-national" required
+                        aria-describedby="mobile-hint mobile-error" aria-invalid="false"/>
+                    <p class="hint" id="mobile-hint">{t::field_mobile_hint(l)}</p>
+                    <FieldMessage field="mobile"/>
 
-                <label for="reg-mobile">{t::field_mobile(l)}</label>
-                <input id="reg-mobile" name="mobile" type="tel" inputmode="numeric" autocomplete="tel-national" required
-                    aria-describedby="mobile-hint mobile-error" aria-invalid=invalid(details_errors, "mobile")/>
-                <p class="hint" id="mobile-hint">{t::field_mobile_hint(l)}</p>
-                <FieldMessage errors=details_errors field="mobile" locale=l/>
+                    <label for="reg-email">{t::field_email_optional(l)}</label>
+                    <input id="reg-email" name="email" type="email" autocomplete="email" aria-describedby="email-error" aria-invalid="false"/>
+                    <FieldMessage field="email"/>
 
-                <label for="reg-email">{t::field_email_optional(l)}</label>
-                <input id="reg-email" name="email" type="email" autocomplete="email"
-                    aria-describedby="email-error" aria-invalid=invalid(details_errors, "email")/>
-                <FieldMessage errors=details_errors field="email" locale=l/>
+                    <label for="reg-password">{t::field_password(l)}</label>
+                    <input id="reg-password" name="password" type="password" autocomplete="new-password" required
+                        aria-describedby="password-hint password-error" aria-invalid="false"/>
+                    <p class="hint" id="password-hint">{t::field_password_hint(l)}</p>
+                    <FieldMessage field="password"/>
 
-                <label for="reg-password">{t::field_password(l)}</label>
-                <input id="reg-password" name="password" type="password" autocomplete="new-password" required
-                    aria-describedby="password-hint password-error" aria-invalid=invalid(details_errors, "password")/>
-                <p class="hint" id="password-hint">{t::field_password_hint(l)}</p>
-                <FieldMessage errors=details_errors field="password" locale=l/>
-
-                <button type="submit" class="button" disabled=move || register.pending().get()>
-                    {t::send_code(l)}
-                </button>
-            </ActionForm>
-        </div>
-        {move || {
-            let s = started.get()?;
-            if registered.get().is_some() || going_back.get() {
-                return None;
-            }
-            let id = s.registration_id.clone();
-            let id2 = s.registration_id.clone();
-            Some(view! {
-                <div class="stack">
-                    <p role="status">{fill(t::code_sent_to(l), &[("mobile", &s.mobile_masked)])}</p>
-                    <ActionForm attr:data-hydrated=move || ready.get().to_string() action=confirm attr:class="stack" attr:novalidate=true>
-                        <FailureBanner failed=failed(confirm.value()) locale=l/>
-                        <input type="hidden" name="registration_id" value=id/>
-                        <label for="reg-code">{t::field_code(l)}</label>
-                        <input id="reg-code" name="code" inputmode="numeric" autocomplete="one-time-code"
-                            maxlength="7" required aria-describedby="code-error" aria-invalid=invalid(code_errors, "code")/>
-                        <FieldMessage errors=code_errors field="code" locale=l/>
-                        <button type="submit" class="button" disabled=move || confirm.pending().get()>
-                            {t::confirm_code(l)}
-                        </button>
-                    </ActionForm>
-                    <ActionForm attr:data-hydrated=move || ready.get().to_string() action=resend attr:class="inline-form">
-                        <input type="hidden" name="registration_id" value=id2/>
-                        <button type="submit" class="link-button">{t::resend_code(l)}</button>
-                        {move || resent().then(|| view! { <span role="status">" " {t::code_resent(l)}</span> })}
-                    </ActionForm>
-                    <button type="button" class="link-button" on:click=move |_| going_back.set(true)>
-                        {t::change_details(l)}
-                    </button>
-                </div>
-            })
-        }}
-        {move || registered.get().map(|r| view! {
-            <div class="card success" role="status">
-                <h2>{fill(t::registered_welcome(l), &[("name", &r.name)])}</h2>
+                    <button type="submit" class="button">{t::send_code(l)}</button>
+                </ServerForm>
+            </div>
+            <div id="reg-code" class="stack" tabindex="-1" hidden>
+                <p role="status">{sent_before}<span data-slot="mobile_masked"></span>{sent_after}</p>
+                <ServerForm endpoint="identity/confirm".to_string() locale=l then=FormThen::step("reg-code", "reg-done") class="stack".to_string()>
+                    <FailureBanner locale=l/>
+                    <input type="hidden" name="registration_id" data-slot-value="registration_id"/>
+                    <label for="reg-code-input">{t::field_code(l)}</label>
+                    <input id="reg-code-input" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7" required
+                        aria-describedby="code-error" aria-invalid="false"/>
+                    <FieldMessage field="code"/>
+                    <button type="submit" class="button">{t::confirm_code(l)}</button>
+                </ServerForm>
+                <ServerForm endpoint="identity/resend_code".to_string() locale=l then=FormThen::show("code-resent") class="inline-form".to_string()>
+                    <input type="hidden" name="registration_id" data-slot-value="registration_id"/>
+                    <button type="submit" class="link-button">{t::resend_code(l)}</button>
+                    <span id="code-resent" role="status" hidden>" " {t::code_resent(l)}</span>
+                </ServerForm>
+                <Toggle show="reg-details".to_string() hide="reg-code".to_string() label=t::change_details(l).to_string()/>
+            </div>
+            <div id="reg-done" class="card success" role="status" tabindex="-1" hidden>
+                <h2>{welcome_before}<span data-slot="name"></span>{welcome_after}</h2>
                 <p>{t::your_citizen_id(l)}</p>
-                <p class="citizen-id" data-testid="citizen-id">{r.citizen_id}</p>
+                <p class="citizen-id" data-testid="citizen-id" data-slot="citizen_id"></p>
                 <p class="hint">{t::citizen_id_hint(l)}</p>
                 <a class="button" href="/me">{t::go_to_account(l)}</a>
             </div>
-        })}
+            <p>{t::have_account(l)} " " <a href="/sign-in">{t::sign_in(l)}</a></p>
+        </section>
     }
 }
 
@@ -337,40 +291,20 @@ pub fn SignInPage() -> impl IntoView {
         <Title text=t::sign_in(l)/>
         <section class="page narrow">
             <h1>{t::sign_in(l)}</h1>
-            <SignInForm locale=l next=next/>
+            <ServerForm endpoint="identity/sign_in".to_string() locale=l then=FormThen::redirect(next) class="stack".to_string()>
+                <FailureBanner locale=l/>
+                <label for="login">{t::field_login(l)}</label>
+                <input id="login" name="login" autocomplete="username" required aria-describedby="login-hint login-error" aria-invalid="false"/>
+                <p class="hint" id="login-hint">{t::field_login_hint(l)}</p>
+                <FieldMessage field="login"/>
+                <label for="password">{t::field_password(l)}</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required
+                    aria-describedby="password-error" aria-invalid="false"/>
+                <FieldMessage field="password"/>
+                <button type="submit" class="button">{t::sign_in(l)}</button>
+            </ServerForm>
             <p>{t::no_account(l)} " " <a href="/register">{t::register(l)}</a></p>
         </section>
-    }
-}
-
-#[island]
-pub fn SignInForm(locale: Locale, next: String) -> impl IntoView {
-    let ready = hydrated();
-    let l = locale;
-    #[cfg(not(feature = "hydrate"))]
-    let _ = &next;
-    let action = ServerAction::<SignIn>::new();
-    let errors = field_errors(action.value());
-    Effect::new(move |_| {
-        if let Some(Ok(FormResult::Done(()))) = action.value().get() {
-            #[cfg(feature = "hydrate")]
-            let _ = window().location().assign(&next);
-        }
-    });
-    view! {
-        <ActionForm attr:data-hydrated=move || ready.get().to_string() action=action attr:class="stack" attr:novalidate=true>
-            <FailureBanner failed=failed(action.value()) locale=l/>
-            <label for="login">{t::field_login(l)}</label>
-            <input id="login" name="login" autocomplete="username" required
-                aria-describedby="login-hint login-error" aria-invalid=invalid(errors, "login")/>
-            <p class="hint" id="login-hint">{t::field_login_hint(l)}</p>
-            <FieldMessage errors=errors field="login" locale=l/>
-            <label for="password">{t::field_password(l)}</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" required
-                aria-describedby="password-error" aria-invalid=invalid(errors, "password")/>
-            <FieldMessage errors=errors field="password" locale=l/>
-            <button type="submit" class="button" disabled=move || action.pending().get()>{t::sign_in(l)}</button>
-        </ActionForm>
     }
 }
 

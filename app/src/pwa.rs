@@ -9,7 +9,8 @@ use leptos_meta::Title;
 #[island]
 pub fn InstallPrompt(locale: Locale) -> impl IntoView {
     let l = locale;
-    let ready = crate::forms::hydrated();
+    let (ready, set_ready) = signal(false);
+    Effect::new(move |_| set_ready.set(true));
     let (visible, set_visible) = signal(false);
     #[cfg(feature = "hydrate")]
     let deferred: StoredValue<Option<send_wrapper::SendWrapper<web_sys::Event>>, LocalStorage> =
