@@ -223,6 +223,46 @@ const SYNONYMS: &[(&str, &str)] = &[
 
 pub const DEMO_PASSWORD: &str = "mango river kite lamp";
 
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
+
+/// Inserts or updates the names (and descriptions, where the table has them) of one row of a
+/// catalogue table in the three languages. Table names are this file's constants, never input.
+async fn upsert_names(tx: &mut Tx<'_>, table: &str, key: &str, id: Uuid, names: [(&str, &str, &str); 3]) -> anyhow::Result<()> {
+    let with_description = table != "category_translations";
+    for (locale, name, description) in names {
+        let sql = if with_description {
+            format!(
+                "INSERT INTO {table} ({key}, locale, name, description) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT ({key}, locale) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description"
+            )
+        } else {
+            format!(
+                "INSERT INTO {table} ({key}, locale, name) VALUES ($1, $2, $3)
+                 ON CONFLICT ({key}, locale) DO UPDATE SET name = EXCLUDED.name"
+            )
+        };
+        let query = sqlx::query(&sql).bind(id).bind(locale).bind(name);
+        let query = if with_description { query.bind(description) } else { query };
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// A category or life event: slug, icon, place in the list.
+async fn upsert_topic(tx: &mut Tx<'_>, table: &str, slug: &str, icon: &str, position: usize) -> anyhow::Result<Uuid> {
+    let id = sqlx::query_scalar(&format!(
+        "INSERT INTO {table} (id, slug, icon, position) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (slug) DO UPDATE SET icon = EXCLUDED.icon, position = EXCLUDED.position RETURNING id"
+    ))
+    .bind(new_id())
+    .bind(slug)
+    .bind(icon)
+    .bind(position as i32)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
 pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     for (code, agency, en, or, hi, description) in DEPARTMENTS {
@@ -235,65 +275,15 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
         .bind(agency)
         .fetch_one(&mut *tx)
         .await?;
-        for (locale, name, desc) in [("en", *en, *description), ("or", *or, ""), ("hi", *hi, "")] {
-            sqlx::query(
-                "INSERT INTO department_translations (department_id, locale, name, description) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (department_id, locale) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description",
-            )
-            .bind(id)
-            .bind(locale)
-            .bind(name)
-            .bind(desc)
-            .execute(&mut *tx)
-            .await?;
-        }
+        upsert_names(&mut tx, "department_translations", "department_id", id, [("en", en, description), ("or", or, ""), ("hi", hi, "")]).await?;
     }
     for (i, (slug, icon, en, or, hi)) in CATEGORIES.iter().enumerate() {
-        let id: Uuid = sqlx::query_scalar(
-            "INSERT INTO categories (id, slug, icon, position) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (slug) DO UPDATE SET icon = EXCLUDED.icon, position = EXCLUDED.position RETURNING id",
-        )
-        .bind(new_id())
-        .bind(slug)
-        .bind(icon)
-        .bind(i as i32)
-        .fetch_one(&mut *tx)
-        .await?;
-        for (locale, name) in [("en", *en), ("or", *or), ("hi", *hi)] {
-            sqlx::query(
-                "INSERT INTO category_translations (category_id, locale, name) VALUES ($1, $2, $3)
-                 ON CONFLICT (category_id, locale) DO UPDATE SET name = EXCLUDED.name",
-            )
-            .bind(id)
-            .bind(locale)
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let id = upsert_topic(&mut tx, "categories", slug, icon, i).await?;
+        upsert_names(&mut tx, "category_translations", "category_id", id, [("en", en, ""), ("or", or, ""), ("hi", hi, "")]).await?;
     }
     for (i, (slug, icon, en, or, hi, description)) in LIFE_EVENTS.iter().enumerate() {
-        let id: Uuid = sqlx::query_scalar(
-            "INSERT INTO life_events (id, slug, icon, position) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (slug) DO UPDATE SET icon = EXCLUDED.icon, position = EXCLUDED.position RETURNING id",
-        )
-        .bind(new_id())
-        .bind(slug)
-        .bind(icon)
-        .bind(i as i32)
-        .fetch_one(&mut *tx)
-        .await?;
-        for (locale, name, desc) in [("en", *en, *description), ("or", *or, ""), ("hi", *hi, "")] {
-            sqlx::query(
-                "INSERT INTO life_event_translations (life_event_id, locale, name, description) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (life_event_id, locale) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description",
-            )
-            .bind(id)
-            .bind(locale)
-            .bind(name)
-            .bind(desc)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let id = upsert_topic(&mut tx, "life_events", slug, icon, i).await?;
+        upsert_names(&mut tx, "life_event_translations", "life_event_id", id, [("en", en, description), ("or", or, ""), ("hi", hi, "")]).await?;
     }
     for (phrase, means) in SYNONYMS {
         sqlx::query("INSERT INTO search_synonyms (phrase, means) VALUES ($1, $2) ON CONFLICT (phrase) DO UPDATE SET means = EXCLUDED.means")

@@ -23,33 +23,30 @@ pub struct DepartmentSummary {
     pub service_count: i64,
 }
 
-pub async fn departments(pool: &PgPool, locale: Locale) -> Result<Vec<DepartmentSummary>, sqlx::Error> {
+/// Departments and agencies, city departments first, the busiest first; or only the one with
+/// `code`.
+async fn departments_where(pool: &PgPool, locale: Locale, code: Option<&str>) -> Result<Vec<DepartmentSummary>, sqlx::Error> {
     sqlx::query_as(concat!(
         "SELECT d.id, d.code, ", tr!("name"), " AS name, ", tr!("description"), " AS description, d.is_agency,
             (SELECT count(*) FROM services s WHERE s.department_id = d.id AND s.published) AS service_count
          FROM departments d
          JOIN department_translations e ON e.department_id = d.id AND e.locale = 'en'
          LEFT JOIN department_translations t ON t.department_id = d.id AND t.locale = $1
+         WHERE $2::text IS NULL OR d.code = $2
          ORDER BY d.is_agency, service_count DESC, d.code"
     ))
     .bind(locale.code())
+    .bind(code)
     .fetch_all(pool)
     .await
 }
 
+pub async fn departments(pool: &PgPool, locale: Locale) -> Result<Vec<DepartmentSummary>, sqlx::Error> {
+    departments_where(pool, locale, None).await
+}
+
 pub async fn department(pool: &PgPool, code: &str, locale: Locale) -> Result<Option<DepartmentSummary>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT d.id, d.code, ", tr!("name"), " AS name, ", tr!("description"), " AS description, d.is_agency,
-            (SELECT count(*) FROM services s WHERE s.department_id = d.id AND s.published) AS service_count
-         FROM departments d
-         JOIN department_translations e ON e.department_id = d.id AND e.locale = 'en'
-         LEFT JOIN department_translations t ON t.department_id = d.id AND t.locale = $1
-         WHERE d.code = $2"
-    ))
-    .bind(locale.code())
-    .bind(code)
-    .fetch_optional(pool)
-    .await
+    Ok(departments_where(pool, locale, Some(code)).await?.into_iter().next())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -117,11 +114,19 @@ const CARD_SELECT: &str = "SELECT s.slug,
     LEFT JOIN department_translations dt ON dt.department_id = d.id AND dt.locale = $1";
 
 pub async fn popular(pool: &PgPool, locale: Locale, limit: i64) -> Result<Vec<ServiceCard>, sqlx::Error> {
-    sqlx::query_as(&format!("{CARD_SELECT} WHERE s.published ORDER BY s.popularity DESC, s.slug LIMIT $2"))
-        .bind(locale.code())
-        .bind(limit)
-        .fetch_all(pool)
-        .await
+    // The few services are picked first, then dressed: joining every service's translations
+    // before sorting took 11 ms at UMANG scale.
+    sqlx::query_as(&format!(
+        "WITH picked AS MATERIALIZED (
+            SELECT id, row_number() OVER (ORDER BY popularity DESC, slug) AS rank
+            FROM services WHERE published ORDER BY popularity DESC, slug LIMIT $2
+         )
+         {CARD_SELECT} JOIN picked p ON p.id = s.id ORDER BY p.rank"
+    ))
+    .bind(locale.code())
+    .bind(limit)
+    .fetch_all(pool)
+    .await
 }
 
 pub async fn services_of_department(pool: &PgPool, code: &str, locale: Locale) -> Result<Vec<ServiceCard>, sqlx::Error> {
@@ -201,11 +206,15 @@ pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> R
     .fetch_all(&mut *tx)
     .await?;
     let matches: Vec<WordMatches> = near.into_iter().map(|(word, terms)| WordMatches { word, terms }).collect();
+    // Rank and cut first, then join the translations of the few that remain.
     let sql = format!(
-        "{CARD_SELECT}, to_tsquery('simple', $2) AS q
-         WHERE s.published AND s.search_vector @@ q
-         ORDER BY ts_rank(s.search_vector, q, 1) DESC, s.popularity DESC, s.slug
-         LIMIT $3"
+        "WITH picked AS MATERIALIZED (
+            SELECT s.id, row_number() OVER (ORDER BY ts_rank(s.search_vector, q, 1) DESC, s.popularity DESC, s.slug) AS rank
+            FROM services s, to_tsquery('simple', $2) AS q
+            WHERE s.published AND s.search_vector @@ q
+            ORDER BY rank LIMIT $3
+         )
+         {CARD_SELECT} JOIN picked p ON p.id = s.id ORDER BY p.rank"
     );
     let mut rows = Vec::new();
     // Every word first; when no service has them all, any word.

@@ -111,6 +111,38 @@ pub fn password_problem(password: &str, user_inputs: &[&str]) -> Option<&'static
     None
 }
 
+/// Checks a person's details field by field (adding to `problems` found by the caller), including
+/// that the mobile number is not registered yet; the cleaned name, mobile and email when all pass.
+async fn check_person(
+    pool: &PgPool,
+    name: &str,
+    mobile: &str,
+    email: &str,
+    password: &str,
+    mut problems: Vec<FieldError>,
+) -> Result<(String, MobileNumber, Option<String>), FormProblem> {
+    let name_ok = validate_name(name).map_err(|c| problems.push(FieldError::new("name", c))).ok();
+    let mobile_ok = MobileNumber::parse(mobile).map_err(|c| problems.push(FieldError::new("mobile", c))).ok();
+    let email_ok = validate_email(email).map_err(|c| problems.push(FieldError::new("email", c))).ok();
+    let own_details: Vec<&str> = [name, mobile, email].into_iter().filter(|s| !s.is_empty()).collect();
+    if let Some(code) = password_problem(password, &own_details) {
+        problems.push(FieldError::new("password", code));
+    }
+    if let Some(m) = &mobile_ok {
+        let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE mobile = $1)")
+            .bind(m.as_str())
+            .fetch_one(pool)
+            .await?;
+        if taken {
+            problems.push(FieldError::new("mobile", "err_mobile_taken"));
+        }
+    }
+    match (name_ok, mobile_ok, email_ok) {
+        (Some(n), Some(m), Some(e)) if problems.is_empty() => Ok((n, m, e)),
+        _ => Err(FormProblem::Fields(problems)),
+    }
+}
+
 pub struct RegistrationForm {
     pub name: String,
     pub mobile: String,
@@ -132,34 +164,8 @@ pub async fn start_registration(
     form: RegistrationForm,
     sms_text: impl Fn(&str) -> String,
 ) -> Result<StartedRegistration, FormProblem> {
-    let mut problems = Vec::new();
-    let name = validate_name(&form.name).map_err(|c| problems.push(FieldError::new("name", c))).ok();
-    let mobile = MobileNumber::parse(&form.mobile)
-        .map_err(|c| problems.push(FieldError::new("mobile", c)))
-        .ok();
-    let email = validate_email(&form.email).map_err(|c| problems.push(FieldError::new("email", c))).ok();
-    let inputs: Vec<&str> = [form.name.as_str(), form.mobile.as_str(), form.email.as_str()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect();
-    if let Some(code) = password_problem(&form.password, &inputs) {
-        problems.push(FieldError::new("password", code));
-    }
-    if let Some(mobile) = &mobile {
-        let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE mobile = $1)")
-            .bind(mobile.as_str())
-            .fetch_one(pool)
-            .await?;
-        if taken {
-            problems.push(FieldError::new("mobile", "err_mobile_taken"));
-        }
-    }
-    let (Some(name), Some(mobile), Some(email)) = (name, mobile, email) else {
-        return Err(FormProblem::Fields(problems));
-    };
-    if !problems.is_empty() {
-        return Err(FormProblem::Fields(problems));
-    }
+    let (name, mobile, email) =
+        check_person(pool, &form.name, &form.mobile, &form.email, &form.password, Vec::new()).await?;
     let password_hash = hash_password(form.password).await?;
     let registration_id = new_id();
     let mut tx = pool.begin().await?;
@@ -607,24 +613,11 @@ pub struct StaffForm {
 /// department; the database checks that role and department fit together.
 pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen, FormProblem> {
     let mut problems = Vec::new();
-    let name = validate_name(&form.name).map_err(|c| problems.push(FieldError::new("name", c))).ok();
-    let mobile = MobileNumber::parse(&form.mobile)
-        .map_err(|c| problems.push(FieldError::new("mobile", c)))
-        .ok();
-    let email = validate_email(&form.email).map_err(|c| problems.push(FieldError::new("email", c))).ok();
-    if let Some(code) = password_problem(&form.password, &[form.name.as_str(), form.mobile.as_str()]) {
-        problems.push(FieldError::new("password", code));
-    }
     let needs_department = matches!(form.role, Role::Official | Role::DepartmentAdmin);
     if needs_department != form.department_id.is_some() {
         problems.push(FieldError::new("department", "err_department_required"));
     }
-    let (Some(name), Some(mobile), Some(email)) = (name, mobile, email) else {
-        return Err(FormProblem::Fields(problems));
-    };
-    if !problems.is_empty() {
-        return Err(FormProblem::Fields(problems));
-    }
+    let (name, mobile, email) = check_person(pool, &form.name, &form.mobile, &form.email, &form.password, problems).await?;
     let password_hash = hash_password(form.password).await?;
     let user_id = new_id();
     let mut tx = pool.begin().await?;
