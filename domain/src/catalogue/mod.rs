@@ -8,6 +8,10 @@ mod store;
 #[cfg(feature = "ssr")]
 pub use store::*;
 
+/// How near (pg_trgm similarity, 0–1) a catalogue word must be to a query word to count as a
+/// spelling of it: "elecricity" ~ "electricity", "bil" ~ "bill".
+pub const SPELLING_THRESHOLD_TEXT: &str = "0.4";
+
 /// Lower-cased words, punctuation dropped, single spaces. Letters and marks of every script are
 /// kept: Odia and Devanagari vowel signs are marks, and a query without them finds nothing.
 pub fn normalise_query(input: &str) -> String {

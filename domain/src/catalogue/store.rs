@@ -162,9 +162,6 @@ pub async fn services_for_life_event(pool: &PgPool, slug: &str, locale: Locale) 
     .await
 }
 
-/// How close (pg_trgm similarity, 0–1) a catalogue word must be to a query word to count as a
-/// spelling of it: "elecricity" ~ "electricity", "bil" ~ "bill".
-pub const SPELLING_THRESHOLD: f32 = 0.4;
 
 /// Finds services by what a person types, in any of the three languages: synonyms give the query
 /// its other readings, the vocabulary gives each word its near spellings, and full-text search
@@ -174,7 +171,6 @@ pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> R
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    let mut tx = pool.begin().await?;
     // Only phrases that occur in the query, or nearly ("light bil"), are fetched: the table may
     // grow large. Short phrases ("dl") must match exactly, or they would match everything.
     let synonyms: Vec<(String, String)> = sqlx::query_as(
@@ -183,16 +179,12 @@ pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> R
             OR (length(phrase) >= 5 AND word_similarity(phrase, $1) >= 0.6)",
     )
     .bind(&q)
-    .fetch_all(&mut *tx)
+    .fetch_all(pool)
     .await?;
     let readings = expand_synonyms(&q, &synonyms);
     let mut words: Vec<String> = readings.iter().flat_map(|r| r.split_whitespace().map(String::from)).collect();
     words.sort();
     words.dedup();
-    sqlx::query("SELECT set_config('pg_trgm.similarity_threshold', $1, true)")
-        .bind(SPELLING_THRESHOLD.to_string())
-        .execute(&mut *tx)
-        .await?;
     let near: Vec<(String, Vec<String>)> = sqlx::query_as(
         "SELECT w, coalesce(array_agg(t.term ORDER BY t.score DESC) FILTER (WHERE t.term IS NOT NULL), '{}')
          FROM unnest($1::text[]) AS w
@@ -203,7 +195,7 @@ pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> R
          GROUP BY w",
     )
     .bind(&words)
-    .fetch_all(&mut *tx)
+    .fetch_all(pool)
     .await?;
     let matches: Vec<WordMatches> = near.into_iter().map(|(word, terms)| WordMatches { word, terms }).collect();
     // Rank and cut first, then join the translations of the few that remain.
@@ -220,12 +212,11 @@ pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> R
     // Every word first; when no service has them all, any word.
     for all_words in [true, false] {
         let Some(text) = tsquery(&readings, &matches, all_words) else { break };
-        rows = sqlx::query_as(&sql).bind(locale.code()).bind(&text).bind(limit).fetch_all(&mut *tx).await?;
+        rows = sqlx::query_as(&sql).bind(locale.code()).bind(&text).bind(limit).fetch_all(pool).await?;
         if !rows.is_empty() {
             break;
         }
     }
-    tx.commit().await?;
     Ok(rows)
 }
 
