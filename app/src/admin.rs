@@ -31,6 +31,8 @@ pub struct DepartmentOption {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StaffView {
+    pub id: String,
+    pub can_remove: bool,
     pub citizen_id: String,
     pub name: String,
     pub role: String,
@@ -58,19 +60,55 @@ pub async fn admin_overview() -> Result<AdminSummary, ServerFnError> {
         .collect();
     let scope = if actor.role == Role::CityAdmin { None } else { account.department_id };
     let staff = identity_store::list_staff(&pool, scope).await.map_err(request::unexpected)?;
-    Ok(AdminSummary {
-        is_city_admin: actor.role == Role::CityAdmin,
-        departments,
-        staff: staff
+    let staff: Vec<StaffView> = staff
             .into_iter()
             .map(|s| StaffView {
+                id: s.id.to_string(),
+                can_remove: actor.may_remove(
+                    &s.id.to_string(),
+                    Role::parse(&s.role).unwrap_or(Role::Citizen),
+                    staff_department(&s.department_code, &departments).as_deref(),
+                ),
                 citizen_id: domain::identity::CitizenId::parse(&s.citizen_id).map(|c| c.to_string()).unwrap_or(s.citizen_id),
                 name: s.name,
                 role: s.role,
                 department_code: s.department_code,
             })
-            .collect(),
-    })
+            .collect();
+    Ok(AdminSummary { is_city_admin: actor.role == Role::CityAdmin, departments, staff })
+}
+
+/// The id of a department from its code, among those listed.
+#[cfg(feature = "ssr")]
+fn staff_department(code: &Option<String>, departments: &[DepartmentOption]) -> Option<String> {
+    let code = code.as_deref()?;
+    departments.iter().find(|d| d.code == code).map(|d| d.id.clone()).or_else(|| Some(format!("other:{code}")))
+}
+
+/// Takes the staff role away from an official (department admin, own department) or any staff
+/// member (city admin). A plain form posts here; the answer sends the browser back to /admin.
+#[server(endpoint = "admin/remove_staff")]
+pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
+    let account = request::require(is_admin)?;
+    let actor = account.actor();
+    let pool = request::pool();
+    let target = uuid::Uuid::parse_str(&user_id).ok();
+    let found = match target {
+        Some(id) => identity_store::staff_role(&pool, id).await.map_err(request::unexpected)?,
+        None => None,
+    };
+    let (Some(id), Some((role, department))) = (target, found) else {
+        request::set_status(http::StatusCode::NOT_FOUND);
+        return Err(ServerFnError::new("no such staff member"));
+    };
+    let department = department.map(|d| d.to_string());
+    if !actor.may_remove(&id.to_string(), role, department.as_deref()) {
+        request::set_status(http::StatusCode::FORBIDDEN);
+        return Err(ServerFnError::new("not allowed"));
+    }
+    identity_store::remove_staff(&pool, id).await.map_err(request::unexpected)?;
+    leptos_axum::redirect("/admin");
+    Ok(())
 }
 
 #[server(endpoint = "admin/create_department")]
@@ -365,10 +403,19 @@ fn AdminView(overview: AdminSummary) -> impl IntoView {
             <h2>{t::admin_staff(l)}</h2>
             <div class="table-wrap" tabindex="0" role="region" aria-label=t::admin_staff(l)>
             <table class="table">
-                <thead><tr><th>{t::field_name(l)}</th><th>{t::citizen_id_label(l)}</th><th>{t::field_role(l)}</th><th>{t::department_label(l)}</th></tr></thead>
+                <thead><tr><th>{t::field_name(l)}</th><th>{t::citizen_id_label(l)}</th><th>{t::field_role(l)}</th><th>{t::department_label(l)}</th><th>{t::actions_label(l)}</th></tr></thead>
                 <tbody>
                     {overview.staff.into_iter().map(|s| view! {
-                        <tr><td>{s.name}</td><td>{s.citizen_id}</td><td>{s.role}</td><td>{s.department_code.unwrap_or_default().to_uppercase()}</td></tr>
+                        <tr>
+                            <td>{s.name.clone()}</td><td>{s.citizen_id}</td><td>{s.role}</td><td>{s.department_code.unwrap_or_default().to_uppercase()}</td>
+                            <td>{s.can_remove.then(|| view! {
+                                <form method="post" action="/api/admin/remove_staff" class="inline-form">
+                                    <input type="hidden" name="user_id" value=s.id.clone()/>
+                                    <button type="submit" class="button button-secondary button-small"
+                                        aria-label=format!("{} {}", t::remove_staff(l), s.name)>{t::remove_staff(l)}</button>
+                                </form>
+                            })}</td>
+                        </tr>
                     }).collect_view()}
                 </tbody>
             </table>

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, expectAccessible, hydrated, signIn } from './helpers';
+import { DEMO, expectAccessible, freshMobile, hydrated, PASSWORD, signIn } from './helpers';
 
 test('an official is refused the admin page', async ({ page }) => {
   await signIn(page, DEMO.official);
@@ -26,6 +26,26 @@ test('a city admin opens the admin page and creates a department', async ({ page
   await expect(page.getByText('Saved.').first()).toBeVisible();
   await page.goto('/departments');
   await expect(page.getByRole('heading', { name: 'Odisha Tourism' }).first()).toBeVisible();
+});
+
+test('a city admin appoints an official and removes them again', async ({ page }) => {
+  await signIn(page, DEMO.cityAdmin);
+  await page.goto('/admin');
+  await hydrated(page);
+  const name = 'Ravi Jena ' + Math.floor(Math.random() * 1e6);
+  const staffForm = page.locator('form[action="/api/admin/create_staff"]');
+  await staffForm.getByLabel('Full name').fill(name);
+  await staffForm.getByLabel('Mobile number').fill(freshMobile());
+  await staffForm.getByLabel('First password (they change it later)').fill(PASSWORD);
+  await staffForm.getByLabel('Role').selectOption('official');
+  await staffForm.getByRole('button', { name: 'Create' }).click();
+  await expect(page.locator('#staff-saved')).toBeVisible();
+  await page.reload();
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row).toBeVisible();
+  await row.getByRole('button', { name: `Remove staff role ${name}` }).click();
+  await expect(page.getByRole('heading', { name: 'Administration', level: 1 })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(name) })).toHaveCount(0);
 });
 
 test('a department admin edits a service of their department', async ({ page }) => {

@@ -193,6 +193,19 @@ impl Actor {
         }
     }
 
+    /// Whether this actor may take the staff role away from someone with `role` in `department`.
+    /// Nobody removes themselves (a city could lose its last admin that way).
+    pub fn may_remove(&self, user_id: &str, role: Role, department: Option<&str>) -> bool {
+        if user_id == self.user_id || role == Role::Citizen {
+            return false;
+        }
+        match self.role {
+            Role::CityAdmin => true,
+            Role::DepartmentAdmin => role == Role::Official && department == self.department_id.as_deref(),
+            _ => false,
+        }
+    }
+
     /// Which roles this actor may hand out.
     pub fn may_appoint(&self, role: Role) -> bool {
         match self.role {
@@ -259,5 +272,11 @@ mod tests {
         assert!(city.may_appoint(Role::DepartmentAdmin));
         assert!(!official.may_appoint(Role::Official));
         assert!(Role::Official.session_idle_minutes() < Role::Citizen.session_idle_minutes());
+        assert!(bmc_admin.may_remove("c", Role::Official, Some("bmc")));
+        assert!(!bmc_admin.may_remove("c", Role::Official, Some("bda")));
+        assert!(!bmc_admin.may_remove("x", Role::DepartmentAdmin, Some("bmc")));
+        assert!(!city.may_remove("a", Role::CityAdmin, None), "not oneself");
+        assert!(city.may_remove("b", Role::DepartmentAdmin, Some("bmc")));
+        assert!(!official.may_remove("z", Role::Official, Some("bmc")));
     }
 }

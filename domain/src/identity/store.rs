@@ -639,6 +639,33 @@ pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen
     Ok(NewCitizen { user_id, citizen_id })
 }
 
+/// A staff member's role and department, to check who may act on them.
+pub async fn staff_role(pool: &PgPool, user_id: Uuid) -> Result<Option<(Role, Option<Uuid>)>, sqlx::Error> {
+    let row: Option<(String, Option<Uuid>)> = sqlx::query_as("SELECT role, department_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|(role, dept)| (Role::parse(&role).unwrap_or(Role::Citizen), dept)))
+}
+
+/// Takes a person's staff role away: they stay a citizen with their citizen id, and every session
+/// they have ends at once, so a removed official cannot act on the next request. The caller has
+/// checked that the actor may manage this person.
+pub async fn remove_staff(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let changed = sqlx::query("UPDATE users SET role = 'citizen', department_id = NULL WHERE id = $1 AND role <> 'citizen'")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(changed == 1)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StaffMember {
     pub id: Uuid,

@@ -21,6 +21,7 @@ async fn admin_functions_refuse_everyone_but_admins() {
         ("admin/service_editor", vec![("slug", "birth-certificate")]),
         ("admin/create_department", vec![("code", "xyz"), ("name_en", "X"), ("name_or", ""), ("name_hi", "")]),
         ("admin/create_staff", vec![("name", "A"), ("mobile", "9811111111"), ("email", ""), ("password", PASSWORD), ("role", "official"), ("department", &bda)]),
+        ("admin/remove_staff", vec![("user_id", "00000000-0000-0000-0000-000000000000")]),
         ("admin/save_service", vec![("form[slug]", "x-y"), ("form[department]", &bda), ("form[category]", "certificates"), ("form[name_en]", "X")]),
     ];
     for (path, form) in &calls {
@@ -139,4 +140,44 @@ async fn the_development_inbox_is_closed_unless_enabled() {
     let app = spawn_app_with(Config { dev_inbox: false, secure_cookies: false }).await;
     let (status, _) = app.call(&client(), "dev/messages", &[]).await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn staff_are_removed_by_those_who_manage_them_and_lose_access_at_once() {
+    let app = spawn_app().await;
+    let id_of = |mobile: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1").bind(mobile).fetch_one(&pool).await.unwrap();
+            id.to_string()
+        }
+    };
+    // A BDA official, appointed by the city admin.
+    let city = app.signed_in(CITY_ADMIN).await;
+    let bda = bda_department(&app).await;
+    let form = [("name", "Ravi Jena"), ("mobile", "9844444444"), ("email", ""), ("password", PASSWORD), ("role", "official"), ("department", bda.as_str())];
+    assert_eq!(app.call(&city, "admin/create_staff", &form).await.0, 200);
+
+    let bmc_admin = app.signed_in(BMC_ADMIN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    // Not another department's official, not oneself, not by an official or a citizen.
+    let (status, _) = app.call(&bmc_admin, "admin/remove_staff", &[("user_id", &id_of("9844444444").await)]).await;
+    assert_eq!(status, 403);
+    let (status, _) = app.call(&bmc_admin, "admin/remove_staff", &[("user_id", &id_of(BMC_ADMIN).await)]).await;
+    assert_eq!(status, 403);
+    let (status, _) = app.call(&official, "admin/remove_staff", &[("user_id", &id_of(BMC_ADMIN).await)]).await;
+    assert_eq!(status, 403);
+    let (status, _) = app.call(&bmc_admin, "admin/remove_staff", &[("user_id", &id_of(CITIZEN).await)]).await;
+    assert_eq!(status, 403);
+
+    // Their own official: removed, and signed out everywhere at once.
+    let res = app.form_post(&bmc_admin, "admin/remove_staff", &[("user_id", &id_of(BMC_OFFICIAL).await)]).await;
+    assert_eq!(res.status().as_u16(), 302);
+    let (status, _) = app.call(&official, "identity/profile", &[]).await;
+    assert_eq!(status, 401);
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE mobile = $1").bind(BMC_OFFICIAL).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(role, "citizen");
+    // The city admin removes anyone's staff role.
+    let (status, _) = app.call(&city, "admin/remove_staff", &[("user_id", &id_of("9844444444").await)]).await;
+    assert_eq!(status, 200);
 }
