@@ -32,6 +32,7 @@ test('departments and agencies are browsable', async ({ page }) => {
   await page.goto('/departments');
   await expectAccessible(page);
   await page.getByRole('link', { name: 'Odisha Police' }).click();
+  await expectAccessible(page);
   await page.getByRole('link', { name: 'Tenant verification' }).click();
   await expect(page.getByRole('link', { name: "Apply on the agency's website" })).toHaveAttribute('href', /^https:/);
   const missing = await page.goto('/services/not-a-service');

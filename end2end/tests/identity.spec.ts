@@ -25,6 +25,7 @@ test('a citizen registers, confirms the code, gets a citizen id, finds a service
   await page.getByRole('link', { name: 'Go to my account' }).click();
   await expect(page.getByTestId('citizen-id')).toHaveText(citizenId);
   await expect(page.getByText('This device')).toBeVisible();
+  await expectAccessible(page);
 
   await page.getByRole('link', { name: 'Services' }).click();
   await page.getByRole('searchbox').fill('water bill');

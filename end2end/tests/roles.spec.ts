@@ -36,7 +36,7 @@ test('a city admin appoints an official and removes them again', async ({ page }
   const staffForm = page.locator('form[action="/api/admin/create_staff"]');
   await staffForm.getByLabel('Full name').fill(name);
   await staffForm.getByLabel('Mobile number').fill(freshMobile());
-  await staffForm.getByLabel('First password (they change it later)').fill(PASSWORD);
+  await staffForm.getByLabel('First password (give it to them in person)').fill(PASSWORD);
   await staffForm.getByLabel('Role').selectOption('official');
   await staffForm.getByRole('button', { name: 'Create' }).click();
   await expect(page.locator('#staff-saved')).toBeVisible();
@@ -50,7 +50,10 @@ test('a city admin appoints an official and removes them again', async ({ page }
 
 test('a department admin edits a service of their department', async ({ page }) => {
   await signIn(page, DEMO.bmcAdmin);
-  await page.goto('/admin/services/park-entry');
+  await page.goto('/admin/services');
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Park entry and events' }).click();
+  await expect(page).toHaveURL(/\/admin\/services\/park-entry$/);
   await hydrated(page);
   await expectAccessible(page);
   await page.getByLabel('Summary in English').fill('Entry tickets, walking passes and event permissions for BMC parks.');
