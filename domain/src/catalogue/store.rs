@@ -171,33 +171,41 @@ pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> R
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    // Only phrases that occur in the query, or nearly ("light bil"), are fetched: the table may
-    // grow large. Short phrases ("dl") must match exactly, or they would match everything.
-    let synonyms: Vec<(String, String)> = sqlx::query_as(
-        "SELECT phrase, means FROM search_synonyms
-         WHERE position(' ' || phrase || ' ' IN ' ' || $1 || ' ') > 0
-            OR (length(phrase) >= 5 AND word_similarity(phrase, $1) >= 0.6)",
+    // One round trip finds the synonyms that occur in the query, or nearly ("light bil"; short
+    // phrases like "dl" must match exactly, or they would match everything), and the near
+    // spellings of every word the query and those synonyms' meanings contain.
+    let found: Vec<(String, String, Vec<String>)> = sqlx::query_as(
+        "WITH syn AS (
+            SELECT phrase, means FROM search_synonyms
+            WHERE position(' ' || phrase || ' ' IN ' ' || $1 || ' ') > 0
+               OR (length(phrase) >= 5 AND word_similarity(phrase, $1) >= 0.6)
+         ), words AS (
+            SELECT DISTINCT w FROM (
+                SELECT unnest(string_to_array($1, ' ')) AS w
+                UNION ALL SELECT unnest(string_to_array(means, ' ')) FROM syn
+            ) x WHERE w <> ''
+         )
+         SELECT 'synonym', phrase, ARRAY[means] FROM syn
+         UNION ALL
+         SELECT 'word', w, coalesce((
+             SELECT array_agg(term ORDER BY score DESC) FROM (
+                 SELECT term, similarity(term, w) AS score FROM search_terms
+                 WHERE term % w ORDER BY score DESC LIMIT 4) t), '{}')
+         FROM words",
     )
     .bind(&q)
     .fetch_all(pool)
     .await?;
+    let mut synonyms = Vec::new();
+    let mut matches = Vec::new();
+    for (kind, key, values) in found {
+        if kind == "synonym" {
+            synonyms.push((key, values.into_iter().next().unwrap_or_default()));
+        } else {
+            matches.push(WordMatches { word: key, terms: values });
+        }
+    }
     let readings = expand_synonyms(&q, &synonyms);
-    let mut words: Vec<String> = readings.iter().flat_map(|r| r.split_whitespace().map(String::from)).collect();
-    words.sort();
-    words.dedup();
-    let near: Vec<(String, Vec<String>)> = sqlx::query_as(
-        "SELECT w, coalesce(array_agg(t.term ORDER BY t.score DESC) FILTER (WHERE t.term IS NOT NULL), '{}')
-         FROM unnest($1::text[]) AS w
-         LEFT JOIN LATERAL (
-             SELECT term, similarity(term, w) AS score FROM search_terms
-             WHERE term % w ORDER BY score DESC LIMIT 4
-         ) t ON true
-         GROUP BY w",
-    )
-    .bind(&words)
-    .fetch_all(pool)
-    .await?;
-    let matches: Vec<WordMatches> = near.into_iter().map(|(word, terms)| WordMatches { word, terms }).collect();
     // Rank and cut first, then join the translations of the few that remain.
     let sql = format!(
         "WITH picked AS MATERIALIZED (
