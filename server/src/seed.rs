@@ -441,6 +441,8 @@ pub async fn umang_scale(pool: &PgPool) -> anyhow::Result<()> {
     .await?;
     catalogue::refresh_search_text(&mut *tx, None).await?;
     tx.commit().await?;
+    // After a bulk load the planner's statistics are stale until autovacuum comes round.
+    sqlx::query("VACUUM ANALYZE").execute(pool).await?;
     let (services, departments): (i64, i64) =
         sqlx::query_as("SELECT (SELECT count(*) FROM services), (SELECT count(*) FROM departments)").fetch_one(pool).await?;
     println!("catalogue at UMANG scale: {services} services, {departments} departments");
