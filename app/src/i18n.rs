@@ -62,7 +62,7 @@ mod tests {
             "err_code_too_many_attempts", "err_code_too_many_sends", "err_registration_expired",
             "err_login_required", "err_login_invalid", "err_citizen_id_check", "err_sign_in_failed",
             "err_department_required", "err_slug_invalid", "err_fee_invalid", "err_days_invalid",
-            "err_url_invalid", "err_code_invalid", "err_code_taken",
+            "err_url_invalid", "err_code_invalid", "err_code_taken", "err_password_wrong",
         ] {
             for l in Locale::ALL {
                 assert!(error_message(l, code).is_some(), "{code} has no message in {l:?}");

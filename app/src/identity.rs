@@ -137,6 +137,14 @@ pub async fn revoke_session(session_id: String) -> Result<bool, ServerFnError> {
     Ok(true)
 }
 
+#[server(endpoint = "identity/change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<FormResult<()>, ServerFnError> {
+    let caller = request::caller();
+    let account = request::require_account()?;
+    let session = caller.session_id.ok_or_else(|| request::unexpected("signed in without a session"))?;
+    form_result(store::change_password(&request::pool(), &account, session, &current_password, &new_password).await)
+}
+
 /// Remembers the language in a cookie (and on the profile of a signed-in person).
 #[server(endpoint = "set_language")]
 pub async fn set_language(locale: String) -> Result<(), ServerFnError> {
@@ -358,6 +366,21 @@ fn ProfileView(profile: ProfileData) -> impl IntoView {
                     <dt>{t::field_role(l)}</dt><dd>{role}</dd>
                 </dl>
             </div>
+            <h2>{t::change_password_title(l)}</h2>
+            <ServerForm endpoint="identity/change_password".to_string() locale=l then=FormThen::show("password-changed") class="stack".to_string()>
+                <FailureBanner locale=l/>
+                <label for="current-password">{t::field_current_password(l)}</label>
+                <input id="current-password" name="current_password" type="password" autocomplete="current-password" required
+                    aria-describedby="current_password-error" aria-invalid="false"/>
+                <FieldMessage field="current_password"/>
+                <label for="new-password">{t::field_new_password(l)}</label>
+                <input id="new-password" name="new_password" type="password" autocomplete="new-password" required
+                    aria-describedby="new-password-hint new_password-error" aria-invalid="false"/>
+                <p class="hint" id="new-password-hint">{t::field_password_hint(l)}</p>
+                <FieldMessage field="new_password"/>
+                <button type="submit" class="button">{t::change_password_button(l)}</button>
+                <p id="password-changed" role="status" class="banner" hidden>{t::password_changed(l)}</p>
+            </ServerForm>
             <h2>{t::sessions_title(l)}</h2>
             <p class="hint">{t::sessions_hint(l)}</p>
             <ul class="session-list">

@@ -27,6 +27,16 @@ test('a citizen registers, confirms the code, gets a citizen id, finds a service
   await expect(page.getByText('This device')).toBeVisible();
   await expectAccessible(page);
 
+  // A new password: the old one is checked first.
+  await hydrated(page);
+  await page.getByLabel('Current password').fill('not my password at all');
+  await page.getByLabel('New password').fill('river mango lamp kite boat');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.locator('#current_password-error')).toHaveText(/not your current password/);
+  await page.getByLabel('Current password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Password changed. Your other devices are signed out.')).toBeVisible();
+
   await page.getByRole('link', { name: 'Services' }).click();
   await page.getByRole('searchbox').fill('water bill');
   await page.getByRole('searchbox').press('Enter');

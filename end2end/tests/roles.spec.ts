@@ -36,7 +36,7 @@ test('a city admin appoints an official and removes them again', async ({ page }
   const staffForm = page.locator('form[action="/api/admin/create_staff"]');
   await staffForm.getByLabel('Full name').fill(name);
   await staffForm.getByLabel('Mobile number').fill(freshMobile());
-  await staffForm.getByLabel('First password (give it to them in person)').fill(PASSWORD);
+  await staffForm.getByLabel('First password (they can change it on their account page)').fill(PASSWORD);
   await staffForm.getByLabel('Role').selectOption('official');
   await staffForm.getByRole('button', { name: 'Create' }).click();
   await expect(page.locator('#staff-saved')).toBeVisible();

@@ -494,6 +494,41 @@ pub async fn set_locale(pool: &PgPool, user_id: Uuid, locale: Locale) -> Result<
     Ok(())
 }
 
+/// Changes a password after checking the current one; every other session of the person ends,
+/// so whoever knew the old password is signed out.
+pub async fn change_password(
+    pool: &PgPool,
+    account: &Account,
+    keep_session: Uuid,
+    current: &str,
+    new: &str,
+) -> Result<(), FormProblem> {
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(account.id)
+        .fetch_one(pool)
+        .await?;
+    if !verify_password(current.to_string(), hash).await? {
+        return Err(FormProblem::field("current_password", "err_password_wrong"));
+    }
+    if let Some(code) = password_problem(new, &[account.name.as_str(), account.mobile.as_str()]) {
+        return Err(FormProblem::field("new_password", code));
+    }
+    let new_hash = hash_password(new.to_string()).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(account.id)
+        .bind(new_hash)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL")
+        .bind(account.id)
+        .bind(keep_session)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 // ---- sessions ----
 
 pub const SESSION_COOKIE: &str = "nagarik_session";

@@ -173,3 +173,22 @@ async fn the_language_choice_persists_and_changes_the_pages() {
     let (status, _) = app.call(&c, "set_language", &[("locale", "fr")]).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn changing_the_password_checks_the_old_one_and_signs_out_other_devices() {
+    let app = spawn_app().await;
+    let phone = app.signed_in(CITIZEN).await;
+    let laptop = app.signed_in(CITIZEN).await;
+    let (_, body) = app.call(&laptop, "identity/change_password", &[("current_password", "not it at all"), ("new_password", "river mango lamp kite boat")]).await;
+    assert_eq!(invalid(&body), vec![("current_password".into(), "err_password_wrong".into())]);
+    let (_, body) = app.call(&laptop, "identity/change_password", &[("current_password", PASSWORD), ("new_password", "password1234")]).await;
+    assert_eq!(invalid(&body), vec![("new_password".into(), "err_password_common".into())]);
+    let (status, body) = app.call(&laptop, "identity/change_password", &[("current_password", PASSWORD), ("new_password", "river mango lamp kite boat")]).await;
+    assert_eq!((status, body), (200, serde_json::json!({"Done": null})));
+    assert_eq!(app.call(&laptop, "identity/profile", &[]).await.0, 200, "this device stays signed in");
+    assert_eq!(app.call(&phone, "identity/profile", &[]).await.0, 401, "the other device is signed out");
+    let (_, body) = app.call(&client(), "identity/sign_in", &[("login", CITIZEN), ("password", "river mango lamp kite boat")]).await;
+    assert_eq!(body, serde_json::json!({"Done": null}));
+    // Anonymous callers are refused.
+    assert_eq!(app.call(&client(), "identity/change_password", &[("current_password", "x"), ("new_password", "y")]).await.0, 401);
+}
