@@ -52,37 +52,59 @@ pub async fn admin_overview() -> Result<AdminSummary, ServerFnError> {
     let account = request::require(is_admin)?;
     let actor = account.actor();
     let pool = request::pool();
-    let all = catalogue_store::departments(&pool, request::request_locale()).await.map_err(request::unexpected)?;
+    let all = catalogue_store::departments(&pool, request::request_locale())
+        .await
+        .map_err(request::unexpected)?;
     let departments: Vec<DepartmentOption> = all
         .into_iter()
         .filter(|d| actor.may_manage_department(&d.id.to_string()))
-        .map(|d| DepartmentOption { id: d.id.to_string(), code: d.code, name: d.name })
+        .map(|d| DepartmentOption {
+            id: d.id.to_string(),
+            code: d.code,
+            name: d.name,
+        })
         .collect();
-    let scope = if actor.role == Role::CityAdmin { None } else { account.department_id };
-    let staff = identity_store::list_staff(&pool, scope).await.map_err(request::unexpected)?;
+    let scope = if actor.role == Role::CityAdmin {
+        None
+    } else {
+        account.department_id
+    };
+    let staff = identity_store::list_staff(&pool, scope)
+        .await
+        .map_err(request::unexpected)?;
     let staff: Vec<StaffView> = staff
-            .into_iter()
-            .map(|s| StaffView {
-                id: s.id.to_string(),
-                can_remove: actor.may_remove(
-                    &s.id.to_string(),
-                    Role::parse(&s.role).unwrap_or(Role::Citizen),
-                    staff_department(&s.department_code, &departments).as_deref(),
-                ),
-                citizen_id: domain::identity::CitizenId::parse(&s.citizen_id).map(|c| c.to_string()).unwrap_or(s.citizen_id),
-                name: s.name,
-                role: s.role,
-                department_code: s.department_code,
-            })
-            .collect();
-    Ok(AdminSummary { is_city_admin: actor.role == Role::CityAdmin, departments, staff })
+        .into_iter()
+        .map(|s| StaffView {
+            id: s.id.to_string(),
+            can_remove: actor.may_remove(
+                &s.id.to_string(),
+                Role::parse(&s.role).unwrap_or(Role::Citizen),
+                staff_department(&s.department_code, &departments).as_deref(),
+            ),
+            citizen_id: domain::identity::CitizenId::parse(&s.citizen_id)
+                .map(|c| c.to_string())
+                .unwrap_or(s.citizen_id),
+            name: s.name,
+            role: s.role,
+            department_code: s.department_code,
+        })
+        .collect();
+    Ok(AdminSummary {
+        is_city_admin: actor.role == Role::CityAdmin,
+        departments,
+        staff,
+    })
 }
 
 /// The id of a department from its code, among those listed.
 #[cfg(feature = "ssr")]
 fn staff_department(code: &Option<String>, departments: &[DepartmentOption]) -> Option<String> {
     let code = code.as_deref()?;
-    departments.iter().find(|d| d.code == code).map(|d| d.id.clone()).or_else(|| Some(format!("other:{code}")))
+    departments
+        .iter()
+        .find(|d| d.code == code)
+        .map(|d| d.id.clone())
+        .or_else(|| Some(format!("other:{code}")))
 }
 
 /// Takes the staff role away from an official (department admin, own department) or any staff
@@ -94,7 +116,9 @@ pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
     let pool = request::pool();
     let target = uuid::Uuid::parse_str(&user_id).ok();
     let found = match target {
-        Some(id) => identity_store::staff_role(&pool, id).await.map_err(request::unexpected)?,
+        Some(id) => identity_store::staff_role(&pool, id)
+            .await
+            .map_err(request::unexpected)?,
         None => None,
     };
     let (Some(id), Some((role, department))) = (target, found) else {
@@ -106,7 +130,9 @@ pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }
-    identity_store::remove_staff(&pool, id).await.map_err(request::unexpected)?;
+    identity_store::remove_staff(&pool, id)
+        .await
+        .map_err(request::unexpected)?;
     leptos_axum::redirect("/admin");
     Ok(())
 }
@@ -123,13 +149,20 @@ pub async fn create_department(
     let form = catalogue_store::DepartmentForm {
         code: code.trim().to_lowercase(),
         is_agency: is_agency.is_some(),
-        names: vec![(Locale::En, name_en), (Locale::Or, name_or), (Locale::Hi, name_hi)],
+        names: vec![
+            (Locale::En, name_en),
+            (Locale::Or, name_or),
+            (Locale::Hi, name_hi),
+        ],
     };
     let problems = catalogue_store::validate_department(&form);
     if !problems.is_empty() {
         return Ok(FormResult::Invalid(problems));
     }
-    match catalogue_store::create_department(&request::pool(), &form).await.map_err(request::unexpected)? {
+    match catalogue_store::create_department(&request::pool(), &form)
+        .await
+        .map_err(request::unexpected)?
+    {
         Ok(_) => Ok(FormResult::Done(form.code)),
         Err(problem) => Ok(FormResult::Invalid(vec![problem])),
     }
@@ -149,14 +182,30 @@ pub async fn create_staff(
     let account = request::require(is_admin)?;
     let actor = account.actor();
     let Some(role) = Role::parse(&role).filter(|r| *r != Role::Citizen) else {
-        return Ok(FormResult::Invalid(vec![FieldError::new("role", "err_role_invalid")]));
+        return Ok(FormResult::Invalid(vec![FieldError::new(
+            "role",
+            "err_role_invalid",
+        )]));
     };
-    let department_id = if matches!(role, Role::CityAdmin) { None } else { uuid::Uuid::parse_str(&department).ok() };
-    if !actor.may_appoint(role) || department_id.is_some_and(|d| !actor.may_manage_department(&d.to_string())) {
+    let department_id = if matches!(role, Role::CityAdmin) {
+        None
+    } else {
+        uuid::Uuid::parse_str(&department).ok()
+    };
+    if !actor.may_appoint(role)
+        || department_id.is_some_and(|d| !actor.may_manage_department(&d.to_string()))
+    {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }
-    let form = identity_store::StaffForm { name, mobile, email, password, role, department_id };
+    let form = identity_store::StaffForm {
+        name,
+        mobile,
+        email,
+        password,
+        role,
+        department_id,
+    };
     match identity_store::create_account(&request::pool(), form).await {
         Ok(new) => Ok(FormResult::Done(new.citizen_id.to_string())),
         Err(identity_store::FormProblem::Fields(f)) => Ok(FormResult::Invalid(f)),
@@ -175,11 +224,22 @@ pub struct AdminServiceRow {
 #[server(endpoint = "admin/services")]
 pub async fn admin_services() -> Result<Vec<AdminServiceRow>, ServerFnError> {
     let account = request::require(is_admin)?;
-    let scope = if account.role() == Role::CityAdmin { None } else { account.department_id };
-    let rows = catalogue_store::admin_services(&request::pool(), scope, 500).await.map_err(request::unexpected)?;
+    let scope = if account.role() == Role::CityAdmin {
+        None
+    } else {
+        account.department_id
+    };
+    let rows = catalogue_store::admin_services(&request::pool(), scope, 500)
+        .await
+        .map_err(request::unexpected)?;
     Ok(rows
         .into_iter()
-        .map(|(slug, name, department_code, published)| AdminServiceRow { slug, name, department_code, published })
+        .map(|(slug, name, department_code, published)| AdminServiceRow {
+            slug,
+            name,
+            department_code,
+            published,
+        })
         .collect())
 }
 
@@ -231,10 +291,24 @@ pub async fn service_editor(slug: String) -> Result<Option<ServiceEditorData>, S
         .map_err(e)?
         .into_iter()
         .filter(|d| actor.may_manage_department(&d.id.to_string()))
-        .map(|d| DepartmentOption { id: d.id.to_string(), code: d.code, name: d.name })
+        .map(|d| DepartmentOption {
+            id: d.id.to_string(),
+            code: d.code,
+            name: d.name,
+        })
         .collect();
-    let categories = catalogue_store::categories(&pool, l).await.map_err(e)?.into_iter().map(|c| (c.slug, c.name)).collect();
-    let life_events = catalogue_store::life_events(&pool, l).await.map_err(e)?.into_iter().map(|c| (c.slug, c.name)).collect();
+    let categories = catalogue_store::categories(&pool, l)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .map(|c| (c.slug, c.name))
+        .collect();
+    let life_events = catalogue_store::life_events(&pool, l)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .map(|c| (c.slug, c.name))
+        .collect();
     if slug == "new" {
         let service = ServiceEdit {
             apply_mode: "in_app".into(),
@@ -243,19 +317,38 @@ pub async fn service_editor(slug: String) -> Result<Option<ServiceEditorData>, S
             fee_rupees: "0".into(),
             ..Default::default()
         };
-        return Ok(Some(ServiceEditorData { service, is_new: true, departments, categories, life_events }));
+        return Ok(Some(ServiceEditorData {
+            service,
+            is_new: true,
+            departments,
+            categories,
+            life_events,
+        }));
     }
-    let Some(s) = catalogue_store::service(&pool, &slug, Locale::En).await.map_err(e)? else {
+    let Some(s) = catalogue_store::service(&pool, &slug, Locale::En)
+        .await
+        .map_err(e)?
+    else {
         return Ok(None);
     };
     if !actor.may_manage_department(&s.department_id.to_string()) {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }
-    let texts = catalogue_store::service_texts(&pool, s.id).await.map_err(e)?;
-    let text = |locale: &str| texts.iter().find(|t| t.0 == locale).cloned().unwrap_or_default();
+    let texts = catalogue_store::service_texts(&pool, s.id)
+        .await
+        .map_err(e)?;
+    let text = |locale: &str| {
+        texts
+            .iter()
+            .find(|t| t.0 == locale)
+            .cloned()
+            .unwrap_or_default()
+    };
     let (en, or, hi) = (text("en"), text("or"), text("hi"));
-    let events = catalogue_store::service_life_event_slugs(&pool, s.id).await.map_err(e)?;
+    let events = catalogue_store::service_life_event_slugs(&pool, s.id)
+        .await
+        .map_err(e)?;
     let service = ServiceEdit {
         slug: s.slug.clone(),
         department: s.department_id.to_string(),
@@ -278,7 +371,13 @@ pub async fn service_editor(slug: String) -> Result<Option<ServiceEditorData>, S
         name_hi: hi.1,
         summary_hi: hi.2,
     };
-    Ok(Some(ServiceEditorData { service, is_new: false, departments, categories, life_events }))
+    Ok(Some(ServiceEditorData {
+        service,
+        is_new: false,
+        departments,
+        categories,
+        life_events,
+    }))
 }
 
 #[cfg(feature = "ssr")]
@@ -289,10 +388,17 @@ fn parse_rupees(input: &str) -> Option<i64> {
         return Some(0);
     }
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if frac.len() > 2 || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+    if frac.len() > 2
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
         return None;
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let frac: i64 = format!("{frac:0<2}").parse().ok()?;
     whole.checked_mul(100)?.checked_add(frac)
 }
@@ -304,12 +410,16 @@ pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, Serve
     let pool = request::pool();
     let mut problems = Vec::new();
     let department_id = uuid::Uuid::parse_str(&form.department).ok();
-    let Some(department_id) = department_id.filter(|d| actor.may_manage_department(&d.to_string())) else {
+    let Some(department_id) = department_id.filter(|d| actor.may_manage_department(&d.to_string()))
+    else {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     };
     // Moving a service between departments needs the right to both.
-    if let Some(existing) = catalogue_store::service(&pool, &form.slug, Locale::En).await.map_err(request::unexpected)? {
+    if let Some(existing) = catalogue_store::service(&pool, &form.slug, Locale::En)
+        .await
+        .map_err(request::unexpected)?
+    {
         if !actor.may_manage_department(&existing.department_id.to_string()) {
             request::set_status(http::StatusCode::FORBIDDEN);
             return Err(ServerFnError::new("not allowed"));
@@ -323,7 +433,13 @@ pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, Serve
         problems.push(FieldError::new("days", "err_days_invalid"));
         0
     });
-    let text = |locale, name: &str, summary: &str, eligibility: &str, documents: &str, how: &str, keywords: &str| {
+    let text = |locale,
+                name: &str,
+                summary: &str,
+                eligibility: &str,
+                documents: &str,
+                how: &str,
+                keywords: &str| {
         catalogue_store::ServiceText {
             locale,
             name: name.into(),
@@ -346,9 +462,22 @@ pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, Serve
         handoff_url: (!handoff.is_empty()).then_some(handoff),
         popularity: 0,
         published: form.published.is_some(),
-        life_events: form.life_events.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        life_events: form
+            .life_events
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
         texts: vec![
-            text(Locale::En, &form.name_en, &form.summary_en, &form.eligibility_en, &form.documents_en, &form.how_en, &form.keywords_en),
+            text(
+                Locale::En,
+                &form.name_en,
+                &form.summary_en,
+                &form.eligibility_en,
+                &form.documents_en,
+                &form.how_en,
+                &form.keywords_en,
+            ),
             text(Locale::Or, &form.name_or, &form.summary_or, "", "", "", ""),
             text(Locale::Hi, &form.name_hi, &form.summary_hi, "", "", "", ""),
         ],
@@ -357,7 +486,9 @@ pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, Serve
     if !problems.is_empty() {
         return Ok(FormResult::Invalid(problems));
     }
-    catalogue_store::save_service(&pool, &service).await.map_err(request::unexpected)?;
+    catalogue_store::save_service(&pool, &service)
+        .await
+        .map_err(request::unexpected)?;
     Ok(FormResult::Done(service.slug))
 }
 
@@ -450,7 +581,11 @@ fn DepartmentForm(locale: Locale) -> impl IntoView {
 }
 
 #[component]
-fn StaffForm(locale: Locale, departments: Vec<DepartmentOption>, is_city_admin: bool) -> impl IntoView {
+fn StaffForm(
+    locale: Locale,
+    departments: Vec<DepartmentOption>,
+    is_city_admin: bool,
+) -> impl IntoView {
     let l = locale;
     view! {
         <ServerForm endpoint="admin/create_staff".to_string() locale=l then=FormThen::show("staff-saved") class="stack".to_string()>
@@ -527,7 +662,10 @@ pub fn AdminServicesPage() -> impl IntoView {
 #[component]
 pub fn ServiceEditPage() -> impl IntoView {
     let l = use_locale();
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let data = OnceResource::new(service_editor(slug));
     view! {
         <Title text=t::admin_edit_service(l)/>
@@ -552,7 +690,11 @@ pub fn ServiceEditPage() -> impl IntoView {
 fn ServiceEditor(locale: Locale, data: ServiceEditorData) -> impl IntoView {
     let l = locale;
     let s = data.service;
-    let text_field = move |name: &'static str, label: &'static str, value: String, long: bool, lang: &'static str| {
+    let text_field = move |name: &'static str,
+                           label: &'static str,
+                           value: String,
+                           long: bool,
+                           lang: &'static str| {
         let id = format!("svc-{name}");
         let input_name = format!("form[{name}]");
         let described = format!("{name}-error");

@@ -59,12 +59,24 @@ fn card(c: store::ServiceCard) -> ServiceCardView {
 
 #[cfg(feature = "ssr")]
 fn topic(t: store::Topic) -> TopicView {
-    TopicView { slug: t.slug, name: t.name, description: t.description, icon: t.icon, service_count: t.service_count }
+    TopicView {
+        slug: t.slug,
+        name: t.name,
+        description: t.description,
+        icon: t.icon,
+        service_count: t.service_count,
+    }
 }
 
 #[cfg(feature = "ssr")]
 fn department_view(d: store::DepartmentSummary) -> DepartmentView {
-    DepartmentView { code: d.code, name: d.name, description: d.description, is_agency: d.is_agency, service_count: d.service_count }
+    DepartmentView {
+        code: d.code,
+        name: d.name,
+        description: d.description,
+        is_agency: d.is_agency,
+        service_count: d.service_count,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -81,9 +93,21 @@ pub async fn home_data() -> Result<HomeContent, ServerFnError> {
     let categories = store::categories(&pool, l).await;
     let life_events = store::life_events(&pool, l).await;
     Ok(HomeContent {
-        popular: popular.map_err(request::unexpected)?.into_iter().map(card).collect(),
-        categories: categories.map_err(request::unexpected)?.into_iter().map(topic).collect(),
-        life_events: life_events.map_err(request::unexpected)?.into_iter().map(topic).collect(),
+        popular: popular
+            .map_err(request::unexpected)?
+            .into_iter()
+            .map(card)
+            .collect(),
+        categories: categories
+            .map_err(request::unexpected)?
+            .into_iter()
+            .map(topic)
+            .collect(),
+        life_events: life_events
+            .map_err(request::unexpected)?
+            .into_iter()
+            .map(topic)
+            .collect(),
     })
 }
 
@@ -117,32 +141,42 @@ pub struct ServicePageData {
 
 #[server(endpoint = "catalogue/service")]
 pub async fn service_page(slug: String) -> Result<Option<ServicePageData>, ServerFnError> {
-    let found = store::service(&request::pool(), &slug, request::request_locale()).await.map_err(request::unexpected)?;
+    let found = store::service(&request::pool(), &slug, request::request_locale())
+        .await
+        .map_err(request::unexpected)?;
     let can_edit = |dept: &uuid::Uuid| {
         request::account().is_some_and(|a| a.actor().may_manage_department(&dept.to_string()))
     };
-    Ok(found.filter(|s| s.published || can_edit(&s.department_id)).map(|s| ServicePageData {
-        documents: s.document_list(),
-        can_edit: can_edit(&s.department_id),
-        handoff_url: if s.apply_mode() == store::ApplyMode::Handoff { s.handoff_url } else { None },
-        slug: s.slug,
-        name: s.name,
-        summary: s.summary,
-        eligibility: s.eligibility,
-        how_to_apply: s.how_to_apply,
-        department_code: s.department_code,
-        department_name: s.department_name,
-        category_slug: s.category_slug,
-        category_name: s.category_name,
-        fee: (s.fee_paise > 0).then(|| store::format_rupees(s.fee_paise)),
-        fee_varies: s.fee_varies,
-        days_to_deliver: s.days_to_deliver,
-    }))
+    Ok(found
+        .filter(|s| s.published || can_edit(&s.department_id))
+        .map(|s| ServicePageData {
+            documents: s.document_list(),
+            can_edit: can_edit(&s.department_id),
+            handoff_url: if s.apply_mode() == store::ApplyMode::Handoff {
+                s.handoff_url
+            } else {
+                None
+            },
+            slug: s.slug,
+            name: s.name,
+            summary: s.summary,
+            eligibility: s.eligibility,
+            how_to_apply: s.how_to_apply,
+            department_code: s.department_code,
+            department_name: s.department_name,
+            category_slug: s.category_slug,
+            category_name: s.category_name,
+            fee: (s.fee_paise > 0).then(|| store::format_rupees(s.fee_paise)),
+            fee_varies: s.fee_varies,
+            days_to_deliver: s.days_to_deliver,
+        }))
 }
 
 #[server(endpoint = "catalogue/departments")]
 pub async fn departments() -> Result<Vec<DepartmentView>, ServerFnError> {
-    let all = store::departments(&request::pool(), request::request_locale()).await.map_err(request::unexpected)?;
+    let all = store::departments(&request::pool(), request::request_locale())
+        .await
+        .map_err(request::unexpected)?;
     Ok(all.into_iter().map(department_view).collect())
 }
 
@@ -163,11 +197,21 @@ pub async fn listing(kind: String, slug: String) -> Result<Option<ServiceListing
             Some(d) => (d.name, d.description),
             None => return Ok(None),
         },
-        "category" => match store::categories(&pool, l).await.map_err(e)?.into_iter().find(|c| c.slug == slug) {
+        "category" => match store::categories(&pool, l)
+            .await
+            .map_err(e)?
+            .into_iter()
+            .find(|c| c.slug == slug)
+        {
             Some(c) => (c.name, c.description),
             None => return Ok(None),
         },
-        "life-event" => match store::life_events(&pool, l).await.map_err(e)?.into_iter().find(|c| c.slug == slug) {
+        "life-event" => match store::life_events(&pool, l)
+            .await
+            .map_err(e)?
+            .into_iter()
+            .find(|c| c.slug == slug)
+        {
             Some(c) => (c.name, c.description),
             None => return Ok(None),
         },
@@ -179,7 +223,11 @@ pub async fn listing(kind: String, slug: String) -> Result<Option<ServiceListing
         _ => store::services_for_life_event(&pool, &slug, l).await,
     }
     .map_err(e)?;
-    Ok(Some(ServiceListing { title, description, services: services.into_iter().map(card).collect() }))
+    Ok(Some(ServiceListing {
+        title,
+        description,
+        services: services.into_iter().map(card).collect(),
+    }))
 }
 
 // ---- pages ----
@@ -198,7 +246,10 @@ fn SearchBox(#[prop(optional, into)] value: String) -> impl IntoView {
 }
 
 #[component]
-pub fn ServiceCard(service: ServiceCardView, #[prop(optional)] under_section: bool) -> impl IntoView {
+pub fn ServiceCard(
+    service: ServiceCardView,
+    #[prop(optional)] under_section: bool,
+) -> impl IntoView {
     let l = use_locale();
     let fee = fee_text(l, &service.fee, service.fee_varies);
     view! {
@@ -288,7 +339,11 @@ pub fn SearchPage() -> impl IntoView {
     let query = use_query_map().get_untracked().get("q").unwrap_or_default();
     let results = OnceResource::new(search_services(query.clone()));
     let heading = fill(t::search_results_for(l), &[("query", &query)]);
-    let title = if query.is_empty() { t::search_button(l).to_string() } else { heading.clone() };
+    let title = if query.is_empty() {
+        t::search_button(l).to_string()
+    } else {
+        heading.clone()
+    };
     view! {
         <Title text=title/>
         <section class="page">
@@ -320,7 +375,10 @@ pub fn SearchPage() -> impl IntoView {
 
 #[component]
 pub fn ServicePage() -> impl IntoView {
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let data = OnceResource::new(service_page(slug));
     view! {
         <Suspense fallback=|| ()>
@@ -342,7 +400,10 @@ fn ServiceView(service: ServicePageData) -> impl IntoView {
     let days = if service.days_to_deliver == 0 {
         t::delivered_at_once(l).to_string()
     } else {
-        fill(t::days_count(l), &[("days", &service.days_to_deliver.to_string())])
+        fill(
+            t::days_count(l),
+            &[("days", &service.days_to_deliver.to_string())],
+        )
     };
     let apply = match service.handoff_url.clone() {
         Some(url) => view! {
@@ -420,7 +481,10 @@ pub fn DepartmentsPage() -> impl IntoView {
 }
 
 fn listing_page(kind: &'static str, param: &'static str) -> impl IntoView {
-    let slug = use_params_map().get_untracked().get(param).unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get(param)
+        .unwrap_or_default();
     let data = OnceResource::new(listing(kind.to_string(), slug));
     let l = use_locale();
     view! {

@@ -21,10 +21,16 @@ pub async fn dev_messages() -> Result<Vec<DevMessage>, ServerFnError> {
         request::set_status(http::StatusCode::NOT_FOUND);
         return Err(ServerFnError::new("not found"));
     }
-    let found = domain::notifications::recent_delivered(&request::pool(), 50).await.map_err(request::unexpected)?;
+    let found = domain::notifications::recent_delivered(&request::pool(), 50)
+        .await
+        .map_err(request::unexpected)?;
     Ok(found
         .into_iter()
-        .map(|n| DevMessage { channel: n.channel, recipient: n.recipient, body: n.body })
+        .map(|n| DevMessage {
+            channel: n.channel,
+            recipient: n.recipient,
+            body: n.body,
+        })
         .collect())
 }
 

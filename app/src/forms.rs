@@ -31,13 +31,23 @@ pub struct FormThen {
 
 impl FormThen {
     pub fn redirect(to: impl Into<String>) -> FormThen {
-        FormThen { redirect: Some(to.into()), ..Default::default() }
+        FormThen {
+            redirect: Some(to.into()),
+            ..Default::default()
+        }
     }
     pub fn show(id: &str) -> FormThen {
-        FormThen { show: Some(id.into()), ..Default::default() }
+        FormThen {
+            show: Some(id.into()),
+            ..Default::default()
+        }
     }
     pub fn step(hide: &str, show: &str) -> FormThen {
-        FormThen { show: Some(show.into()), hide: Some(hide.into()), redirect: None }
+        FormThen {
+            show: Some(show.into()),
+            hide: Some(hide.into()),
+            redirect: None,
+        }
     }
 }
 
@@ -160,18 +170,30 @@ mod browser {
         });
         let mut first: Option<Element> = None;
         for p in problems.iter() {
-            let field = Reflect::get(&p, &"field".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-            let code = Reflect::get(&p, &"code".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let field = Reflect::get(&p, &"field".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            let code = Reflect::get(&p, &"code".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
             let id = format!("{field}-error");
             if let Some(el) = document().get_element_by_id(&id) {
-                el.set_text_content(Some(error_message(locale, &code).unwrap_or(t::err_unexpected(locale))));
+                el.set_text_content(Some(
+                    error_message(locale, &code).unwrap_or(t::err_unexpected(locale)),
+                ));
             }
-            each(&document().document_element().expect("a document"), &format!("[aria-describedby~=\"{id}\"]"), |input| {
-                let _ = input.set_attribute("aria-invalid", "true");
-                if first.is_none() {
-                    first = Some(input);
-                }
-            });
+            each(
+                &document().document_element().expect("a document"),
+                &format!("[aria-describedby~=\"{id}\"]"),
+                |input| {
+                    let _ = input.set_attribute("aria-invalid", "true");
+                    if first.is_none() {
+                        first = Some(input);
+                    }
+                },
+            );
         }
         // Take a keyboard or screen-reader user to the first field to fix.
         if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
@@ -196,7 +218,9 @@ mod browser {
         };
         let root = document().document_element().expect("a document");
         for (k, v) in entries {
-            each(&root, &format!("[data-slot=\"{k}\"]"), |el| el.set_text_content(Some(&v)));
+            each(&root, &format!("[data-slot=\"{k}\"]"), |el| {
+                el.set_text_content(Some(&v))
+            });
             each(&root, &format!("[data-slot-value=\"{k}\"]"), |el| {
                 if let Ok(input) = el.dyn_into::<web_sys::HtmlInputElement>() {
                     input.set_value(&v);
@@ -219,9 +243,17 @@ mod browser {
         headers.set("Accept", "application/json")?;
         init.set_headers(&headers);
         let window = leptos::prelude::window();
-        let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?.dyn_into()?;
-        let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-        Ok((response.status(), JSON::parse(&text).unwrap_or(JsValue::NULL)))
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+            .await?
+            .dyn_into()?;
+        let text = JsFuture::from(response.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
+        Ok((
+            response.status(),
+            JSON::parse(&text).unwrap_or(JsValue::NULL),
+        ))
     }
 
     pub async fn submit(form: HtmlFormElement, url: String, then: FormThen, locale: Locale) {
@@ -240,7 +272,9 @@ mod browser {
                 return;
             }
         };
-        if let Ok(problems) = Reflect::get(&body, &"Invalid".into()).and_then(|p| p.dyn_into::<Array>()) {
+        if let Ok(problems) =
+            Reflect::get(&body, &"Invalid".into()).and_then(|p| p.dyn_into::<Array>())
+        {
             show_problems(&form, &problems, locale);
             return;
         }
@@ -256,7 +290,10 @@ mod browser {
         }
         if let Some(id) = then.show {
             set_hidden(&id, false);
-            if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            if let Some(el) = document()
+                .get_element_by_id(&id)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
                 let _ = el.focus();
             }
         }

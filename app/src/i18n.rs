@@ -28,7 +28,10 @@ mod tests {
         let path = format!("{}/locales/{code}.json", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
         let map: std::collections::BTreeMap<String, String> = serde_json::from_str(&text).unwrap();
-        assert!(map.values().all(|v| !v.trim().is_empty()), "{code}: empty translation");
+        assert!(
+            map.values().all(|v| !v.trim().is_empty()),
+            "{code}: empty translation"
+        );
         map.into_keys().collect()
     }
 
@@ -39,7 +42,10 @@ mod tests {
             let other = keys(code);
             let missing: Vec<_> = en.difference(&other).collect();
             let extra: Vec<_> = other.difference(&en).collect();
-            assert!(missing.is_empty() && extra.is_empty(), "{code}: missing {missing:?}, extra {extra:?}");
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{code}: missing {missing:?}, extra {extra:?}"
+            );
         }
     }
 
@@ -56,16 +62,39 @@ mod tests {
     #[test]
     fn every_domain_error_code_has_a_message() {
         for code in [
-            "err_mobile_invalid", "err_mobile_taken", "err_name_required", "err_name_invalid",
-            "err_email_invalid", "err_password_too_short", "err_password_too_long", "err_password_common",
-            "err_code_format", "err_code_wrong", "err_code_expired", "err_code_used",
-            "err_code_too_many_attempts", "err_code_too_many_sends", "err_registration_expired",
-            "err_login_required", "err_login_invalid", "err_citizen_id_check", "err_sign_in_failed",
-            "err_department_required", "err_slug_invalid", "err_fee_invalid", "err_days_invalid",
-            "err_url_invalid", "err_code_invalid", "err_code_taken", "err_password_wrong",
+            "err_mobile_invalid",
+            "err_mobile_taken",
+            "err_name_required",
+            "err_name_invalid",
+            "err_email_invalid",
+            "err_password_too_short",
+            "err_password_too_long",
+            "err_password_common",
+            "err_code_format",
+            "err_code_wrong",
+            "err_code_expired",
+            "err_code_used",
+            "err_code_too_many_attempts",
+            "err_code_too_many_sends",
+            "err_registration_expired",
+            "err_login_required",
+            "err_login_invalid",
+            "err_citizen_id_check",
+            "err_sign_in_failed",
+            "err_department_required",
+            "err_slug_invalid",
+            "err_fee_invalid",
+            "err_days_invalid",
+            "err_url_invalid",
+            "err_code_invalid",
+            "err_code_taken",
+            "err_password_wrong",
         ] {
             for l in Locale::ALL {
-                assert!(error_message(l, code).is_some(), "{code} has no message in {l:?}");
+                assert!(
+                    error_message(l, code).is_some(),
+                    "{code} has no message in {l:?}"
+                );
             }
         }
     }

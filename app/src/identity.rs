@@ -2,9 +2,9 @@
 //! sessions, and the language preference.
 
 use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, ServerForm, Toggle};
-use crate::i18n::{t, use_locale};
 #[cfg(feature = "ssr")]
 use crate::i18n::{fill, Locale};
+use crate::i18n::{t, use_locale};
 use crate::layout::{LoadFailed, SignInFirst};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,7 +51,13 @@ pub async fn register(
     password: String,
 ) -> Result<FormResult<RegistrationStarted>, ServerFnError> {
     let locale = request::request_locale();
-    let form = store::RegistrationForm { name, mobile, email, password, locale };
+    let form = store::RegistrationForm {
+        name,
+        mobile,
+        email,
+        password,
+        locale,
+    };
     let started = store::start_registration(&request::pool(), form, |code| {
         fill(t::sms_registration_code(locale), &[("code", code)])
     })
@@ -67,7 +73,10 @@ pub async fn resend_code(registration_id: String) -> Result<FormResult<String>, 
     let locale = request::request_locale();
     let result = async {
         let id = parse_uuid(&registration_id, "code", "err_registration_expired")?;
-        store::resend_code(&request::pool(), id, |code| fill(t::sms_registration_code(locale), &[("code", code)])).await
+        store::resend_code(&request::pool(), id, |code| {
+            fill(t::sms_registration_code(locale), &[("code", code)])
+        })
+        .await
     }
     .await;
     form_result(result.map(|m| m.masked()))
@@ -75,7 +84,10 @@ pub async fn resend_code(registration_id: String) -> Result<FormResult<String>, 
 
 /// Step two: the code confirms the mobile number; the citizen gets their id and is signed in.
 #[server(endpoint = "identity/confirm")]
-pub async fn confirm_registration(registration_id: String, code: String) -> Result<FormResult<Registered>, ServerFnError> {
+pub async fn confirm_registration(
+    registration_id: String,
+    code: String,
+) -> Result<FormResult<Registered>, ServerFnError> {
     let pool = request::pool();
     let result = async {
         let id = parse_uuid(&registration_id, "code", "err_registration_expired")?;
@@ -89,7 +101,10 @@ pub async fn confirm_registration(registration_id: String, code: String) -> Resu
                 .map_err(request::unexpected)?
                 .ok_or_else(|| request::unexpected("new account not found"))?;
             request::sign_in_as(&account).await?;
-            Ok(FormResult::Done(Registered { citizen_id: new.citizen_id.to_string(), name: account.name }))
+            Ok(FormResult::Done(Registered {
+                citizen_id: new.citizen_id.to_string(),
+                name: account.name,
+            }))
         }
         FormResult::Invalid(f) => Ok(FormResult::Invalid(f)),
     }
@@ -111,9 +126,14 @@ pub async fn sign_in(login: String, password: String) -> Result<FormResult<()>, 
 pub async fn sign_out() -> Result<(), ServerFnError> {
     let headers = request::header(http::header::COOKIE);
     if let Some(token) = headers.as_deref().and_then(|h| {
-        h.split(';').filter_map(|p| p.trim().split_once('=')).find(|(k, _)| *k == store::SESSION_COOKIE).map(|(_, v)| v.to_string())
+        h.split(';')
+            .filter_map(|p| p.trim().split_once('='))
+            .find(|(k, _)| *k == store::SESSION_COOKIE)
+            .map(|(_, v)| v.to_string())
     }) {
-        store::end_session(&request::pool(), &token).await.map_err(request::unexpected)?;
+        store::end_session(&request::pool(), &token)
+            .await
+            .map_err(request::unexpected)?;
     }
     request::set_cookie(store::SESSION_COOKIE, "", 0);
     leptos_axum::redirect("/");
@@ -128,7 +148,9 @@ pub async fn revoke_session(session_id: String) -> Result<bool, ServerFnError> {
         request::set_status(http::StatusCode::BAD_REQUEST);
         return Err(ServerFnError::new("bad session id"));
     };
-    let revoked = store::revoke_session(&request::pool(), account.id, id).await.map_err(request::unexpected)?;
+    let revoked = store::revoke_session(&request::pool(), account.id, id)
+        .await
+        .map_err(request::unexpected)?;
     if !revoked {
         request::set_status(http::StatusCode::NOT_FOUND);
         return Err(ServerFnError::new("no such session"));
@@ -138,11 +160,25 @@ pub async fn revoke_session(session_id: String) -> Result<bool, ServerFnError> {
 }
 
 #[server(endpoint = "identity/change_password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<FormResult<()>, ServerFnError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<FormResult<()>, ServerFnError> {
     let caller = request::caller();
     let account = request::require_account()?;
-    let session = caller.session_id.ok_or_else(|| request::unexpected("signed in without a session"))?;
-    form_result(store::change_password(&request::pool(), &account, session, &current_password, &new_password).await)
+    let session = caller
+        .session_id
+        .ok_or_else(|| request::unexpected("signed in without a session"))?;
+    form_result(
+        store::change_password(
+            &request::pool(),
+            &account,
+            session,
+            &current_password,
+            &new_password,
+        )
+        .await,
+    )
 }
 
 /// Remembers the language in a cookie (and on the profile of a signed-in person).
@@ -154,7 +190,9 @@ pub async fn set_language(locale: String) -> Result<(), ServerFnError> {
     };
     request::set_cookie(request::LANGUAGE_COOKIE, locale.code(), 365 * 86_400);
     if let Some(account) = request::account() {
-        store::set_locale(&request::pool(), account.id, locale).await.map_err(request::unexpected)?;
+        store::set_locale(&request::pool(), account.id, locale)
+            .await
+            .map_err(request::unexpected)?;
     }
     Ok(())
 }
@@ -182,18 +220,25 @@ pub struct ProfileData {
 fn short_time(t: time::OffsetDateTime) -> String {
     // Shown in India's time zone whatever the server's.
     let ist = t.to_offset(time::macros::offset!(+5:30));
-    ist.format(time::macros::format_description!("[day]/[month]/[year] [hour]:[minute]")).unwrap_or_default()
+    ist.format(time::macros::format_description!(
+        "[day]/[month]/[year] [hour]:[minute]"
+    ))
+    .unwrap_or_default()
 }
 
 #[server(endpoint = "identity/profile")]
 pub async fn profile() -> Result<ProfileData, ServerFnError> {
     let caller = request::caller();
     let account = request::require_account()?;
-    let sessions = store::list_sessions(&request::pool(), account.id).await.map_err(request::unexpected)?;
+    let sessions = store::list_sessions(&request::pool(), account.id)
+        .await
+        .map_err(request::unexpected)?;
     Ok(ProfileData {
         name: account.name.clone(),
         citizen_id: account.citizen_id().to_string(),
-        mobile_masked: domain::identity::MobileNumber::parse(&account.mobile).map(|m| m.masked()).unwrap_or_default(),
+        mobile_masked: domain::identity::MobileNumber::parse(&account.mobile)
+            .map(|m| m.masked())
+            .unwrap_or_default(),
         email: account.email.clone(),
         role: account.role.clone(),
         sessions: sessions
@@ -213,7 +258,9 @@ pub async fn profile() -> Result<ProfileData, ServerFnError> {
 
 /// Splits a translated sentence around its `{name}` placeholder, for a slot filled in the browser.
 fn around<'a>(template: &'a str, name: &str) -> (&'a str, &'a str) {
-    template.split_once(&format!("{{{name}}}")).unwrap_or((template, ""))
+    template
+        .split_once(&format!("{{{name}}}"))
+        .unwrap_or((template, ""))
 }
 
 #[component]

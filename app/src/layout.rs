@@ -17,7 +17,10 @@ pub fn viewer() -> Option<Viewer> {
     {
         crate::request::account().map(|a| Viewer {
             name: a.name.clone(),
-            is_admin: matches!(a.role(), domain::identity::Role::CityAdmin | domain::identity::Role::DepartmentAdmin),
+            is_admin: matches!(
+                a.role(),
+                domain::identity::Role::CityAdmin | domain::identity::Role::DepartmentAdmin
+            ),
         })
     }
     #[cfg(not(feature = "ssr"))]

@@ -55,7 +55,10 @@ pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
 fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path.starts_with("/icons/")
-        || matches!(path, "/sw.js" | "/manifest.webmanifest" | "/favicon.ico" | "/robots.txt")
+        || matches!(
+            path,
+            "/sw.js" | "/manifest.webmanifest" | "/favicon.ico" | "/robots.txt"
+        )
 }
 
 /// Resolves the caller and the language once, into the request's extensions.
@@ -65,7 +68,10 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
             match identity::session_account(&state.pool, &token).await {
                 Ok(Some((session_id, account))) => {
-                    caller = Caller { account: Some(account), session_id: Some(session_id) };
+                    caller = Caller {
+                        account: Some(account),
+                        session_id: Some(session_id),
+                    };
                 }
                 Ok(None) => {}
                 Err(e) => tracing::error!(error = %e, "session lookup failed"),
@@ -73,10 +79,18 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         }
         let locale = cookie(req.headers(), LANGUAGE_COOKIE)
             .and_then(|c| Locale::from_code(&c))
-            .or_else(|| caller.account.as_ref().and_then(|a| Locale::from_code(&a.locale)))
+            .or_else(|| {
+                caller
+                    .account
+                    .as_ref()
+                    .and_then(|a| Locale::from_code(&a.locale))
+            })
             .unwrap_or_else(|| {
                 Locale::from_accept_language(
-                    req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""),
+                    req.headers()
+                        .get(header::ACCEPT_LANGUAGE)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or(""),
                 )
             });
         req.extensions_mut().insert(caller);
@@ -88,10 +102,21 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
 /// Refuses a state-changing request whose `Origin` is another site (cross-site request forgery).
 /// Requests without `Origin` come from non-browser clients, which do not carry our cookies.
 pub async fn same_origin(req: Request, next: Next) -> Response {
-    let safe = matches!(*req.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS);
+    let safe = matches!(
+        *req.method(),
+        http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
+    );
     if !safe {
-        if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if let Some(origin) = req
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+        {
+            let host = req
+                .headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let origin_host = origin.split("://").nth(1).unwrap_or("");
             if origin_host != host {
                 return Response::builder()
@@ -117,7 +142,9 @@ fn parts() -> Option<Parts> {
 }
 
 pub fn caller() -> Caller {
-    parts().and_then(|p| p.extensions.get::<Caller>().cloned()).unwrap_or_default()
+    parts()
+        .and_then(|p| p.extensions.get::<Caller>().cloned())
+        .unwrap_or_default()
 }
 
 pub fn account() -> Option<Account> {
@@ -125,11 +152,18 @@ pub fn account() -> Option<Account> {
 }
 
 pub fn request_locale() -> Locale {
-    parts().and_then(|p| p.extensions.get::<Locale>().copied()).unwrap_or_default()
+    parts()
+        .and_then(|p| p.extensions.get::<Locale>().copied())
+        .unwrap_or_default()
 }
 
 pub fn header(name: header::HeaderName) -> Option<String> {
-    parts().and_then(|p| p.headers.get(name).and_then(|v| v.to_str().ok()).map(String::from))
+    parts().and_then(|p| {
+        p.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from)
+    })
 }
 
 pub fn set_status(status: StatusCode) {
@@ -164,9 +198,18 @@ pub fn unexpected(e: impl std::fmt::Display) -> ServerFnError {
 }
 
 pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64) {
-    let secure = if state().config.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{secure}");
-    if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+    let secure = if state().config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{secure}"
+    );
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
         res.append_header(header::SET_COOKIE, v);
     }
 }
@@ -174,7 +217,13 @@ pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64) {
 /// Starts a session for `account` and sets its cookie.
 pub async fn sign_in_as(account: &Account) -> Result<(), ServerFnError> {
     let ua = header(header::USER_AGENT).unwrap_or_default();
-    let token = identity::create_session(&pool(), account, &ua).await.map_err(unexpected)?;
-    set_cookie(SESSION_COOKIE, &token, domain::identity::SESSION_ABSOLUTE_DAYS * 86_400);
+    let token = identity::create_session(&pool(), account, &ua)
+        .await
+        .map_err(unexpected)?;
+    set_cookie(
+        SESSION_COOKIE,
+        &token,
+        domain::identity::SESSION_ABSOLUTE_DAYS * 86_400,
+    );
     Ok(())
 }

@@ -18,7 +18,10 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> 
             ("plan_cache_mode", "force_generic_plan"),
             // how near a catalogue word must be to a query word (see catalogue::search); set here
             // so that search needs no transaction to set it
-            ("pg_trgm.similarity_threshold", crate::catalogue::SPELLING_THRESHOLD_TEXT),
+            (
+                "pg_trgm.similarity_threshold",
+                crate::catalogue::SPELLING_THRESHOLD_TEXT,
+            ),
         ]);
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)

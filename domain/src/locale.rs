@@ -48,7 +48,11 @@ impl Locale {
             let tag = pieces.next().unwrap_or("").trim();
             let primary = tag.split('-').next().unwrap_or("");
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if let Some(locale) = Locale::from_code(primary) {
                 if best.is_none_or(|(bq, _)| q > bq) {
@@ -66,8 +70,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
-        assert_eq!(Locale::from_accept_language("or-IN,or;q=0.9,en;q=0.8"), Locale::Or);
-        assert_eq!(Locale::from_accept_language("fr-FR, hi;q=0.7, en;q=0.5"), Locale::Hi);
+        assert_eq!(
+            Locale::from_accept_language("or-IN,or;q=0.9,en;q=0.8"),
+            Locale::Or
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr-FR, hi;q=0.7, en;q=0.5"),
+            Locale::Hi
+        );
         assert_eq!(Locale::from_accept_language("de"), Locale::En);
         assert_eq!(Locale::from_accept_language(""), Locale::En);
     }

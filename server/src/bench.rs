@@ -7,14 +7,36 @@ use std::time::Instant;
 
 /// Queries people type, typos and other languages included.
 const QUERIES: &[&str] = &[
-    "water bill", "light bill", "birth certificate", "trade licence", "elecricity bil", "property tax",
-    "kalyan mandap", "bus pass", "tenant verification", "driving licence", "ଜଳ ବିଲ୍", "पानी का बिल",
-    "marriage", "building plan", "garbage", "pension", "scholarship", "fire safety licence", "hostel booking",
-    "ration card", "mining permit", "caste certificate", "income certifcate", "passport",
+    "water bill",
+    "light bill",
+    "birth certificate",
+    "trade licence",
+    "elecricity bil",
+    "property tax",
+    "kalyan mandap",
+    "bus pass",
+    "tenant verification",
+    "driving licence",
+    "ଜଳ ବିଲ୍",
+    "पानी का बिल",
+    "marriage",
+    "building plan",
+    "garbage",
+    "pension",
+    "scholarship",
+    "fire safety licence",
+    "hostel booking",
+    "ration card",
+    "mining permit",
+    "caste certificate",
+    "income certifcate",
+    "passport",
 ];
 
 pub async fn search(pool: &PgPool) -> anyhow::Result<()> {
-    let services: i64 = sqlx::query_scalar("SELECT count(*) FROM services").fetch_one(pool).await?;
+    let services: i64 = sqlx::query_scalar("SELECT count(*) FROM services")
+        .fetch_one(pool)
+        .await?;
     // Warm the caches first, as a running server would be.
     for q in QUERIES {
         catalogue::search(pool, q, Locale::En, 30).await?;

@@ -10,11 +10,13 @@ const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let database_url = std::env::var("DATABASE_URL").context("DATABASE_URL is not set (./dev run sets it)")?;
+    let database_url =
+        std::env::var("DATABASE_URL").context("DATABASE_URL is not set (./dev run sets it)")?;
     let command = args.first().map(String::as_str).unwrap_or("serve");
     let pool = domain::db::connect(&database_url, if command == "serve" { 20 } else { 4 }).await?;
     match command {
@@ -60,7 +62,10 @@ async fn main() -> anyhow::Result<()> {
                     Ok(())
                 }
                 Err(domain::identity::store::FormProblem::Fields(f)) => {
-                    let codes: Vec<_> = f.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
+                    let codes: Vec<_> = f
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.code))
+                        .collect();
                     anyhow::bail!("refused: {}", codes.join(", "))
                 }
                 Err(domain::identity::store::FormProblem::Unexpected(e)) => Err(e),

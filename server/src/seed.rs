@@ -23,26 +23,111 @@ const DEPARTMENTS: &[(&str, bool, &str, &str, &str, &str)] = &[
 
 /// (slug, icon, English, Odia, Hindi)
 const CATEGORIES: &[(&str, &str, &str, &str, &str)] = &[
-    ("bills-and-taxes", "₹", "Bills and taxes", "ବିଲ୍ ଓ କର", "बिल और कर"),
+    (
+        "bills-and-taxes",
+        "₹",
+        "Bills and taxes",
+        "ବିଲ୍ ଓ କର",
+        "बिल और कर",
+    ),
     ("certificates", "📜", "Certificates", "ପ୍ରମାଣପତ୍ର", "प्रमाण पत्र"),
-    ("licences-and-permits", "🪪", "Licences and permits", "ଲାଇସେନ୍ସ ଓ ଅନୁମତି", "लाइसेंस और अनुमति"),
-    ("buildings-and-land", "🏗", "Buildings and land", "ଗୃହ ଓ ଜମି", "भवन और भूमि"),
-    ("utilities", "💡", "Water and electricity", "ଜଳ ଓ ବିଦ୍ୟୁତ", "पानी और बिजली"),
+    (
+        "licences-and-permits",
+        "🪪",
+        "Licences and permits",
+        "ଲାଇସେନ୍ସ ଓ ଅନୁମତି",
+        "लाइसेंस और अनुमति",
+    ),
+    (
+        "buildings-and-land",
+        "🏗",
+        "Buildings and land",
+        "ଗୃହ ଓ ଜମି",
+        "भवन और भूमि",
+    ),
+    (
+        "utilities",
+        "💡",
+        "Water and electricity",
+        "ଜଳ ଓ ବିଦ୍ୟୁତ",
+        "पानी और बिजली",
+    ),
     ("transport", "🚌", "Transport", "ପରିବହନ", "परिवहन"),
-    ("bookings", "🏛", "Halls and facilities", "ହଲ୍ ଓ ସୁବିଧା", "हॉल और सुविधाएँ"),
+    (
+        "bookings",
+        "🏛",
+        "Halls and facilities",
+        "ହଲ୍ ଓ ସୁବିଧା",
+        "हॉल और सुविधाएँ",
+    ),
     ("complaints", "📣", "Complaints", "ଅଭିଯୋଗ", "शिकायतें"),
-    ("police-and-safety", "🛡", "Police and safety", "ପୋଲିସ ଓ ସୁରକ୍ଷା", "पुलिस और सुरक्षा"),
+    (
+        "police-and-safety",
+        "🛡",
+        "Police and safety",
+        "ପୋଲିସ ଓ ସୁରକ୍ଷା",
+        "पुलिस और सुरक्षा",
+    ),
 ];
 
 /// (slug, icon, English, Odia, Hindi, English description)
 const LIFE_EVENTS: &[(&str, &str, &str, &str, &str, &str)] = &[
-    ("new-baby", "👶", "A new baby", "ନୂଆ ଶିଶୁ", "नया शिशु", "Register the birth and get the certificate."),
-    ("moving-house", "🏠", "Moving house", "ଘର ବଦଳ", "घर बदलना", "Water, electricity, tenant verification and holding tax at your new address."),
-    ("starting-a-shop", "🏪", "Starting a shop", "ଦୋକାନ ଆରମ୍ଭ", "दुकान शुरू करना", "Trade licence, signboard and connections for a business."),
-    ("building-a-home", "🧱", "Building a home", "ଘର ତିଆରି", "घर बनाना", "Plan approval, occupancy certificate and connections."),
-    ("getting-married", "💍", "Getting married", "ବିବାହ", "विवाह", "Book a kalyan mandap and register the marriage."),
-    ("loss-in-the-family", "🕯", "A death in the family", "ପରିବାରରେ ମୃତ୍ୟୁ", "परिवार में मृत्यु", "Death certificate and what follows."),
-    ("turning-sixty", "🧓", "Turning sixty", "ଷାଠିଏ ବର୍ଷ", "साठ वर्ष", "Senior citizen concessions."),
+    (
+        "new-baby",
+        "👶",
+        "A new baby",
+        "ନୂଆ ଶିଶୁ",
+        "नया शिशु",
+        "Register the birth and get the certificate.",
+    ),
+    (
+        "moving-house",
+        "🏠",
+        "Moving house",
+        "ଘର ବଦଳ",
+        "घर बदलना",
+        "Water, electricity, tenant verification and holding tax at your new address.",
+    ),
+    (
+        "starting-a-shop",
+        "🏪",
+        "Starting a shop",
+        "ଦୋକାନ ଆରମ୍ଭ",
+        "दुकान शुरू करना",
+        "Trade licence, signboard and connections for a business.",
+    ),
+    (
+        "building-a-home",
+        "🧱",
+        "Building a home",
+        "ଘର ତିଆରି",
+        "घर बनाना",
+        "Plan approval, occupancy certificate and connections.",
+    ),
+    (
+        "getting-married",
+        "💍",
+        "Getting married",
+        "ବିବାହ",
+        "विवाह",
+        "Book a kalyan mandap and register the marriage.",
+    ),
+    (
+        "loss-in-the-family",
+        "🕯",
+        "A death in the family",
+        "ପରିବାରରେ ମୃତ୍ୟୁ",
+        "परिवार में मृत्यु",
+        "Death certificate and what follows.",
+    ),
+    (
+        "turning-sixty",
+        "🧓",
+        "Turning sixty",
+        "ଷାଠିଏ ବର୍ଷ",
+        "साठ वर्ष",
+        "Senior citizen concessions.",
+    ),
 ];
 
 struct Svc {
@@ -67,8 +152,24 @@ struct Svc {
 macro_rules! svc {
     ($slug:literal, $dept:literal, $cat:literal, $fee:expr, $varies:expr, $days:expr, $handoff:expr, $pop:expr, $events:expr,
      $en:literal, $or:literal, $hi:literal, $summary:literal, $elig:literal, $docs:literal, $kw:literal) => {
-        Svc { slug: $slug, dept: $dept, cat: $cat, fee: $fee, varies: $varies, days: $days, handoff: $handoff, pop: $pop,
-              events: $events, en: $en, or: $or, hi: $hi, summary: $summary, eligibility: $elig, documents: $docs, keywords: $kw }
+        Svc {
+            slug: $slug,
+            dept: $dept,
+            cat: $cat,
+            fee: $fee,
+            varies: $varies,
+            days: $days,
+            handoff: $handoff,
+            pop: $pop,
+            events: $events,
+            en: $en,
+            or: $or,
+            hi: $hi,
+            summary: $summary,
+            eligibility: $elig,
+            documents: $docs,
+            keywords: $kw,
+        }
     };
 }
 
@@ -227,7 +328,13 @@ type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
 
 /// Inserts or updates the names (and descriptions, where the table has them) of one row of a
 /// catalogue table in the three languages. Table names are this file's constants, never input.
-async fn upsert_names(tx: &mut Tx<'_>, table: &str, key: &str, id: Uuid, names: [(&str, &str, &str); 3]) -> anyhow::Result<()> {
+async fn upsert_names(
+    tx: &mut Tx<'_>,
+    table: &str,
+    key: &str,
+    id: Uuid,
+    names: [(&str, &str, &str); 3],
+) -> anyhow::Result<()> {
     let with_description = table != "category_translations";
     for (locale, name, description) in names {
         let sql = if with_description {
@@ -242,14 +349,24 @@ async fn upsert_names(tx: &mut Tx<'_>, table: &str, key: &str, id: Uuid, names: 
             )
         };
         let query = sqlx::query(&sql).bind(id).bind(locale).bind(name);
-        let query = if with_description { query.bind(description) } else { query };
+        let query = if with_description {
+            query.bind(description)
+        } else {
+            query
+        };
         query.execute(&mut **tx).await?;
     }
     Ok(())
 }
 
 /// A category or life event: slug, icon, place in the list.
-async fn upsert_topic(tx: &mut Tx<'_>, table: &str, slug: &str, icon: &str, position: usize) -> anyhow::Result<Uuid> {
+async fn upsert_topic(
+    tx: &mut Tx<'_>,
+    table: &str,
+    slug: &str,
+    icon: &str,
+    position: usize,
+) -> anyhow::Result<Uuid> {
     let id = sqlx::query_scalar(&format!(
         "INSERT INTO {table} (id, slug, icon, position) VALUES ($1, $2, $3, $4)
          ON CONFLICT (slug) DO UPDATE SET icon = EXCLUDED.icon, position = EXCLUDED.position RETURNING id"
@@ -275,15 +392,36 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
         .bind(agency)
         .fetch_one(&mut *tx)
         .await?;
-        upsert_names(&mut tx, "department_translations", "department_id", id, [("en", en, description), ("or", or, ""), ("hi", hi, "")]).await?;
+        upsert_names(
+            &mut tx,
+            "department_translations",
+            "department_id",
+            id,
+            [("en", en, description), ("or", or, ""), ("hi", hi, "")],
+        )
+        .await?;
     }
     for (i, (slug, icon, en, or, hi)) in CATEGORIES.iter().enumerate() {
         let id = upsert_topic(&mut tx, "categories", slug, icon, i).await?;
-        upsert_names(&mut tx, "category_translations", "category_id", id, [("en", en, ""), ("or", or, ""), ("hi", hi, "")]).await?;
+        upsert_names(
+            &mut tx,
+            "category_translations",
+            "category_id",
+            id,
+            [("en", en, ""), ("or", or, ""), ("hi", hi, "")],
+        )
+        .await?;
     }
     for (i, (slug, icon, en, or, hi, description)) in LIFE_EVENTS.iter().enumerate() {
         let id = upsert_topic(&mut tx, "life_events", slug, icon, i).await?;
-        upsert_names(&mut tx, "life_event_translations", "life_event_id", id, [("en", en, description), ("or", or, ""), ("hi", hi, "")]).await?;
+        upsert_names(
+            &mut tx,
+            "life_event_translations",
+            "life_event_id",
+            id,
+            [("en", en, description), ("or", or, ""), ("hi", hi, "")],
+        )
+        .await?;
     }
     for (phrase, means) in SYNONYMS {
         sqlx::query("INSERT INTO search_synonyms (phrase, means) VALUES ($1, $2) ON CONFLICT (phrase) DO UPDATE SET means = EXCLUDED.means")
@@ -295,15 +433,33 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
     tx.commit().await?;
 
     for s in SERVICES {
-        let department_id = catalogue::department_id_by_code(pool, s.dept).await?.expect("seeded department");
+        let department_id = catalogue::department_id_by_code(pool, s.dept)
+            .await?
+            .expect("seeded department");
         let text = |locale, name: &str, english: bool| ServiceText {
             locale,
             name: name.to_string(),
-            summary: if english { s.summary.to_string() } else { String::new() },
-            eligibility: if english { s.eligibility.to_string() } else { String::new() },
-            documents: if english { s.documents.to_string() } else { String::new() },
+            summary: if english {
+                s.summary.to_string()
+            } else {
+                String::new()
+            },
+            eligibility: if english {
+                s.eligibility.to_string()
+            } else {
+                String::new()
+            },
+            documents: if english {
+                s.documents.to_string()
+            } else {
+                String::new()
+            },
             how_to_apply: String::new(),
-            keywords: if english { s.keywords.to_string() } else { String::new() },
+            keywords: if english {
+                s.keywords.to_string()
+            } else {
+                String::new()
+            },
         };
         catalogue::save_service(
             pool,
@@ -314,12 +470,20 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
                 fee_paise: s.fee,
                 fee_varies: s.varies,
                 days_to_deliver: s.days,
-                apply_mode: if s.handoff.is_some() { ApplyMode::Handoff } else { ApplyMode::InApp },
+                apply_mode: if s.handoff.is_some() {
+                    ApplyMode::Handoff
+                } else {
+                    ApplyMode::InApp
+                },
                 handoff_url: s.handoff.map(String::from),
                 popularity: s.pop,
                 published: true,
                 life_events: s.events.iter().map(|e| e.to_string()).collect(),
-                texts: vec![text(Locale::En, s.en, true), text(Locale::Or, s.or, false), text(Locale::Hi, s.hi, false)],
+                texts: vec![
+                    text(Locale::En, s.en, true),
+                    text(Locale::Or, s.or, false),
+                    text(Locale::Hi, s.hi, false),
+                ],
             },
         )
         .await?;
@@ -334,12 +498,15 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
     ];
     println!("demo accounts (password: {DEMO_PASSWORD}):");
     for (name, mobile, role, department_id) in accounts {
-        let existing: Option<String> = sqlx::query_scalar("SELECT citizen_id FROM users WHERE mobile = $1")
-            .bind(mobile)
-            .fetch_optional(pool)
-            .await?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT citizen_id FROM users WHERE mobile = $1")
+                .bind(mobile)
+                .fetch_optional(pool)
+                .await?;
         let citizen_id = match existing {
-            Some(id) => domain::identity::CitizenId::parse(&id).map(|c| c.to_string()).unwrap_or(id),
+            Some(id) => domain::identity::CitizenId::parse(&id)
+                .map(|c| c.to_string())
+                .unwrap_or(id),
             None => {
                 let form = identity::StaffForm {
                     name: name.into(),
@@ -355,7 +522,10 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
                 }
             }
         };
-        println!("  {:<17} {name:<14} mobile {mobile}  citizen id {citizen_id}", role.as_str());
+        println!(
+            "  {:<17} {name:<14} mobile {mobile}  citizen id {citizen_id}",
+            role.as_str()
+        );
     }
     Ok(())
 }
@@ -367,21 +537,73 @@ pub async fn umang_scale(pool: &PgPool) -> anyhow::Result<()> {
     const DEPTS: usize = 189;
     const SERVICES_TOTAL: usize = 2039;
     let subjects = [
-        "birth", "death", "marriage", "income", "caste", "residence", "trade", "building", "water", "electricity",
-        "property", "vehicle", "pension", "scholarship", "ration", "land", "fishing", "mining", "forest", "labour",
-        "pollution", "fire safety", "hospital", "school", "shop", "factory", "tourism", "hostel", "bus", "parking",
+        "birth",
+        "death",
+        "marriage",
+        "income",
+        "caste",
+        "residence",
+        "trade",
+        "building",
+        "water",
+        "electricity",
+        "property",
+        "vehicle",
+        "pension",
+        "scholarship",
+        "ration",
+        "land",
+        "fishing",
+        "mining",
+        "forest",
+        "labour",
+        "pollution",
+        "fire safety",
+        "hospital",
+        "school",
+        "shop",
+        "factory",
+        "tourism",
+        "hostel",
+        "bus",
+        "parking",
     ];
     let actions = [
-        "certificate", "licence", "registration", "renewal", "permit", "bill payment", "connection", "complaint",
-        "verification", "approval", "subsidy", "grievance", "booking", "status",
+        "certificate",
+        "licence",
+        "registration",
+        "renewal",
+        "permit",
+        "bill payment",
+        "connection",
+        "complaint",
+        "verification",
+        "approval",
+        "subsidy",
+        "grievance",
+        "booking",
+        "status",
     ];
-    let states = ["Odisha", "Central", "District", "Municipal", "Rural", "Urban", "State"];
+    let states = [
+        "Odisha",
+        "Central",
+        "District",
+        "Municipal",
+        "Rural",
+        "Urban",
+        "State",
+    ];
     let category_slugs: Vec<&str> = CATEGORIES.iter().map(|c| c.0).collect();
     let mut tx = pool.begin().await?;
     let mut dept_ids = Vec::with_capacity(DEPTS);
     for d in 0..DEPTS {
         let code = format!("umang-{d:03}");
-        let name = format!("{} Department of {} {}", states[d % states.len()], subjects[d % subjects.len()], d);
+        let name = format!(
+            "{} Department of {} {}",
+            states[d % states.len()],
+            subjects[d % subjects.len()],
+            d
+        );
         let id: Uuid = sqlx::query_scalar(
             "INSERT INTO departments (id, code, is_agency) VALUES ($1, $2, true)
              ON CONFLICT (code) DO UPDATE SET is_agency = true RETURNING id",
@@ -400,9 +622,12 @@ pub async fn umang_scale(pool: &PgPool) -> anyhow::Result<()> {
         .await?;
         dept_ids.push(id);
     }
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM services").fetch_one(&mut *tx).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM services")
+        .fetch_one(&mut *tx)
+        .await?;
     let to_make = SERVICES_TOTAL.saturating_sub(existing as usize);
-    let (mut ids, mut slugs, mut depts, mut cats, mut names, mut pops) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut ids, mut slugs, mut depts, mut cats, mut names, mut pops) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
     for i in 0..to_make {
         let subject = subjects[(i * 7) % subjects.len()];
         let action = actions[(i * 3) % actions.len()];
@@ -443,8 +668,11 @@ pub async fn umang_scale(pool: &PgPool) -> anyhow::Result<()> {
     tx.commit().await?;
     // After a bulk load the planner's statistics are stale until autovacuum comes round.
     sqlx::query("VACUUM ANALYZE").execute(pool).await?;
-    let (services, departments): (i64, i64) =
-        sqlx::query_as("SELECT (SELECT count(*) FROM services), (SELECT count(*) FROM departments)").fetch_one(pool).await?;
+    let (services, departments): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM services), (SELECT count(*) FROM departments)",
+    )
+    .fetch_one(pool)
+    .await?;
     println!("catalogue at UMANG scale: {services} services, {departments} departments");
     Ok(())
 }

@@ -20,24 +20,45 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 fn env_flag(name: &str, default: bool) -> bool {
-    std::env::var(name).map(|v| matches!(v.as_str(), "1" | "true" | "yes")).unwrap_or(default)
+    std::env::var(name)
+        .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
+        .unwrap_or(default)
 }
 
 pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Router {
-    let state = AppState { leptos_options: leptos_options.clone(), pool, config: Arc::new(config) };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        pool,
+        config: Arc::new(config),
+    };
     let routes = generate_route_list(App);
     let site_root = leptos_options.site_root.to_string();
     let pkg_dir = format!("{site_root}/{}", leptos_options.site_pkg_dir);
     // Hashed file names change with every build, so /pkg can be cached for good.
     let pkg = Router::new()
-        .fallback_service(ServeDir::new(&pkg_dir).precompressed_br().precompressed_gzip())
+        .fallback_service(
+            ServeDir::new(&pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ));
     let sw = service_worker_script(&pkg_dir);
     Router::new()
-        .route("/sw.js", get(move || async move { ([(header::CONTENT_TYPE, "text/javascript"), (header::CACHE_CONTROL, "no-cache")], sw) }))
+        .route(
+            "/sw.js",
+            get(move || async move {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/javascript"),
+                        (header::CACHE_CONTROL, "no-cache"),
+                    ],
+                    sw,
+                )
+            }),
+        )
         .route("/healthz", get(health))
         .nest("/pkg", pkg)
         .leptos_routes(&state, routes, {
@@ -45,10 +66,16 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), identify))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            identify,
+        ))
         .layer(axum::middleware::from_fn(same_origin))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -57,7 +84,10 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
     match sqlx::query("SELECT 1").execute(&state.pool).await {
         Ok(_) => (axum::http::StatusCode::OK, "ok"),
-        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unreachable"),
+        Err(_) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unreachable",
+        ),
     }
 }
 
@@ -79,7 +109,9 @@ fn service_worker_script(pkg_dir: &str) -> String {
         version = (version ^ b as u64).wrapping_mul(1099511628211);
     }
     let list = serde_json::to_string(&assets).unwrap_or_else(|_| "[]".into());
-    include_str!("sw.js").replace("__VERSION__", &format!("{version:x}")).replace("__ASSETS__", &list)
+    include_str!("sw.js")
+        .replace("__VERSION__", &format!("{version:x}"))
+        .replace("__ASSETS__", &list)
 }
 
 pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
@@ -98,7 +130,9 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
         let _ = tcp.set_nodelay(true);
     });
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await?;
     Ok(())
 }
 

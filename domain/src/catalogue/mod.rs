@@ -17,7 +17,13 @@ pub const SPELLING_THRESHOLD_TEXT: &str = "0.4";
 pub fn normalise_query(input: &str) -> String {
     let cleaned: String = input
         .chars()
-        .map(|c| if c.is_alphanumeric() || is_mark(c) { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || is_mark(c) {
+                c
+            } else {
+                ' '
+            }
+        })
         .flat_map(|c| c.to_lowercase())
         .collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -40,7 +46,10 @@ pub fn expand_synonyms(query: &str, synonyms: &[(String, String)]) -> Vec<String
     for (phrase, means) in synonyms {
         let needle = format!(" {phrase} ");
         let reading = if padded.contains(&needle) {
-            padded.replace(&needle, &format!(" {means} ")).trim().to_string()
+            padded
+                .replace(&needle, &format!(" {means} "))
+                .trim()
+                .to_string()
         } else {
             means.clone()
         };
@@ -176,20 +185,38 @@ mod tests {
             ("tax".to_string(), "holding tax".to_string()),
         ];
         // The store passes only the synonyms found in or near the query.
-        assert_eq!(expand_synonyms("pay light bill", &syn[..1]), vec!["pay light bill", "pay electricity bill"]);
-        assert_eq!(expand_synonyms("bijli bill", &syn[1..2]), vec!["bijli bill", "electricity bill"]);
-        assert_eq!(expand_synonyms("pay tax", &syn[2..]), vec!["pay tax", "pay holding tax"]);
+        assert_eq!(
+            expand_synonyms("pay light bill", &syn[..1]),
+            vec!["pay light bill", "pay electricity bill"]
+        );
+        assert_eq!(
+            expand_synonyms("bijli bill", &syn[1..2]),
+            vec!["bijli bill", "electricity bill"]
+        );
+        assert_eq!(
+            expand_synonyms("pay tax", &syn[2..]),
+            vec!["pay tax", "pay holding tax"]
+        );
         assert_eq!(expand_synonyms("no synonyms", &[]), vec!["no synonyms"]);
         // A near match (the store found "light bill" for "light bil") adds the meaning alone.
-        assert_eq!(expand_synonyms("light bil", &syn[..1]), vec!["light bil", "electricity bill"]);
+        assert_eq!(
+            expand_synonyms("light bil", &syn[..1]),
+            vec!["light bil", "electricity bill"]
+        );
     }
 
     #[test]
     fn tsquery_joins_words_and_their_near_spellings() {
         let readings = vec!["elecricity bil".to_string()];
         let matches = vec![
-            WordMatches { word: "elecricity".into(), terms: vec!["electricity".into()] },
-            WordMatches { word: "bil".into(), terms: vec!["bill".into(), "bil".into()] },
+            WordMatches {
+                word: "elecricity".into(),
+                terms: vec!["electricity".into()],
+            },
+            WordMatches {
+                word: "bil".into(),
+                terms: vec!["bill".into(), "bil".into()],
+            },
         ];
         assert_eq!(
             tsquery(&readings, &matches, true).unwrap(),
@@ -201,7 +228,10 @@ mod tests {
         );
         // Two-letter words with no match in the vocabulary add nothing; quotes cannot escape.
         assert_eq!(tsquery(&["ab".to_string()], &[], true), None);
-        assert_eq!(tsquery(&["it's".to_string()], &[], true).unwrap(), "(('it''s':*))");
+        assert_eq!(
+            tsquery(&["it's".to_string()], &[], true).unwrap(),
+            "(('it''s':*))"
+        );
         assert_eq!(tsquery(&[], &[], true), None);
     }
 
@@ -216,7 +246,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("Water Bill Payment (WATCO)"), "water-bill-payment-watco");
+        assert_eq!(
+            slugify("Water Bill Payment (WATCO)"),
+            "water-bill-payment-watco"
+        );
         assert_eq!(slugify("  Trade licence -- new "), "trade-licence-new");
     }
 }

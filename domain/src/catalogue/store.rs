@@ -25,7 +25,11 @@ pub struct DepartmentSummary {
 
 /// Departments and agencies, city departments first, the busiest first; or only the one with
 /// `code`.
-async fn departments_where(pool: &PgPool, locale: Locale, code: Option<&str>) -> Result<Vec<DepartmentSummary>, sqlx::Error> {
+async fn departments_where(
+    pool: &PgPool,
+    locale: Locale,
+    code: Option<&str>,
+) -> Result<Vec<DepartmentSummary>, sqlx::Error> {
     sqlx::query_as(concat!(
         "SELECT d.id, d.code, ", tr!("name"), " AS name, ", tr!("description"), " AS description, d.is_agency,
             (SELECT count(*) FROM services s WHERE s.department_id = d.id AND s.published) AS service_count
@@ -41,12 +45,22 @@ async fn departments_where(pool: &PgPool, locale: Locale, code: Option<&str>) ->
     .await
 }
 
-pub async fn departments(pool: &PgPool, locale: Locale) -> Result<Vec<DepartmentSummary>, sqlx::Error> {
+pub async fn departments(
+    pool: &PgPool,
+    locale: Locale,
+) -> Result<Vec<DepartmentSummary>, sqlx::Error> {
     departments_where(pool, locale, None).await
 }
 
-pub async fn department(pool: &PgPool, code: &str, locale: Locale) -> Result<Option<DepartmentSummary>, sqlx::Error> {
-    Ok(departments_where(pool, locale, Some(code)).await?.into_iter().next())
+pub async fn department(
+    pool: &PgPool,
+    code: &str,
+    locale: Locale,
+) -> Result<Option<DepartmentSummary>, sqlx::Error> {
+    Ok(departments_where(pool, locale, Some(code))
+        .await?
+        .into_iter()
+        .next())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -74,7 +88,11 @@ pub async fn categories(pool: &PgPool, locale: Locale) -> Result<Vec<Topic>, sql
 
 pub async fn life_events(pool: &PgPool, locale: Locale) -> Result<Vec<Topic>, sqlx::Error> {
     sqlx::query_as(concat!(
-        "SELECT l.slug, ", tr!("name"), " AS name, ", tr!("description"), " AS description, l.icon,
+        "SELECT l.slug, ",
+        tr!("name"),
+        " AS name, ",
+        tr!("description"),
+        " AS description, l.icon,
             (SELECT count(*) FROM service_life_events x JOIN services s ON s.id = x.service_id
              WHERE x.life_event_id = l.id AND s.published) AS service_count
          FROM life_events l
@@ -113,7 +131,11 @@ const CARD_SELECT: &str = "SELECT s.slug,
     JOIN department_translations de ON de.department_id = d.id AND de.locale = 'en'
     LEFT JOIN department_translations dt ON dt.department_id = d.id AND dt.locale = $1";
 
-pub async fn popular(pool: &PgPool, locale: Locale, limit: i64) -> Result<Vec<ServiceCard>, sqlx::Error> {
+pub async fn popular(
+    pool: &PgPool,
+    locale: Locale,
+    limit: i64,
+) -> Result<Vec<ServiceCard>, sqlx::Error> {
     // The few services are picked first, then dressed: joining every service's translations
     // before sorting took 11 ms at UMANG scale.
     sqlx::query_as(&format!(
@@ -129,7 +151,11 @@ pub async fn popular(pool: &PgPool, locale: Locale, limit: i64) -> Result<Vec<Se
     .await
 }
 
-pub async fn services_of_department(pool: &PgPool, code: &str, locale: Locale) -> Result<Vec<ServiceCard>, sqlx::Error> {
+pub async fn services_of_department(
+    pool: &PgPool,
+    code: &str,
+    locale: Locale,
+) -> Result<Vec<ServiceCard>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{CARD_SELECT} WHERE s.published AND d.code = $2 ORDER BY s.popularity DESC, name"
     ))
@@ -139,7 +165,11 @@ pub async fn services_of_department(pool: &PgPool, code: &str, locale: Locale) -
     .await
 }
 
-pub async fn services_in_category(pool: &PgPool, slug: &str, locale: Locale) -> Result<Vec<ServiceCard>, sqlx::Error> {
+pub async fn services_in_category(
+    pool: &PgPool,
+    slug: &str,
+    locale: Locale,
+) -> Result<Vec<ServiceCard>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{CARD_SELECT} JOIN categories c ON c.id = s.category_id
          WHERE s.published AND c.slug = $2 ORDER BY s.popularity DESC, name"
@@ -150,7 +180,11 @@ pub async fn services_in_category(pool: &PgPool, slug: &str, locale: Locale) -> 
     .await
 }
 
-pub async fn services_for_life_event(pool: &PgPool, slug: &str, locale: Locale) -> Result<Vec<ServiceCard>, sqlx::Error> {
+pub async fn services_for_life_event(
+    pool: &PgPool,
+    slug: &str,
+    locale: Locale,
+) -> Result<Vec<ServiceCard>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{CARD_SELECT} JOIN service_life_events x ON x.service_id = s.id
          JOIN life_events l ON l.id = x.life_event_id
@@ -162,11 +196,15 @@ pub async fn services_for_life_event(pool: &PgPool, slug: &str, locale: Locale) 
     .await
 }
 
-
 /// Finds services by what a person types, in any of the three languages: synonyms give the query
 /// its other readings, the vocabulary gives each word its near spellings, and full-text search
 /// ranks services whose names match above those whose descriptions do; popularity breaks ties.
-pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> Result<Vec<ServiceCard>, sqlx::Error> {
+pub async fn search(
+    pool: &PgPool,
+    query: &str,
+    locale: Locale,
+    limit: i64,
+) -> Result<Vec<ServiceCard>, sqlx::Error> {
     let q = normalise_query(query);
     if q.is_empty() {
         return Ok(Vec::new());
@@ -202,7 +240,10 @@ pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> R
         if kind == "synonym" {
             synonyms.push((key, values.into_iter().next().unwrap_or_default()));
         } else {
-            matches.push(WordMatches { word: key, terms: values });
+            matches.push(WordMatches {
+                word: key,
+                terms: values,
+            });
         }
     }
     let readings = expand_synonyms(&q, &synonyms);
@@ -219,8 +260,15 @@ pub async fn search(pool: &PgPool, query: &str, locale: Locale, limit: i64) -> R
     let mut rows = Vec::new();
     // Every word first; when no service has them all, any word.
     for all_words in [true, false] {
-        let Some(text) = tsquery(&readings, &matches, all_words) else { break };
-        rows = sqlx::query_as(&sql).bind(locale.code()).bind(&text).bind(limit).fetch_all(pool).await?;
+        let Some(text) = tsquery(&readings, &matches, all_words) else {
+            break;
+        };
+        rows = sqlx::query_as(&sql)
+            .bind(locale.code())
+            .bind(&text)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
         if !rows.is_empty() {
             break;
         }
@@ -256,15 +304,32 @@ impl ServiceDetail {
         ApplyMode::parse(&self.apply_mode)
     }
     pub fn document_list(&self) -> Vec<String> {
-        self.documents.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+        self.documents
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect()
     }
 }
 
-pub async fn service(pool: &PgPool, slug: &str, locale: Locale) -> Result<Option<ServiceDetail>, sqlx::Error> {
+pub async fn service(
+    pool: &PgPool,
+    slug: &str,
+    locale: Locale,
+) -> Result<Option<ServiceDetail>, sqlx::Error> {
     sqlx::query_as(concat!(
-        "SELECT s.id, s.slug, ", tr!("name"), " AS name, ", tr!("summary"), " AS summary, ",
-        tr!("eligibility"), " AS eligibility, ", tr!("documents"), " AS documents, ",
-        tr!("how_to_apply"), " AS how_to_apply,
+        "SELECT s.id, s.slug, ",
+        tr!("name"),
+        " AS name, ",
+        tr!("summary"),
+        " AS summary, ",
+        tr!("eligibility"),
+        " AS eligibility, ",
+        tr!("documents"),
+        " AS documents, ",
+        tr!("how_to_apply"),
+        " AS how_to_apply,
             d.id AS department_id, d.code AS department_code,
             COALESCE(NULLIF(dt.name, ''), de.name) AS department_name,
             c.slug AS category_slug, COALESCE(NULLIF(ct.name, ''), ce.name) AS category_name,
@@ -289,7 +354,10 @@ pub async fn service(pool: &PgPool, slug: &str, locale: Locale) -> Result<Option
 /// Rebuilds the search text and vector of one service (or all, with None) from every translation
 /// of its name, summary and keywords, its department and its category, and adds its words to the
 /// vocabulary.
-pub async fn refresh_search_text(db: &mut sqlx::PgConnection, service_id: Option<Uuid>) -> Result<(), sqlx::Error> {
+pub async fn refresh_search_text(
+    db: &mut sqlx::PgConnection,
+    service_id: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE services s SET
             search_names = lower(coalesce((SELECT string_agg(t.name, ' ') FROM service_translations t WHERE t.service_id = s.id), '')),
@@ -355,7 +423,13 @@ pub struct ServiceForm {
 /// Checks a service form field by field; translation keys as codes.
 pub fn validate_service(form: &ServiceForm) -> Vec<FieldError> {
     let mut problems = Vec::new();
-    if form.slug.len() < 2 || form.slug.len() > 80 || !form.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if form.slug.len() < 2
+        || form.slug.len() > 80
+        || !form
+            .slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         problems.push(FieldError::new("slug", "err_slug_invalid"));
     }
     let english = form.texts.iter().find(|t| t.locale == Locale::En);
@@ -369,7 +443,10 @@ pub fn validate_service(form: &ServiceForm) -> Vec<FieldError> {
         problems.push(FieldError::new("days", "err_days_invalid"));
     }
     if form.apply_mode == ApplyMode::Handoff
-        && !form.handoff_url.as_deref().is_some_and(|u| u.starts_with("https://") && u.len() > 10)
+        && !form
+            .handoff_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://") && u.len() > 10)
     {
         problems.push(FieldError::new("handoff_url", "err_url_invalid"));
     }
@@ -453,7 +530,10 @@ pub async fn save_service(pool: &PgPool, form: &ServiceForm) -> Result<Uuid, sql
 }
 
 /// The raw texts of a service in every language, for the editor.
-pub async fn service_texts(pool: &PgPool, service_id: Uuid) -> Result<Vec<(String, String, String, String, String, String, String)>, sqlx::Error> {
+pub async fn service_texts(
+    pool: &PgPool,
+    service_id: Uuid,
+) -> Result<Vec<(String, String, String, String, String, String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT locale, name, summary, eligibility, documents, how_to_apply, keywords
          FROM service_translations WHERE service_id = $1",
@@ -463,7 +543,10 @@ pub async fn service_texts(pool: &PgPool, service_id: Uuid) -> Result<Vec<(Strin
     .await
 }
 
-pub async fn service_life_event_slugs(pool: &PgPool, service_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
+pub async fn service_life_event_slugs(
+    pool: &PgPool,
+    service_id: Uuid,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT l.slug FROM service_life_events x JOIN life_events l ON l.id = x.life_event_id WHERE x.service_id = $1",
     )
@@ -473,7 +556,11 @@ pub async fn service_life_event_slugs(pool: &PgPool, service_id: Uuid) -> Result
 }
 
 /// Services of one department (or all) for the admin list, published or not.
-pub async fn admin_services(pool: &PgPool, department_id: Option<Uuid>, limit: i64) -> Result<Vec<(String, String, String, bool)>, sqlx::Error> {
+pub async fn admin_services(
+    pool: &PgPool,
+    department_id: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<(String, String, String, bool)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.slug, e.name, d.code, s.published FROM services s
          JOIN service_translations e ON e.service_id = s.id AND e.locale = 'en'
@@ -496,17 +583,27 @@ pub struct DepartmentForm {
 pub fn validate_department(form: &DepartmentForm) -> Vec<FieldError> {
     let mut problems = Vec::new();
     let code_ok = (2..=32).contains(&form.code.len())
-        && form.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        && form
+            .code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !code_ok {
         problems.push(FieldError::new("code", "err_code_invalid"));
     }
-    if !form.names.iter().any(|(l, n)| *l == Locale::En && !n.trim().is_empty()) {
+    if !form
+        .names
+        .iter()
+        .any(|(l, n)| *l == Locale::En && !n.trim().is_empty())
+    {
         problems.push(FieldError::new("name_en", "err_name_required"));
     }
     problems
 }
 
-pub async fn create_department(pool: &PgPool, form: &DepartmentForm) -> Result<Result<Uuid, FieldError>, sqlx::Error> {
+pub async fn create_department(
+    pool: &PgPool,
+    form: &DepartmentForm,
+) -> Result<Result<Uuid, FieldError>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let id = new_id();
     let inserted = sqlx::query("INSERT INTO departments (id, code, is_agency) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING")
@@ -522,17 +619,22 @@ pub async fn create_department(pool: &PgPool, form: &DepartmentForm) -> Result<R
         if name.trim().is_empty() {
             continue;
         }
-        sqlx::query("INSERT INTO department_translations (department_id, locale, name) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(locale.code())
-            .bind(name.trim())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO department_translations (department_id, locale, name) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(locale.code())
+        .bind(name.trim())
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(Ok(id))
 }
 
 pub async fn department_id_by_code(pool: &PgPool, code: &str) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM departments WHERE code = $1").bind(code).fetch_optional(pool).await
+    sqlx::query_scalar("SELECT id FROM departments WHERE code = $1")
+        .bind(code)
+        .fetch_optional(pool)
+        .await
 }

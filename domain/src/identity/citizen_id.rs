@@ -65,7 +65,11 @@ impl CitizenId {
         let digits: Vec<u8> = input
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
-            .map(|c| c.to_digit(10).map(|d| d as u8).ok_or(CitizenIdError::WrongLength))
+            .map(|c| {
+                c.to_digit(10)
+                    .map(|d| d as u8)
+                    .ok_or(CitizenIdError::WrongLength)
+            })
             .collect::<Result<_, _>>()?;
         if digits.len() != CITIZEN_ID_DIGITS {
             return Err(CitizenIdError::WrongLength);
@@ -73,7 +77,9 @@ impl CitizenId {
         if !verhoeff_valid(&digits) {
             return Err(CitizenIdError::CheckDigit);
         }
-        Ok(CitizenId(digits.iter().map(|d| char::from(b'0' + d)).collect()))
+        Ok(CitizenId(
+            digits.iter().map(|d| char::from(b'0' + d)).collect(),
+        ))
     }
 
     /// Builds an id from eleven digits by appending their check digit. The first digit is never
@@ -162,6 +168,9 @@ mod tests {
         let typo: String = typo.into_iter().collect();
         assert_eq!(CitizenId::parse(&typo), Err(CitizenIdError::CheckDigit));
         assert_eq!(CitizenId::parse("12345"), Err(CitizenIdError::WrongLength));
-        assert_eq!(CitizenId::parse("abcd efgh ijkl"), Err(CitizenIdError::WrongLength));
+        assert_eq!(
+            CitizenId::parse("abcd efgh ijkl"),
+            Err(CitizenIdError::WrongLength)
+        );
     }
 }

@@ -13,7 +13,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, code: &str) -> FieldError {
-        FieldError { field: field.to_string(), code: code.to_string() }
+        FieldError {
+            field: field.to_string(),
+            code: code.to_string(),
+        }
     }
 }
 
@@ -23,11 +26,26 @@ pub struct MobileNumber(String);
 
 impl MobileNumber {
     pub fn parse(input: &str) -> Result<MobileNumber, &'static str> {
-        let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+        let digits: String = input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+            .collect();
         let digits = digits
             .strip_prefix("+91")
-            .or_else(|| if digits.len() == 12 { digits.strip_prefix("91") } else { None })
-            .or_else(|| if digits.len() == 11 { digits.strip_prefix('0') } else { None })
+            .or_else(|| {
+                if digits.len() == 12 {
+                    digits.strip_prefix("91")
+                } else {
+                    None
+                }
+            })
+            .or_else(|| {
+                if digits.len() == 11 {
+                    digits.strip_prefix('0')
+                } else {
+                    None
+                }
+            })
             .unwrap_or(&digits);
         if digits.len() != 10 || !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err("err_mobile_invalid");
@@ -93,7 +111,10 @@ pub const PASSPHRASE_MIN_WORDS: usize = 4;
 /// dictionary (see `store::password_strength_problem`).
 pub fn password_length_problem(password: &str) -> Option<&'static str> {
     let chars = password.chars().count();
-    let words = password.split_whitespace().filter(|w| w.chars().count() >= 3).count();
+    let words = password
+        .split_whitespace()
+        .filter(|w| w.chars().count() >= 3)
+        .count();
     if chars > PASSWORD_MAX_CHARS {
         return Some("err_password_too_long");
     }
@@ -201,7 +222,9 @@ impl Actor {
         }
         match self.role {
             Role::CityAdmin => true,
-            Role::DepartmentAdmin => role == Role::Official && department == self.department_id.as_deref(),
+            Role::DepartmentAdmin => {
+                role == Role::Official && department == self.department_id.as_deref()
+            }
             _ => false,
         }
     }
@@ -222,21 +245,46 @@ mod tests {
 
     #[test]
     fn mobile_numbers_in_the_forms_people_write_them() {
-        for ok in ["9876543210", "+91 98765 43210", "098765-43210", "919876543210"] {
-            assert_eq!(MobileNumber::parse(ok).unwrap().as_str(), "9876543210", "{ok}");
+        for ok in [
+            "9876543210",
+            "+91 98765 43210",
+            "098765-43210",
+            "919876543210",
+        ] {
+            assert_eq!(
+                MobileNumber::parse(ok).unwrap().as_str(),
+                "9876543210",
+                "{ok}"
+            );
         }
-        for bad in ["", "12345", "5876543210", "98765432101", "98765abcde", "+1 9876543210"] {
+        for bad in [
+            "",
+            "12345",
+            "5876543210",
+            "98765432101",
+            "98765abcde",
+            "+1 9876543210",
+        ] {
             assert_eq!(MobileNumber::parse(bad), Err("err_mobile_invalid"), "{bad}");
         }
-        assert_eq!(MobileNumber::parse("9876543210").unwrap().masked(), "••••••3210");
+        assert_eq!(
+            MobileNumber::parse("9876543210").unwrap().masked(),
+            "••••••3210"
+        );
     }
 
     #[test]
     fn passwords_need_length_or_a_passphrase() {
-        assert_eq!(password_length_problem("short1!"), Some("err_password_too_short"));
+        assert_eq!(
+            password_length_problem("short1!"),
+            Some("err_password_too_short")
+        );
         assert_eq!(password_length_problem("twelve chars"), None);
         assert_eq!(password_length_problem("mango kite lamp pot"), None);
-        assert_eq!(password_length_problem(&"x".repeat(129)), Some("err_password_too_long"));
+        assert_eq!(
+            password_length_problem(&"x".repeat(129)),
+            Some("err_password_too_long")
+        );
     }
 
     #[test]
@@ -244,7 +292,10 @@ mod tests {
         assert_eq!(validate_name("  Sita   Das "), Ok("Sita Das".to_string()));
         assert_eq!(validate_name("   "), Err("err_name_required"));
         assert_eq!(validate_email(""), Ok(None));
-        assert_eq!(validate_email("Sita@Example.in"), Ok(Some("sita@example.in".into())));
+        assert_eq!(
+            validate_email("Sita@Example.in"),
+            Ok(Some("sita@example.in".into()))
+        );
         assert_eq!(validate_email("sita@example"), Err("err_email_invalid"));
         assert_eq!(validate_email("sita example.in"), Err("err_email_invalid"));
     }
@@ -258,10 +309,21 @@ mod tests {
 
     #[test]
     fn who_may_manage_what() {
-        let city = Actor { user_id: "a".into(), role: Role::CityAdmin, department_id: None };
-        let bmc_admin =
-            Actor { user_id: "b".into(), role: Role::DepartmentAdmin, department_id: Some("bmc".into()) };
-        let official = Actor { user_id: "c".into(), role: Role::Official, department_id: Some("bmc".into()) };
+        let city = Actor {
+            user_id: "a".into(),
+            role: Role::CityAdmin,
+            department_id: None,
+        };
+        let bmc_admin = Actor {
+            user_id: "b".into(),
+            role: Role::DepartmentAdmin,
+            department_id: Some("bmc".into()),
+        };
+        let official = Actor {
+            user_id: "c".into(),
+            role: Role::Official,
+            department_id: Some("bmc".into()),
+        };
         assert!(city.may_manage_departments());
         assert!(!bmc_admin.may_manage_departments());
         assert!(bmc_admin.may_manage_department("bmc"));

@@ -5,7 +5,9 @@ use super::CitizenId;
 use crate::db::new_id;
 use crate::notifications;
 use crate::Locale;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use rand::Rng;
@@ -55,8 +57,11 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 
 pub async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("bad stored hash: {e}"))?;
-        Ok(argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        let parsed =
+            PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("bad stored hash: {e}"))?;
+        Ok(argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await?
 }
@@ -67,7 +72,10 @@ fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        argon2().hash_password(b"no such account", &salt).map(|h| h.to_string()).unwrap_or_default()
+        argon2()
+            .hash_password(b"no such account", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
     })
 }
 
@@ -121,18 +129,28 @@ async fn check_person(
     password: &str,
     mut problems: Vec<FieldError>,
 ) -> Result<(String, MobileNumber, Option<String>), FormProblem> {
-    let name_ok = validate_name(name).map_err(|c| problems.push(FieldError::new("name", c))).ok();
-    let mobile_ok = MobileNumber::parse(mobile).map_err(|c| problems.push(FieldError::new("mobile", c))).ok();
-    let email_ok = validate_email(email).map_err(|c| problems.push(FieldError::new("email", c))).ok();
-    let own_details: Vec<&str> = [name, mobile, email].into_iter().filter(|s| !s.is_empty()).collect();
+    let name_ok = validate_name(name)
+        .map_err(|c| problems.push(FieldError::new("name", c)))
+        .ok();
+    let mobile_ok = MobileNumber::parse(mobile)
+        .map_err(|c| problems.push(FieldError::new("mobile", c)))
+        .ok();
+    let email_ok = validate_email(email)
+        .map_err(|c| problems.push(FieldError::new("email", c)))
+        .ok();
+    let own_details: Vec<&str> = [name, mobile, email]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
     if let Some(code) = password_problem(password, &own_details) {
         problems.push(FieldError::new("password", code));
     }
     if let Some(m) = &mobile_ok {
-        let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE mobile = $1)")
-            .bind(m.as_str())
-            .fetch_one(pool)
-            .await?;
+        let taken: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE mobile = $1)")
+                .bind(m.as_str())
+                .fetch_one(pool)
+                .await?;
         if taken {
             problems.push(FieldError::new("mobile", "err_mobile_taken"));
         }
@@ -164,8 +182,15 @@ pub async fn start_registration(
     form: RegistrationForm,
     sms_text: impl Fn(&str) -> String,
 ) -> Result<StartedRegistration, FormProblem> {
-    let (name, mobile, email) =
-        check_person(pool, &form.name, &form.mobile, &form.email, &form.password, Vec::new()).await?;
+    let (name, mobile, email) = check_person(
+        pool,
+        &form.name,
+        &form.mobile,
+        &form.email,
+        &form.password,
+        Vec::new(),
+    )
+    .await?;
     let password_hash = hash_password(form.password).await?;
     let registration_id = new_id();
     let mut tx = pool.begin().await?;
@@ -183,7 +208,10 @@ pub async fn start_registration(
     .await?;
     issue_code(&mut tx, registration_id, &mobile, &sms_text).await?;
     tx.commit().await?;
-    Ok(StartedRegistration { registration_id, mobile })
+    Ok(StartedRegistration {
+        registration_id,
+        mobile,
+    })
 }
 
 fn hash_code(registration_id: Uuid, code: &str) -> Vec<u8> {
@@ -228,8 +256,14 @@ async fn issue_code(
     .bind(OTP_VALID_MINUTES as i32)
     .execute(&mut **tx)
     .await?;
-    notifications::enqueue(&mut **tx, notifications::Channel::Sms, mobile.as_str(), "", &sms_text(&code))
-        .await?;
+    notifications::enqueue(
+        &mut **tx,
+        notifications::Channel::Sms,
+        mobile.as_str(),
+        "",
+        &sms_text(&code),
+    )
+    .await?;
     Ok(())
 }
 
@@ -251,7 +285,8 @@ pub async fn resend_code(
     if completed.is_some() {
         return Err(FormProblem::field("code", "err_code_used"));
     }
-    let mobile = MobileNumber::parse(&mobile).map_err(|_| anyhow::anyhow!("stored mobile invalid"))?;
+    let mobile =
+        MobileNumber::parse(&mobile).map_err(|_| anyhow::anyhow!("stored mobile invalid"))?;
     issue_code(&mut tx, registration_id, &mobile, &sms_text).await?;
     tx.commit().await?;
     Ok(mobile)
@@ -271,13 +306,14 @@ pub async fn confirm_registration(
 ) -> Result<NewCitizen, FormProblem> {
     let code = normalise_code(code_input).map_err(|c| FormProblem::field("code", c))?;
     let mut tx = pool.begin().await?;
-    let pending: Option<(String, String, Option<String>, String, String, Option<Uuid>)> = sqlx::query_as(
-        "SELECT name, mobile, email, password_hash, locale, completed_user
+    let pending: Option<(String, String, Option<String>, String, String, Option<Uuid>)> =
+        sqlx::query_as(
+            "SELECT name, mobile, email, password_hash, locale, completed_user
          FROM pending_registrations WHERE id = $1 FOR UPDATE",
-    )
-    .bind(registration_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+        )
+        .bind(registration_id)
+        .fetch_optional(&mut *tx)
+        .await?;
     let Some((name, mobile, email, password_hash, locale, completed)) = pending else {
         return Err(FormProblem::field("code", "err_registration_expired"));
     };
@@ -314,7 +350,11 @@ pub async fn confirm_registration(
         let left = OTP_MAX_ATTEMPTS - attempts - 1;
         return Err(FormProblem::field(
             "code",
-            if left > 0 { "err_code_wrong" } else { "err_code_too_many_attempts" },
+            if left > 0 {
+                "err_code_wrong"
+            } else {
+                "err_code_too_many_attempts"
+            },
         ));
     }
     // Someone may have registered the same number in the meantime with another code.
@@ -350,7 +390,10 @@ pub async fn confirm_registration(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(NewCitizen { user_id, citizen_id })
+    Ok(NewCitizen {
+        user_id,
+        citizen_id,
+    })
 }
 
 struct NewUser<'a> {
@@ -469,7 +512,9 @@ pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Accou
         Some((id, hash)) => (Some(id), hash),
         None => (None, dummy_hash().to_string()),
     };
-    let ok = verify_password(password.to_string(), hash).await.unwrap_or(false);
+    let ok = verify_password(password.to_string(), hash)
+        .await
+        .unwrap_or(false);
     match (user_id, ok) {
         (Some(id), true) => account(pool, id)
             .await?
@@ -479,10 +524,12 @@ pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Accou
 }
 
 pub async fn account(pool: &PgPool, user_id: Uuid) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"))
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"
+    ))
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await
 }
 
 pub async fn set_locale(pool: &PgPool, user_id: Uuid, locale: Locale) -> Result<(), sqlx::Error> {
@@ -539,7 +586,11 @@ fn hash_token(token: &str) -> Vec<u8> {
 
 /// Starts a new session (a new token at every sign-in, so a token planted before sign-in is
 /// worthless) and returns the token for the cookie.
-pub async fn create_session(pool: &PgPool, account: &Account, user_agent: &str) -> Result<String, sqlx::Error> {
+pub async fn create_session(
+    pool: &PgPool,
+    account: &Account,
+    user_agent: &str,
+) -> Result<String, sqlx::Error> {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
@@ -562,7 +613,10 @@ pub async fn create_session(pool: &PgPool, account: &Account, user_agent: &str) 
 
 /// The account behind a session token, if the session is live. Activity pushes the idle expiry
 /// forward (at most once a minute, to spare the database a write per request).
-pub async fn session_account(pool: &PgPool, token: &str) -> Result<Option<(Uuid, Account)>, sqlx::Error> {
+pub async fn session_account(
+    pool: &PgPool,
+    token: &str,
+) -> Result<Option<(Uuid, Account)>, sqlx::Error> {
     let row: Option<(Uuid, Uuid, bool)> = sqlx::query_as(
         "SELECT s.id, s.user_id, s.last_seen_at < now() - interval '1 minute'
          FROM sessions s
@@ -593,10 +647,12 @@ pub async fn session_account(pool: &PgPool, token: &str) -> Result<Option<(Uuid,
 }
 
 pub async fn end_session(pool: &PgPool, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(hash_token(token))
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(hash_token(token))
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -621,7 +677,11 @@ pub async fn list_sessions(pool: &PgPool, user_id: Uuid) -> Result<Vec<SessionIn
 }
 
 /// Revokes one of the owner's sessions; someone else's session id revokes nothing.
-pub async fn revoke_session(pool: &PgPool, user_id: Uuid, session_id: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn revoke_session(
+    pool: &PgPool,
+    user_id: Uuid,
+    session_id: Uuid,
+) -> Result<bool, sqlx::Error> {
     let r = sqlx::query(
         "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
     )
@@ -652,7 +712,15 @@ pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen
     if needs_department != form.department_id.is_some() {
         problems.push(FieldError::new("department", "err_department_required"));
     }
-    let (name, mobile, email) = check_person(pool, &form.name, &form.mobile, &form.email, &form.password, problems).await?;
+    let (name, mobile, email) = check_person(
+        pool,
+        &form.name,
+        &form.mobile,
+        &form.email,
+        &form.password,
+        problems,
+    )
+    .await?;
     let password_hash = hash_password(form.password).await?;
     let user_id = new_id();
     let mut tx = pool.begin().await?;
@@ -671,15 +739,22 @@ pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen
     )
     .await?;
     tx.commit().await?;
-    Ok(NewCitizen { user_id, citizen_id })
+    Ok(NewCitizen {
+        user_id,
+        citizen_id,
+    })
 }
 
 /// A staff member's role and department, to check who may act on them.
-pub async fn staff_role(pool: &PgPool, user_id: Uuid) -> Result<Option<(Role, Option<Uuid>)>, sqlx::Error> {
-    let row: Option<(String, Option<Uuid>)> = sqlx::query_as("SELECT role, department_id FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await?;
+pub async fn staff_role(
+    pool: &PgPool,
+    user_id: Uuid,
+) -> Result<Option<(Role, Option<Uuid>)>, sqlx::Error> {
+    let row: Option<(String, Option<Uuid>)> =
+        sqlx::query_as("SELECT role, department_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
     Ok(row.map(|(role, dept)| (Role::parse(&role).unwrap_or(Role::Citizen), dept)))
 }
 
@@ -711,7 +786,10 @@ pub struct StaffMember {
 }
 
 /// Staff of one department, or of every department when `department_id` is None.
-pub async fn list_staff(pool: &PgPool, department_id: Option<Uuid>) -> Result<Vec<StaffMember>, sqlx::Error> {
+pub async fn list_staff(
+    pool: &PgPool,
+    department_id: Option<Uuid>,
+) -> Result<Vec<StaffMember>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.citizen_id, u.name, u.role, d.code AS department_code
          FROM users u LEFT JOIN departments d ON d.id = u.department_id

@@ -38,7 +38,10 @@ pub struct Notification {
 
 /// Something that hands a message to the outside world (an SMS gateway, an SMTP server).
 pub trait Provider: Send + Sync {
-    fn deliver(&self, n: &Notification) -> impl std::future::Future<Output = Result<(), String>> + Send;
+    fn deliver(
+        &self,
+        n: &Notification,
+    ) -> impl std::future::Future<Output = Result<(), String>> + Send;
 }
 
 /// Development delivery: the message counts as delivered and is read on the dev messages page.
@@ -52,7 +55,11 @@ impl Provider for DevInbox {
 
 /// Delivers up to `batch` due messages. Rows are claimed with `FOR UPDATE SKIP LOCKED`, so any
 /// number of server instances can run this at once and each message goes out once.
-pub async fn deliver_due(pool: &PgPool, provider: &impl Provider, batch: i64) -> Result<usize, sqlx::Error> {
+pub async fn deliver_due(
+    pool: &PgPool,
+    provider: &impl Provider,
+    batch: i64,
+) -> Result<usize, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let due: Vec<Notification> = sqlx::query_as(
         "SELECT id, channel, recipient, subject, body, status, attempts, created_at, delivered_at

@@ -4,7 +4,10 @@ use domain::Locale;
 
 async fn top(app: &TestApp, q: &str, l: Locale) -> String {
     let found = search(&app.pool, q, l, 10).await.unwrap();
-    found.first().map(|s| s.slug.clone()).unwrap_or_else(|| format!("nothing for {q:?}"))
+    found
+        .first()
+        .map(|s| s.slug.clone())
+        .unwrap_or_else(|| format!("nothing for {q:?}"))
 }
 
 #[tokio::test]
@@ -28,14 +31,22 @@ async fn search_finds_services_by_name_synonym_typo_and_language() {
     for (q, expected) in cases {
         assert_eq!(top(&app, q, Locale::En).await, expected, "query {q:?}");
     }
-    assert!(search(&app.pool, "zzqx", Locale::En, 10).await.unwrap().is_empty());
-    assert!(search(&app.pool, "   ", Locale::En, 10).await.unwrap().is_empty());
+    assert!(search(&app.pool, "zzqx", Locale::En, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(search(&app.pool, "   ", Locale::En, 10)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
 async fn results_and_pages_speak_the_asked_language_with_english_as_fallback() {
     let app = spawn_app().await;
-    let found = search(&app.pool, "water bill", Locale::Or, 1).await.unwrap();
+    let found = search(&app.pool, "water bill", Locale::Or, 1)
+        .await
+        .unwrap();
     assert_eq!(found[0].name, "ଜଳ ବିଲ୍ ପେମେଣ୍ଟ");
     // No Odia summary was written: the English one stands in.
     assert!(found[0].summary.starts_with("Look up your WATCO"));
@@ -44,19 +55,54 @@ async fn results_and_pages_speak_the_asked_language_with_english_as_fallback() {
 #[tokio::test]
 async fn service_pages_are_server_rendered_with_their_own_title() {
     let app = spawn_app().await;
-    let res = client().get(format!("{}/services/water-bill-payment", app.base)).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/services/water-bill-payment", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 200);
     let html = res.text().await.unwrap();
-    assert!(html.contains("<title>Water bill payment · Nagarik</title>"), "title in {}", &html[..html.len().min(2000)]);
+    assert!(
+        html.contains("<title>Water bill payment · Nagarik</title>"),
+        "title in {}",
+        &html[..html.len().min(2000)]
+    );
     assert!(html.contains("Consumer number"));
-    let res = client().get(format!("{}/services/no-such-service", app.base)).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/services/no-such-service", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 404);
-    let html = client().get(format!("{}/search?q=light+bill", app.base)).send().await.unwrap().text().await.unwrap();
+    let html = client()
+        .get(format!("{}/search?q=light+bill", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("/services/electricity-bill-payment"));
-    for path in ["/departments", "/departments/bmc", "/categories/certificates", "/life-events/new-baby"] {
-        let res = client().get(format!("{}{path}", app.base)).send().await.unwrap();
+    for path in [
+        "/departments",
+        "/departments/bmc",
+        "/categories/certificates",
+        "/life-events/new-baby",
+    ] {
+        let res = client()
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status().as_u16(), 200, "{path}");
     }
-    let html = client().get(format!("{}/life-events/new-baby", app.base)).send().await.unwrap().text().await.unwrap();
+    let html = client()
+        .get(format!("{}/life-events/new-baby", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("/services/birth-certificate"));
 }

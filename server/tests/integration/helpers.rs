@@ -11,15 +11,22 @@ pub const BMC_OFFICIAL: &str = "9000000003";
 pub const CITIZEN: &str = "9000000004";
 
 fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@localhost:5488/postgres?host=/var/tmp/nagarik-pg-root/run".into())
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
+        "postgres://postgres@localhost:5488/postgres?host=/var/tmp/nagarik-pg-root/run".into()
+    })
 }
 
 /// The same server URL with another database name.
 pub fn url_for(db: &str) -> String {
     let url = admin_url();
-    let (base, query) = url.split_once('?').map(|(b, q)| (b.to_string(), format!("?{q}"))).unwrap_or((url.clone(), String::new()));
-    let base = base.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(base);
+    let (base, query) = url
+        .split_once('?')
+        .map(|(b, q)| (b.to_string(), format!("?{q}")))
+        .unwrap_or((url.clone(), String::new()));
+    let base = base
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_string())
+        .unwrap_or(base);
     format!("{base}/{db}{query}")
 }
 
@@ -36,26 +43,44 @@ async fn template() -> String {
         hasher = (hasher ^ b as u64).wrapping_mul(0x100000001b3);
     }
     let name = format!("nagarik_tpl_{:x}", hasher & 0xffff_ffff_ffff);
-    let mut admin = PgConnection::connect(&admin_url()).await.expect("test Postgres reachable (TEST_DATABASE_URL)");
-    sqlx::query("SELECT pg_advisory_lock(4242)").execute(&mut admin).await.unwrap();
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(&name)
-        .fetch_one(&mut admin)
+    let mut admin = PgConnection::connect(&admin_url())
+        .await
+        .expect("test Postgres reachable (TEST_DATABASE_URL)");
+    sqlx::query("SELECT pg_advisory_lock(4242)")
+        .execute(&mut admin)
         .await
         .unwrap();
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
     if !exists {
         let building = format!("{name}_building");
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).execute(&mut admin).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {building}")).execute(&mut admin).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {building}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
         {
             let pool = PgPool::connect(&url_for(&building)).await.unwrap();
             domain::db::migrate(&pool).await.unwrap();
             server::seed::demo(&pool).await.unwrap();
             pool.close().await;
         }
-        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}")).execute(&mut admin).await.unwrap();
+        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
     }
-    sqlx::query("SELECT pg_advisory_unlock(4242)").execute(&mut admin).await.unwrap();
+    sqlx::query("SELECT pg_advisory_unlock(4242)")
+        .execute(&mut admin)
+        .await
+        .unwrap();
     name
 }
 
@@ -67,15 +92,29 @@ pub struct TestApp {
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(Config { dev_inbox: true, secure_cookies: false }).await
+    spawn_app_with(Config {
+        dev_inbox: true,
+        secure_cookies: false,
+    })
+    .await
 }
 
 pub async fn spawn_app_with(config: Config) -> TestApp {
     let tpl = template().await;
-    let db = format!("t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    let db = format!(
+        "t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
     let mut admin = PgConnection::connect(&admin_url()).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&mut admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {db} TEMPLATE {tpl}")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {db} TEMPLATE {tpl}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     let pool = domain::db::connect(&url_for(&db), 10).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -83,37 +122,83 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     options.site_addr = addr;
     let router = server::startup::router(pool.clone(), options, config);
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    TestApp { base: format!("http://{addr}"), pool }
+    TestApp {
+        base: format!("http://{addr}"),
+        pool,
+    }
 }
 
 /// A browser-like client: keeps cookies, sends JSON-accepting requests like the islands do.
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 impl TestApp {
-    pub async fn call(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
-        let res = client.post(format!("{}/api/{path}", self.base)).form(form).send().await.unwrap();
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let res = client
+            .post(format!("{}/api/{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// A plain HTML form post, as a browser sends it without JavaScript: the answer redirects.
-    pub async fn form_post(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        client.post(format!("{}/api/{path}", self.base)).header("Accept", "text/html").form(form).send().await.unwrap()
+    pub async fn form_post(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/api/{path}", self.base))
+            .header("Accept", "text/html")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// A page as a browser asks for it.
     pub async fn page(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
-        client.get(format!("{}{path}", self.base)).header("Accept", "text/html").send().await.unwrap()
+        client
+            .get(format!("{}{path}", self.base))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn signed_in(&self, login: &str) -> reqwest::Client {
         let c = client();
-        let (status, body) = self.call(&c, "identity/sign_in", &[("login", login), ("password", PASSWORD)]).await;
+        let (status, body) = self
+            .call(
+                &c,
+                "identity/sign_in",
+                &[("login", login), ("password", PASSWORD)],
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
-        assert_eq!(body, serde_json::json!({"Done": null}), "sign-in of {login} failed: {body}");
+        assert_eq!(
+            body,
+            serde_json::json!({"Done": null}),
+            "sign-in of {login} failed: {body}"
+        );
         c
     }
 
@@ -126,7 +211,10 @@ impl TestApp {
         .fetch_one(&self.pool)
         .await
         .unwrap();
-        body.chars().filter(|c| c.is_ascii_digit()).take(6).collect()
+        body.chars()
+            .filter(|c| c.is_ascii_digit())
+            .take(6)
+            .collect()
     }
 }
 
@@ -136,6 +224,11 @@ pub fn invalid(body: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap_or_else(|| panic!("expected Invalid, got {body}"))
         .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_string(), e["code"].as_str().unwrap().to_string()))
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_string(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }

@@ -3,10 +3,22 @@ use domain::identity::CitizenId;
 
 async fn start_registration(app: &TestApp, c: &reqwest::Client, mobile: &str) -> String {
     let (status, body) = app
-        .call(c, "identity/register", &[("name", "Sita Pradhan"), ("mobile", mobile), ("email", ""), ("password", "mango river kite lamp")])
+        .call(
+            c,
+            "identity/register",
+            &[
+                ("name", "Sita Pradhan"),
+                ("mobile", mobile),
+                ("email", ""),
+                ("password", "mango river kite lamp"),
+            ],
+        )
         .await;
     assert_eq!(status, 200, "{body}");
-    body["Done"]["registration_id"].as_str().unwrap_or_else(|| panic!("{body}")).to_string()
+    body["Done"]["registration_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_string()
 }
 
 #[tokio::test]
@@ -19,10 +31,25 @@ async fn a_citizen_registers_with_a_code_and_gets_a_valid_citizen_id() {
 
     // A wrong code is refused at the code field and the right one still works afterwards.
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let (_, body) = app.call(&c, "identity/confirm", &[("registration_id", &reg), ("code", wrong)]).await;
-    assert_eq!(invalid(&body), vec![("code".into(), "err_code_wrong".into())]);
+    let (_, body) = app
+        .call(
+            &c,
+            "identity/confirm",
+            &[("registration_id", &reg), ("code", wrong)],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("code".into(), "err_code_wrong".into())]
+    );
 
-    let (status, body) = app.call(&c, "identity/confirm", &[("registration_id", &reg), ("code", &code)]).await;
+    let (status, body) = app
+        .call(
+            &c,
+            "identity/confirm",
+            &[("registration_id", &reg), ("code", &code)],
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     let shown = body["Done"]["citizen_id"].as_str().unwrap();
     let id = CitizenId::parse(shown).expect("a citizen id that passes its own check digit");
@@ -34,12 +61,27 @@ async fn a_citizen_registers_with_a_code_and_gets_a_valid_citizen_id() {
     assert_eq!(profile["citizen_id"], shown);
 
     // The code cannot be used twice.
-    let (_, body) = app.call(&client(), "identity/confirm", &[("registration_id", &reg), ("code", &code)]).await;
-    assert_eq!(invalid(&body), vec![("code".into(), "err_code_used".into())]);
+    let (_, body) = app
+        .call(
+            &client(),
+            "identity/confirm",
+            &[("registration_id", &reg), ("code", &code)],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("code".into(), "err_code_used".into())]
+    );
 
     // And the person signs in again by citizen id and by mobile number.
     for login in [shown, "9876543210", "+91 98765 43210"] {
-        let (_, body) = app.call(&client(), "identity/sign_in", &[("login", login), ("password", "mango river kite lamp")]).await;
+        let (_, body) = app
+            .call(
+                &client(),
+                "identity/sign_in",
+                &[("login", login), ("password", "mango river kite lamp")],
+            )
+            .await;
         assert_eq!(body, serde_json::json!({"Done": null}), "login {login}");
     }
 }
@@ -49,7 +91,16 @@ async fn bad_registration_input_is_named_at_each_field() {
     let app = spawn_app().await;
     let c = client();
     let (_, body) = app
-        .call(&c, "identity/register", &[("name", " "), ("mobile", "12345"), ("email", "sita@"), ("password", "password123")])
+        .call(
+            &c,
+            "identity/register",
+            &[
+                ("name", " "),
+                ("mobile", "12345"),
+                ("email", "sita@"),
+                ("password", "password123"),
+            ],
+        )
         .await;
     let mut problems = invalid(&body);
     problems.sort();
@@ -64,14 +115,38 @@ async fn bad_registration_input_is_named_at_each_field() {
     );
     // Long but common passwords are refused too.
     let (_, body) = app
-        .call(&c, "identity/register", &[("name", "Sita"), ("mobile", "9876500001"), ("email", ""), ("password", "password1234")])
+        .call(
+            &c,
+            "identity/register",
+            &[
+                ("name", "Sita"),
+                ("mobile", "9876500001"),
+                ("email", ""),
+                ("password", "password1234"),
+            ],
+        )
         .await;
-    assert_eq!(invalid(&body), vec![("password".into(), "err_password_common".into())]);
+    assert_eq!(
+        invalid(&body),
+        vec![("password".into(), "err_password_common".into())]
+    );
     // A registered number cannot register again.
     let (_, body) = app
-        .call(&c, "identity/register", &[("name", "Sita"), ("mobile", CITIZEN), ("email", ""), ("password", "mango river kite lamp")])
+        .call(
+            &c,
+            "identity/register",
+            &[
+                ("name", "Sita"),
+                ("mobile", CITIZEN),
+                ("email", ""),
+                ("password", "mango river kite lamp"),
+            ],
+        )
         .await;
-    assert_eq!(invalid(&body), vec![("mobile".into(), "err_mobile_taken".into())]);
+    assert_eq!(
+        invalid(&body),
+        vec![("mobile".into(), "err_mobile_taken".into())]
+    );
 }
 
 #[tokio::test]
@@ -82,25 +157,58 @@ async fn codes_have_limited_tries_and_sends() {
     let code = app.last_code("9876500002").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..4 {
-        let (_, body) = app.call(&c, "identity/confirm", &[("registration_id", &reg), ("code", wrong)]).await;
+        let (_, body) = app
+            .call(
+                &c,
+                "identity/confirm",
+                &[("registration_id", &reg), ("code", wrong)],
+            )
+            .await;
         assert_eq!(invalid(&body)[0].1, "err_code_wrong");
     }
-    let (_, body) = app.call(&c, "identity/confirm", &[("registration_id", &reg), ("code", wrong)]).await;
+    let (_, body) = app
+        .call(
+            &c,
+            "identity/confirm",
+            &[("registration_id", &reg), ("code", wrong)],
+        )
+        .await;
     assert_eq!(invalid(&body)[0].1, "err_code_too_many_attempts");
     // Even the right code is now spent.
-    let (_, body) = app.call(&c, "identity/confirm", &[("registration_id", &reg), ("code", &code)]).await;
+    let (_, body) = app
+        .call(
+            &c,
+            "identity/confirm",
+            &[("registration_id", &reg), ("code", &code)],
+        )
+        .await;
     assert_eq!(invalid(&body)[0].1, "err_code_too_many_attempts");
     // A new code works; after three sends in the window a fourth is refused.
-    let (_, body) = app.call(&c, "identity/resend_code", &[("registration_id", &reg)]).await;
+    let (_, body) = app
+        .call(&c, "identity/resend_code", &[("registration_id", &reg)])
+        .await;
     assert!(body.get("Done").is_some(), "{body}");
-    let (_, body) = app.call(&c, "identity/resend_code", &[("registration_id", &reg)]).await;
+    let (_, body) = app
+        .call(&c, "identity/resend_code", &[("registration_id", &reg)])
+        .await;
     assert!(body.get("Done").is_some(), "{body}");
-    let (_, body) = app.call(&c, "identity/resend_code", &[("registration_id", &reg)]).await;
+    let (_, body) = app
+        .call(&c, "identity/resend_code", &[("registration_id", &reg)])
+        .await;
     assert_eq!(invalid(&body)[0].1, "err_code_too_many_sends");
     // An expired code is refused as expired.
-    sqlx::query("UPDATE one_time_codes SET expires_at = now() - interval '1 second'").execute(&app.pool).await.unwrap();
+    sqlx::query("UPDATE one_time_codes SET expires_at = now() - interval '1 second'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let code = app.last_code("9876500002").await;
-    let (_, body) = app.call(&c, "identity/confirm", &[("registration_id", &reg), ("code", &code)]).await;
+    let (_, body) = app
+        .call(
+            &c,
+            "identity/confirm",
+            &[("registration_id", &reg), ("code", &code)],
+        )
+        .await;
     assert_eq!(invalid(&body)[0].1, "err_code_expired");
 }
 
@@ -108,16 +216,44 @@ async fn codes_have_limited_tries_and_sends() {
 async fn sign_in_names_a_mistyped_citizen_id_and_hides_which_accounts_exist() {
     let app = spawn_app().await;
     let c = client();
-    let id: String = sqlx::query_scalar("SELECT citizen_id FROM users WHERE mobile = $1").bind(CITIZEN).fetch_one(&app.pool).await.unwrap();
+    let id: String = sqlx::query_scalar("SELECT citizen_id FROM users WHERE mobile = $1")
+        .bind(CITIZEN)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let mut typo: Vec<char> = id.chars().collect();
     typo[5] = if typo[5] == '1' { '2' } else { '1' };
     let typo: String = typo.into_iter().collect();
-    let (_, body) = app.call(&c, "identity/sign_in", &[("login", &typo), ("password", PASSWORD)]).await;
-    assert_eq!(invalid(&body), vec![("login".into(), "err_citizen_id_check".into())]);
-    let (_, wrong_password) = app.call(&c, "identity/sign_in", &[("login", CITIZEN), ("password", "not the password")]).await;
-    let (_, no_account) = app.call(&c, "identity/sign_in", &[("login", "9123456789"), ("password", PASSWORD)]).await;
+    let (_, body) = app
+        .call(
+            &c,
+            "identity/sign_in",
+            &[("login", &typo), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("login".into(), "err_citizen_id_check".into())]
+    );
+    let (_, wrong_password) = app
+        .call(
+            &c,
+            "identity/sign_in",
+            &[("login", CITIZEN), ("password", "not the password")],
+        )
+        .await;
+    let (_, no_account) = app
+        .call(
+            &c,
+            "identity/sign_in",
+            &[("login", "9123456789"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(wrong_password, no_account);
-    assert_eq!(invalid(&no_account), vec![("password".into(), "err_sign_in_failed".into())]);
+    assert_eq!(
+        invalid(&no_account),
+        vec![("password".into(), "err_sign_in_failed".into())]
+    );
 }
 
 #[tokio::test]
@@ -128,24 +264,42 @@ async fn sessions_are_listed_and_revocable_by_their_owner_only() {
     let (_, profile) = app.call(&laptop, "identity/profile", &[]).await;
     let sessions = profile["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2);
-    let phone_session = sessions.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_string();
+    let phone_session = sessions.iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     // Another person cannot revoke it.
     let stranger = app.signed_in(BMC_OFFICIAL).await;
-    let (status, _) = app.call(&stranger, "identity/revoke_session", &[("session_id", &phone_session)]).await;
+    let (status, _) = app
+        .call(
+            &stranger,
+            "identity/revoke_session",
+            &[("session_id", &phone_session)],
+        )
+        .await;
     assert_eq!(status, 404);
     let (status, _) = app.call(&phone, "identity/profile", &[]).await;
     assert_eq!(status, 200, "the phone is still signed in");
 
     // Its owner can, from the laptop; the phone is signed out at once.
-    let res = app.form_post(&laptop, "identity/revoke_session", &[("session_id", &phone_session)]).await;
+    let res = app
+        .form_post(
+            &laptop,
+            "identity/revoke_session",
+            &[("session_id", &phone_session)],
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 302);
     assert_eq!(res.headers()["location"], "/me");
     let (status, _) = app.call(&phone, "identity/profile", &[]).await;
     assert_eq!(status, 401);
 
     // An idle session expires.
-    sqlx::query("UPDATE sessions SET idle_expires_at = now() - interval '1 second'").execute(&app.pool).await.unwrap();
+    sqlx::query("UPDATE sessions SET idle_expires_at = now() - interval '1 second'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let (status, _) = app.call(&laptop, "identity/profile", &[]).await;
     assert_eq!(status, 401);
 }
@@ -156,8 +310,15 @@ async fn signing_out_ends_the_session_on_the_server() {
     let c = app.signed_in(CITIZEN).await;
     let res = app.form_post(&c, "identity/sign_out", &[]).await;
     assert_eq!(res.status().as_u16(), 302);
-    assert!(res.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with("nagarik_session=;")));
-    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE revoked_at IS NULL").fetch_one(&app.pool).await.unwrap();
+    assert!(res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap().starts_with("nagarik_session=;")));
+    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE revoked_at IS NULL")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(live, 0);
 }
 
@@ -165,9 +326,25 @@ async fn signing_out_ends_the_session_on_the_server() {
 async fn the_language_choice_persists_and_changes_the_pages() {
     let app = spawn_app().await;
     let c = client();
-    let res = c.post(format!("{}/api/set_language", app.base)).form(&[("locale", "or")]).send().await.unwrap();
-    assert!(res.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with("nagarik_lang=or")));
-    let html = c.get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
+    let res = c
+        .post(format!("{}/api/set_language", app.base))
+        .form(&[("locale", "or")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap().starts_with("nagarik_lang=or")));
+    let html = c
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("lang=\"or\""), "html lang");
     assert!(html.contains("ଆଜି ଆପଣଙ୍କୁ କଣ ଦରକାର?"), "Odia heading");
     let (status, _) = app.call(&c, "set_language", &[("locale", "fr")]).await;
@@ -179,16 +356,75 @@ async fn changing_the_password_checks_the_old_one_and_signs_out_other_devices() 
     let app = spawn_app().await;
     let phone = app.signed_in(CITIZEN).await;
     let laptop = app.signed_in(CITIZEN).await;
-    let (_, body) = app.call(&laptop, "identity/change_password", &[("current_password", "not it at all"), ("new_password", "river mango lamp kite boat")]).await;
-    assert_eq!(invalid(&body), vec![("current_password".into(), "err_password_wrong".into())]);
-    let (_, body) = app.call(&laptop, "identity/change_password", &[("current_password", PASSWORD), ("new_password", "password1234")]).await;
-    assert_eq!(invalid(&body), vec![("new_password".into(), "err_password_common".into())]);
-    let (status, body) = app.call(&laptop, "identity/change_password", &[("current_password", PASSWORD), ("new_password", "river mango lamp kite boat")]).await;
+    let (_, body) = app
+        .call(
+            &laptop,
+            "identity/change_password",
+            &[
+                ("current_password", "not it at all"),
+                ("new_password", "river mango lamp kite boat"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("current_password".into(), "err_password_wrong".into())]
+    );
+    let (_, body) = app
+        .call(
+            &laptop,
+            "identity/change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("new_password".into(), "err_password_common".into())]
+    );
+    let (status, body) = app
+        .call(
+            &laptop,
+            "identity/change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "river mango lamp kite boat"),
+            ],
+        )
+        .await;
     assert_eq!((status, body), (200, serde_json::json!({"Done": null})));
-    assert_eq!(app.call(&laptop, "identity/profile", &[]).await.0, 200, "this device stays signed in");
-    assert_eq!(app.call(&phone, "identity/profile", &[]).await.0, 401, "the other device is signed out");
-    let (_, body) = app.call(&client(), "identity/sign_in", &[("login", CITIZEN), ("password", "river mango lamp kite boat")]).await;
+    assert_eq!(
+        app.call(&laptop, "identity/profile", &[]).await.0,
+        200,
+        "this device stays signed in"
+    );
+    assert_eq!(
+        app.call(&phone, "identity/profile", &[]).await.0,
+        401,
+        "the other device is signed out"
+    );
+    let (_, body) = app
+        .call(
+            &client(),
+            "identity/sign_in",
+            &[
+                ("login", CITIZEN),
+                ("password", "river mango lamp kite boat"),
+            ],
+        )
+        .await;
     assert_eq!(body, serde_json::json!({"Done": null}));
     // Anonymous callers are refused.
-    assert_eq!(app.call(&client(), "identity/change_password", &[("current_password", "x"), ("new_password", "y")]).await.0, 401);
+    assert_eq!(
+        app.call(
+            &client(),
+            "identity/change_password",
+            &[("current_password", "x"), ("new_password", "y")]
+        )
+        .await
+        .0,
+        401
+    );
 }

@@ -18,7 +18,15 @@ impl Provider for Counting {
 async fn two_workers_deliver_every_message_exactly_once() {
     let app = spawn_app().await;
     for i in 0..300 {
-        notifications::enqueue(&app.pool, Channel::Sms, "9876543210", "", &format!("message {i}")).await.unwrap();
+        notifications::enqueue(
+            &app.pool,
+            Channel::Sms,
+            "9876543210",
+            "",
+            &format!("message {i}"),
+        )
+        .await
+        .unwrap();
     }
     let provider = Counting::default();
     let worker = |pool: sqlx::PgPool, p: Counting| async move {
@@ -47,20 +55,51 @@ impl Provider for Failing {
 #[tokio::test]
 async fn a_failed_delivery_is_retried_later_not_lost() {
     let app = spawn_app().await;
-    let id = notifications::enqueue(&app.pool, Channel::Sms, "9876543210", "", "hello").await.unwrap();
-    notifications::deliver_due(&app.pool, &Failing, 10).await.unwrap();
-    let (status, attempts, later): (String, i32, bool) =
-        sqlx::query_as("SELECT status, attempts, next_attempt_at > now() FROM notifications WHERE id = $1").bind(id).fetch_one(&app.pool).await.unwrap();
+    let id = notifications::enqueue(&app.pool, Channel::Sms, "9876543210", "", "hello")
+        .await
+        .unwrap();
+    notifications::deliver_due(&app.pool, &Failing, 10)
+        .await
+        .unwrap();
+    let (status, attempts, later): (String, i32, bool) = sqlx::query_as(
+        "SELECT status, attempts, next_attempt_at > now() FROM notifications WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!((status.as_str(), attempts, later), ("queued", 1, true));
     // Not due yet: nothing to do.
-    assert_eq!(notifications::deliver_due(&app.pool, &Counting::default(), 10).await.unwrap(), 0);
+    assert_eq!(
+        notifications::deliver_due(&app.pool, &Counting::default(), 10)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 #[tokio::test]
 async fn the_dev_inbox_shows_delivered_codes() {
     let app = spawn_app().await;
-    notifications::enqueue(&app.pool, Channel::Sms, "9876543210", "", "123456 is your Nagarik code").await.unwrap();
-    notifications::deliver_due(&app.pool, &notifications::DevInbox, 10).await.unwrap();
-    let html = client().get(format!("{}/dev/messages", app.base)).send().await.unwrap().text().await.unwrap();
+    notifications::enqueue(
+        &app.pool,
+        Channel::Sms,
+        "9876543210",
+        "",
+        "123456 is your Nagarik code",
+    )
+    .await
+    .unwrap();
+    notifications::deliver_due(&app.pool, &notifications::DevInbox, 10)
+        .await
+        .unwrap();
+    let html = client()
+        .get(format!("{}/dev/messages", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("123456 is your Nagarik code"));
 }

@@ -4,7 +4,10 @@ use crate::helpers::*;
 use app::request::Config;
 
 async fn bda_department(app: &TestApp) -> String {
-    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM departments WHERE code = 'bda'").fetch_one(&app.pool).await.unwrap();
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM departments WHERE code = 'bda'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     id.to_string()
 }
 
@@ -19,10 +22,39 @@ async fn admin_functions_refuse_everyone_but_admins() {
         ("admin/overview", vec![]),
         ("admin/services", vec![]),
         ("admin/service_editor", vec![("slug", "birth-certificate")]),
-        ("admin/create_department", vec![("code", "xyz"), ("name_en", "X"), ("name_or", ""), ("name_hi", "")]),
-        ("admin/create_staff", vec![("name", "A"), ("mobile", "9811111111"), ("email", ""), ("password", PASSWORD), ("role", "official"), ("department", &bda)]),
-        ("admin/remove_staff", vec![("user_id", "00000000-0000-0000-0000-000000000000")]),
-        ("admin/save_service", vec![("form[slug]", "x-y"), ("form[department]", &bda), ("form[category]", "certificates"), ("form[name_en]", "X")]),
+        (
+            "admin/create_department",
+            vec![
+                ("code", "xyz"),
+                ("name_en", "X"),
+                ("name_or", ""),
+                ("name_hi", ""),
+            ],
+        ),
+        (
+            "admin/create_staff",
+            vec![
+                ("name", "A"),
+                ("mobile", "9811111111"),
+                ("email", ""),
+                ("password", PASSWORD),
+                ("role", "official"),
+                ("department", &bda),
+            ],
+        ),
+        (
+            "admin/remove_staff",
+            vec![("user_id", "00000000-0000-0000-0000-000000000000")],
+        ),
+        (
+            "admin/save_service",
+            vec![
+                ("form[slug]", "x-y"),
+                ("form[department]", &bda),
+                ("form[category]", "certificates"),
+                ("form[name_en]", "X"),
+            ],
+        ),
     ];
     for (path, form) in &calls {
         let (status, _) = app.call(&anonymous, path, form).await;
@@ -34,11 +66,20 @@ async fn admin_functions_refuse_everyone_but_admins() {
     }
     // Signed-in-only functions refuse the anonymous caller.
     for path in ["identity/profile", "identity/revoke_session"] {
-        let (status, _) = app.call(&anonymous, path, &[("session_id", "00000000-0000-0000-0000-000000000000")]).await;
+        let (status, _) = app
+            .call(
+                &anonymous,
+                path,
+                &[("session_id", "00000000-0000-0000-0000-000000000000")],
+            )
+            .await;
         assert_eq!(status, 401, "anonymous {path}");
     }
     // Nothing was created by the refused calls.
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM departments WHERE code = 'xyz'").fetch_one(&app.pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM departments WHERE code = 'xyz'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 
@@ -47,25 +88,64 @@ async fn a_department_admin_manages_their_own_department_only() {
     let app = spawn_app().await;
     let bmc_admin = app.signed_in(BMC_ADMIN).await;
     let bda = bda_department(&app).await;
-    let bmc: uuid::Uuid = sqlx::query_scalar("SELECT id FROM departments WHERE code = 'bmc'").fetch_one(&app.pool).await.unwrap();
+    let bmc: uuid::Uuid = sqlx::query_scalar("SELECT id FROM departments WHERE code = 'bmc'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let bmc = bmc.to_string();
 
     // Not another department's services…
-    let (status, _) = app.call(&bmc_admin, "admin/service_editor", &[("slug", "building-plan-approval")]).await;
+    let (status, _) = app
+        .call(
+            &bmc_admin,
+            "admin/service_editor",
+            &[("slug", "building-plan-approval")],
+        )
+        .await;
     assert_eq!(status, 403);
     let (status, _) = app
-        .call(&bmc_admin, "admin/save_service", &[("form[slug]", "building-plan-approval"), ("form[department]", &bmc), ("form[category]", "certificates"), ("form[name_en]", "Taken over")])
+        .call(
+            &bmc_admin,
+            "admin/save_service",
+            &[
+                ("form[slug]", "building-plan-approval"),
+                ("form[department]", &bmc),
+                ("form[category]", "certificates"),
+                ("form[name_en]", "Taken over"),
+            ],
+        )
         .await;
-    assert_eq!(status, 403, "moving another department's service into one's own");
+    assert_eq!(
+        status, 403,
+        "moving another department's service into one's own"
+    );
     // …nor its officials, nor admins, nor departments.
     async fn staff(app: &TestApp, c: &reqwest::Client, role: &str, dept: &str) -> u16 {
-        let form = [("name", "Ravi Jena"), ("mobile", "9822222222"), ("email", ""), ("password", PASSWORD), ("role", role), ("department", dept)];
+        let form = [
+            ("name", "Ravi Jena"),
+            ("mobile", "9822222222"),
+            ("email", ""),
+            ("password", PASSWORD),
+            ("role", role),
+            ("department", dept),
+        ];
         app.call(c, "admin/create_staff", &form).await.0
     }
     assert_eq!(staff(&app, &bmc_admin, "official", &bda).await, 403);
     assert_eq!(staff(&app, &bmc_admin, "department_admin", &bmc).await, 403);
     assert_eq!(staff(&app, &bmc_admin, "city_admin", &bmc).await, 403);
-    let (status, _) = app.call(&bmc_admin, "admin/create_department", &[("code", "xyz"), ("name_en", "X"), ("name_or", ""), ("name_hi", "")]).await;
+    let (status, _) = app
+        .call(
+            &bmc_admin,
+            "admin/create_department",
+            &[
+                ("code", "xyz"),
+                ("name_en", "X"),
+                ("name_or", ""),
+                ("name_hi", ""),
+            ],
+        )
+        .await;
     assert_eq!(status, 403);
 
     // Its own: an official of BMC, and an edit of a BMC service that search then finds.
@@ -74,15 +154,27 @@ async fn a_department_admin_manages_their_own_department_only() {
         .call(
             &bmc_admin,
             "admin/save_service",
-            &[("form[slug]", "birth-certificate"), ("form[department]", &bmc), ("form[category]", "certificates"),
-              ("form[name_en]", "Birth certificate and name inclusion"), ("form[summary_en]", "Register a birth."),
-              ("form[fee_rupees]", "0"), ("form[days]", "7"), ("form[apply_mode]", "in_app"), ("form[published]", "on"),
-              ("form[life_events]", "new-baby"), ("form[name_or]", ""), ("form[name_hi]", "")],
+            &[
+                ("form[slug]", "birth-certificate"),
+                ("form[department]", &bmc),
+                ("form[category]", "certificates"),
+                ("form[name_en]", "Birth certificate and name inclusion"),
+                ("form[summary_en]", "Register a birth."),
+                ("form[fee_rupees]", "0"),
+                ("form[days]", "7"),
+                ("form[apply_mode]", "in_app"),
+                ("form[published]", "on"),
+                ("form[life_events]", "new-baby"),
+                ("form[name_or]", ""),
+                ("form[name_hi]", ""),
+            ],
         )
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["Done"], "birth-certificate");
-    let found = domain::catalogue::search(&app.pool, "name inclusion", domain::Locale::En, 5).await.unwrap();
+    let found = domain::catalogue::search(&app.pool, "name inclusion", domain::Locale::En, 5)
+        .await
+        .unwrap();
     assert_eq!(found[0].slug, "birth-certificate");
 }
 
@@ -91,16 +183,66 @@ async fn a_city_admin_creates_departments_and_appoints_staff() {
     let app = spawn_app().await;
     let admin = app.signed_in(CITY_ADMIN).await;
     let (status, body) = app
-        .call(&admin, "admin/create_department", &[("code", "odisha-tourism"), ("name_en", "Odisha Tourism"), ("name_or", "ଓଡ଼ିଶା ପର୍ଯ୍ୟଟନ"), ("name_hi", ""), ("is_agency", "on")])
+        .call(
+            &admin,
+            "admin/create_department",
+            &[
+                ("code", "odisha-tourism"),
+                ("name_en", "Odisha Tourism"),
+                ("name_or", "ଓଡ଼ିଶା ପର୍ଯ୍ୟଟନ"),
+                ("name_hi", ""),
+                ("is_agency", "on"),
+            ],
+        )
         .await;
     assert_eq!(status, 200, "{body}");
-    let (_, body) = app.call(&admin, "admin/create_department", &[("code", "odisha-tourism"), ("name_en", "Again"), ("name_or", ""), ("name_hi", "")]).await;
-    assert_eq!(invalid(&body), vec![("code".into(), "err_code_taken".into())]);
-    let (_, body) = app.call(&admin, "admin/create_department", &[("code", "Bad Code!"), ("name_en", ""), ("name_or", ""), ("name_hi", "")]).await;
+    let (_, body) = app
+        .call(
+            &admin,
+            "admin/create_department",
+            &[
+                ("code", "odisha-tourism"),
+                ("name_en", "Again"),
+                ("name_or", ""),
+                ("name_hi", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("code".into(), "err_code_taken".into())]
+    );
+    let (_, body) = app
+        .call(
+            &admin,
+            "admin/create_department",
+            &[
+                ("code", "Bad Code!"),
+                ("name_en", ""),
+                ("name_or", ""),
+                ("name_hi", ""),
+            ],
+        )
+        .await;
     assert_eq!(invalid(&body).len(), 2);
-    let dept: uuid::Uuid = sqlx::query_scalar("SELECT id FROM departments WHERE code = 'odisha-tourism'").fetch_one(&app.pool).await.unwrap();
+    let dept: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM departments WHERE code = 'odisha-tourism'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let (status, body) = app
-        .call(&admin, "admin/create_staff", &[("name", "Mamata Rout"), ("mobile", "9833333333"), ("email", ""), ("password", PASSWORD), ("role", "department_admin"), ("department", &dept.to_string())])
+        .call(
+            &admin,
+            "admin/create_staff",
+            &[
+                ("name", "Mamata Rout"),
+                ("mobile", "9833333333"),
+                ("email", ""),
+                ("password", PASSWORD),
+                ("role", "department_admin"),
+                ("department", &dept.to_string()),
+            ],
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let new_admin = app.signed_in("9833333333").await;
@@ -113,13 +255,26 @@ async fn a_city_admin_creates_departments_and_appoints_staff() {
 async fn pages_behind_the_gate_answer_refused_or_sign_in() {
     let app = spawn_app().await;
     let citizen = app.signed_in(CITIZEN).await;
-    for path in ["/admin", "/admin/services", "/admin/services/birth-certificate"] {
+    for path in [
+        "/admin",
+        "/admin/services",
+        "/admin/services/birth-certificate",
+    ] {
         let res = app.page(&citizen, path).await;
         assert_eq!(res.status().as_u16(), 403, "citizen {path}");
-        assert!(!res.text().await.unwrap().contains("Hospital discharge slip"), "no data leaks into the refusal");
+        assert!(
+            !res.text()
+                .await
+                .unwrap()
+                .contains("Hospital discharge slip"),
+            "no data leaks into the refusal"
+        );
         let res = app.page(&client(), path).await;
         assert_eq!(res.status().as_u16(), 302, "anonymous {path}");
-        assert!(res.headers()["location"].to_str().unwrap().starts_with("/sign-in"));
+        assert!(res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/sign-in"));
     }
     let res = app.page(&client(), "/me").await;
     assert_eq!(res.status().as_u16(), 302);
@@ -129,15 +284,27 @@ async fn pages_behind_the_gate_answer_refused_or_sign_in() {
 async fn a_cross_site_post_is_refused() {
     let app = spawn_app().await;
     let c = app.signed_in(CITIZEN).await;
-    let res = c.post(format!("{}/api/identity/sign_out", app.base)).header("Origin", "http://evil.example").send().await.unwrap();
+    let res = c
+        .post(format!("{}/api/identity/sign_out", app.base))
+        .header("Origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 403);
-    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE revoked_at IS NULL").fetch_one(&app.pool).await.unwrap();
+    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE revoked_at IS NULL")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(live, 1);
 }
 
 #[tokio::test]
 async fn the_development_inbox_is_closed_unless_enabled() {
-    let app = spawn_app_with(Config { dev_inbox: false, secure_cookies: false }).await;
+    let app = spawn_app_with(Config {
+        dev_inbox: false,
+        secure_cookies: false,
+    })
+    .await;
     let (status, _) = app.call(&client(), "dev/messages", &[]).await;
     assert_eq!(status, 404);
 }
@@ -148,36 +315,87 @@ async fn staff_are_removed_by_those_who_manage_them_and_lose_access_at_once() {
     let id_of = |mobile: &'static str| {
         let pool = app.pool.clone();
         async move {
-            let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1").bind(mobile).fetch_one(&pool).await.unwrap();
+            let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
+                .bind(mobile)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
             id.to_string()
         }
     };
     // A BDA official, appointed by the city admin.
     let city = app.signed_in(CITY_ADMIN).await;
     let bda = bda_department(&app).await;
-    let form = [("name", "Ravi Jena"), ("mobile", "9844444444"), ("email", ""), ("password", PASSWORD), ("role", "official"), ("department", bda.as_str())];
+    let form = [
+        ("name", "Ravi Jena"),
+        ("mobile", "9844444444"),
+        ("email", ""),
+        ("password", PASSWORD),
+        ("role", "official"),
+        ("department", bda.as_str()),
+    ];
     assert_eq!(app.call(&city, "admin/create_staff", &form).await.0, 200);
 
     let bmc_admin = app.signed_in(BMC_ADMIN).await;
     let official = app.signed_in(BMC_OFFICIAL).await;
     // Not another department's official, not oneself, not by an official or a citizen.
-    let (status, _) = app.call(&bmc_admin, "admin/remove_staff", &[("user_id", &id_of("9844444444").await)]).await;
+    let (status, _) = app
+        .call(
+            &bmc_admin,
+            "admin/remove_staff",
+            &[("user_id", &id_of("9844444444").await)],
+        )
+        .await;
     assert_eq!(status, 403);
-    let (status, _) = app.call(&bmc_admin, "admin/remove_staff", &[("user_id", &id_of(BMC_ADMIN).await)]).await;
+    let (status, _) = app
+        .call(
+            &bmc_admin,
+            "admin/remove_staff",
+            &[("user_id", &id_of(BMC_ADMIN).await)],
+        )
+        .await;
     assert_eq!(status, 403);
-    let (status, _) = app.call(&official, "admin/remove_staff", &[("user_id", &id_of(BMC_ADMIN).await)]).await;
+    let (status, _) = app
+        .call(
+            &official,
+            "admin/remove_staff",
+            &[("user_id", &id_of(BMC_ADMIN).await)],
+        )
+        .await;
     assert_eq!(status, 403);
-    let (status, _) = app.call(&bmc_admin, "admin/remove_staff", &[("user_id", &id_of(CITIZEN).await)]).await;
+    let (status, _) = app
+        .call(
+            &bmc_admin,
+            "admin/remove_staff",
+            &[("user_id", &id_of(CITIZEN).await)],
+        )
+        .await;
     assert_eq!(status, 403);
 
     // Their own official: removed, and signed out everywhere at once.
-    let res = app.form_post(&bmc_admin, "admin/remove_staff", &[("user_id", &id_of(BMC_OFFICIAL).await)]).await;
+    let res = app
+        .form_post(
+            &bmc_admin,
+            "admin/remove_staff",
+            &[("user_id", &id_of(BMC_OFFICIAL).await)],
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 302);
     let (status, _) = app.call(&official, "identity/profile", &[]).await;
     assert_eq!(status, 401);
-    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE mobile = $1").bind(BMC_OFFICIAL).fetch_one(&app.pool).await.unwrap();
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE mobile = $1")
+        .bind(BMC_OFFICIAL)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(role, "citizen");
     // The city admin removes anyone's staff role.
-    let (status, _) = app.call(&city, "admin/remove_staff", &[("user_id", &id_of("9844444444").await)]).await;
+    let (status, _) = app
+        .call(
+            &city,
+            "admin/remove_staff",
+            &[("user_id", &id_of("9844444444").await)],
+        )
+        .await;
     assert_eq!(status, 200);
 }
