@@ -79,7 +79,7 @@ pub async fn admin_overview() -> Result<AdminSummary, ServerFnError> {
             can_remove: actor.may_remove(
                 &s.id.to_string(),
                 Role::parse(&s.role).unwrap_or(Role::Citizen),
-                staff_department(&s.department_code, &departments).as_deref(),
+                s.department_id.map(|d| d.to_string()).as_deref(),
             ),
             citizen_id: domain::identity::CitizenId::parse(&s.citizen_id)
                 .map(|c| c.to_string())
@@ -94,17 +94,6 @@ pub async fn admin_overview() -> Result<AdminSummary, ServerFnError> {
         departments,
         staff,
     })
-}
-
-/// The id of a department from its code, among those listed.
-#[cfg(feature = "ssr")]
-fn staff_department(code: &Option<String>, departments: &[DepartmentOption]) -> Option<String> {
-    let code = code.as_deref()?;
-    departments
-        .iter()
-        .find(|d| d.code == code)
-        .map(|d| d.id.clone())
-        .or_else(|| Some(format!("other:{code}")))
 }
 
 /// Takes the staff role away from an official (department admin, own department) or any staff

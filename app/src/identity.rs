@@ -124,13 +124,7 @@ pub async fn sign_in(login: String, password: String) -> Result<FormResult<()>, 
 /// Ends this session. A plain form posts here; the answer sends the browser home.
 #[server(endpoint = "identity/sign_out")]
 pub async fn sign_out() -> Result<(), ServerFnError> {
-    let headers = request::header(http::header::COOKIE);
-    if let Some(token) = headers.as_deref().and_then(|h| {
-        h.split(';')
-            .filter_map(|p| p.trim().split_once('='))
-            .find(|(k, _)| *k == store::SESSION_COOKIE)
-            .map(|(_, v)| v.to_string())
-    }) {
+    if let Some(token) = request::request_cookie(store::SESSION_COOKIE) {
         store::end_session(&request::pool(), &token)
             .await
             .map_err(request::unexpected)?;

@@ -157,6 +157,11 @@ pub fn request_locale() -> Locale {
         .unwrap_or_default()
 }
 
+/// A cookie of the current request.
+pub fn request_cookie(name: &str) -> Option<String> {
+    parts().and_then(|p| cookie(&p.headers, name))
+}
+
 pub fn header(name: header::HeaderName) -> Option<String> {
     parts().and_then(|p| {
         p.headers

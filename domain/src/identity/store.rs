@@ -782,6 +782,7 @@ pub struct StaffMember {
     pub citizen_id: String,
     pub name: String,
     pub role: String,
+    pub department_id: Option<Uuid>,
     pub department_code: Option<String>,
 }
 
@@ -791,7 +792,7 @@ pub async fn list_staff(
     department_id: Option<Uuid>,
 ) -> Result<Vec<StaffMember>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.id, u.citizen_id, u.name, u.role, d.code AS department_code
+        "SELECT u.id, u.citizen_id, u.name, u.role, u.department_id, d.code AS department_code
          FROM users u LEFT JOIN departments d ON d.id = u.department_id
          WHERE u.role <> 'citizen' AND ($1::uuid IS NULL OR u.department_id = $1)
          ORDER BY d.code NULLS FIRST, u.name",
