@@ -515,7 +515,11 @@ fn AdminView(overview: AdminSummary) -> impl IntoView {
     view! {
         <section class="page">
             <h1>{t::admin_title(l)}</h1>
-            <p><a class="button button-secondary" href="/admin/services">{t::admin_services_title(l)}</a></p>
+            <p class="page-heading">
+                <a class="button button-secondary" href="/admin/services">{t::admin_services_title(l)}</a>
+                <a class="button button-secondary" href="/admin/escalation">{t::ladders_title(l)}</a>
+                {overview.is_city_admin.then(|| view! { <a class="button button-secondary" href="/admin/intake-keys">{t::intake_keys_title(l)}</a> })}
+            </p>
             {overview.is_city_admin.then(|| view! {
                 <h2>{t::admin_new_department(l)}</h2>
                 <DepartmentForm locale=l/>

@@ -23,6 +23,8 @@ pub enum FormResult<T> {
 pub struct FormThen {
     /// Go to this address.
     pub redirect: Option<String>,
+    /// Go to this address followed by the answer (a new grievance's number, say).
+    pub redirect_with: Option<String>,
     /// Show the element with this id.
     pub show: Option<String>,
     /// Hide the element with this id.
@@ -36,6 +38,12 @@ impl FormThen {
             ..Default::default()
         }
     }
+    pub fn redirect_with(prefix: impl Into<String>) -> FormThen {
+        FormThen {
+            redirect_with: Some(prefix.into()),
+            ..Default::default()
+        }
+    }
     pub fn show(id: &str) -> FormThen {
         FormThen {
             show: Some(id.into()),
@@ -46,7 +54,7 @@ impl FormThen {
         FormThen {
             show: Some(show.into()),
             hide: Some(hide.into()),
-            redirect: None,
+            ..Default::default()
         }
     }
 }
@@ -281,6 +289,12 @@ mod browser {
         show_problems(&form, &Array::new(), locale);
         let done = Reflect::get(&body, &"Done".into()).unwrap_or(JsValue::NULL);
         fill(&done);
+        if let (Some(prefix), Some(value)) = (&then.redirect_with, done.as_string()) {
+            let _ = leptos::prelude::window()
+                .location()
+                .assign(&format!("{prefix}{value}"));
+            return;
+        }
         if let Some(to) = then.redirect {
             let _ = leptos::prelude::window().location().assign(&to);
             return;

@@ -375,7 +375,7 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-fn signed_in() -> bool {
+pub fn signed_in() -> bool {
     #[cfg(feature = "ssr")]
     {
         request::account().is_some()

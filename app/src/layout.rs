@@ -10,6 +10,7 @@ use leptos_meta::Title;
 pub struct Viewer {
     pub name: String,
     pub is_admin: bool,
+    pub is_staff: bool,
 }
 
 pub fn viewer() -> Option<Viewer> {
@@ -21,6 +22,7 @@ pub fn viewer() -> Option<Viewer> {
                 a.role(),
                 domain::identity::Role::CityAdmin | domain::identity::Role::DepartmentAdmin
             ),
+            is_staff: a.role() != domain::identity::Role::Citizen,
         })
     }
     #[cfg(not(feature = "ssr"))]
@@ -35,7 +37,9 @@ pub fn Header() -> impl IntoView {
     let viewer = viewer();
     let account_links = match viewer {
         Some(v) => view! {
+            {v.is_staff.then(|| view! { <a href="/work">{t::nav_work_queue(l)}</a> })}
             {v.is_admin.then(|| view! { <a href="/admin">{t::nav_admin(l)}</a> })}
+            {(!v.is_staff).then(|| view! { <a href="/grievances">{t::nav_my_grievances(l)}</a> })}
             <a href="/me" class="nav-me">{t::nav_my_account(l)}</a>
             <form method="post" action="/api/identity/sign_out" class="inline-form">
                 <button type="submit" class="link-button">{t::sign_out(l)}</button>
@@ -62,6 +66,7 @@ pub fn Header() -> impl IntoView {
                 <nav class="main-nav" aria-label=t::main_nav_label(l)>
                     <a href="/">{t::nav_services(l)}</a>
                     <a href="/departments">{t::nav_departments(l)}</a>
+                    <a href="/grievances/new">{t::nav_complain(l)}</a>
                 </nav>
                 <LanguageSwitch current=l/>
             </div>

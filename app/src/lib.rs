@@ -8,6 +8,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod dev;
 pub mod forms;
+pub mod grievances;
 pub mod i18n;
 pub mod identity;
 pub mod layout;

@@ -4,6 +4,7 @@
 //! sit beside them behind the `ssr` feature.
 
 pub mod catalogue;
+pub mod grievances;
 pub mod identity;
 pub mod locale;
 pub mod notifications;

@@ -1,7 +1,9 @@
 //! The server: startup, workers and admin commands. A library so that integration tests start
 //! the real router against their own database.
 
+pub mod api;
 pub mod bench;
 pub mod seed;
+pub mod seed_grievances;
 pub mod startup;
 pub mod workers;

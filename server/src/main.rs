@@ -4,7 +4,7 @@
 use anyhow::Context;
 use server::{bench, seed, startup};
 
-const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD]";
+const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -69,6 +69,39 @@ async fn main() -> anyhow::Result<()> {
                     anyhow::bail!("refused: {}", codes.join(", "))
                 }
                 Err(domain::identity::store::FormProblem::Unexpected(e)) => Err(e),
+            }
+        }
+        "api-key" => {
+            let channel = args.get(1).map(String::as_str).unwrap_or("");
+            if !domain::grievances::intake::KEY_CHANNELS.contains(&channel) {
+                anyhow::bail!(
+                    "channel must be one of {}",
+                    domain::grievances::intake::KEY_CHANNELS.join(", ")
+                );
+            }
+            let label = args
+                .get(2)
+                .cloned()
+                .unwrap_or_else(|| format!("local {channel} key"));
+            domain::db::migrate(&pool).await?;
+            let (_, key) =
+                domain::grievances::intake::issue_key(&pool, channel, &label, None).await?;
+            println!("{key}");
+            Ok(())
+        }
+        "audit-check" => {
+            let (checked, broken) = domain::grievances::store::verify_history(&pool).await?;
+            if broken.is_empty() {
+                println!("{checked} grievances checked: every history chain is intact");
+                Ok(())
+            } else {
+                for b in &broken {
+                    println!("{}: {:?}", b.number, b.problem);
+                }
+                anyhow::bail!(
+                    "{} of {checked} grievances have a broken history",
+                    broken.len()
+                )
             }
         }
         _ => anyhow::bail!("{USAGE}"),

@@ -489,13 +489,18 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
         .await?;
     }
 
+    crate::seed_grievances::seed(pool).await?;
     let bmc = catalogue::department_id_by_code(pool, "bmc").await?;
-    let accounts = [
+    let mut accounts = vec![
         ("Anita Mohanty", "9000000001", Role::CityAdmin, None),
         ("Bikash Nayak", "9000000002", Role::DepartmentAdmin, bmc),
         ("Chitra Das", "9000000003", Role::Official, bmc),
         ("Deepak Sahu", "9000000004", Role::Citizen, None),
     ];
+    for (name, mobile, department, _) in crate::seed_grievances::GRIEVANCE_STAFF {
+        let department = catalogue::department_id_by_code(pool, department).await?;
+        accounts.push((name, mobile, Role::Official, department));
+    }
     println!("demo accounts (password: {DEMO_PASSWORD}):");
     for (name, mobile, role, department_id) in accounts {
         let existing: Option<String> =
@@ -527,6 +532,7 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
             role.as_str()
         );
     }
+    crate::seed_grievances::seed_routes(pool).await?;
     Ok(())
 }
 

@@ -60,6 +60,8 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
             }),
         )
         .route("/healthz", get(health))
+        .nest("/api/v1/intake", crate::api::intake::routes())
+        .nest("/open311/v2", crate::api::open311::routes())
         .nest("/pkg", pkg)
         .leptos_routes(&state, routes, {
             let options = leptos_options.clone();
@@ -123,6 +125,7 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
         secure_cookies: env_flag("NAGARIK_SECURE_COOKIES", !addr.ip().is_loopback()),
     };
     crate::workers::spawn_notification_delivery(pool.clone());
+    crate::workers::spawn_grievance_sweeps(pool.clone());
     let app = router(pool, options, config);
     // Nagle's algorithm with delayed ACKs holds small responses back ~40 ms: turn it off.
     use axum::serve::ListenerExt;

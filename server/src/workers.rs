@@ -22,3 +22,32 @@ pub fn spawn_notification_delivery(pool: PgPool) {
         }
     });
 }
+
+/// The grievance clock: escalates breached deadlines, warns before them, and closes resolutions
+/// the citizen did not answer. Rows are claimed with `FOR UPDATE SKIP LOCKED`, so any number of
+/// instances may sweep at once and each breach is handled once.
+pub fn spawn_grievance_sweeps(pool: PgPool) {
+    use domain::grievances::store;
+    tokio::spawn(async move {
+        let wording = app::grievances::GrievanceWording;
+        loop {
+            let now = time::OffsetDateTime::now_utc();
+            let swept = async {
+                let escalated = store::escalate_due(&pool, now, 100, &wording).await?;
+                let warned = store::warn_due(&pool, now, 100, &wording).await?;
+                let closed = store::close_unanswered(&pool, now, 100).await?;
+                Ok::<_, sqlx::Error>(escalated + warned + closed)
+            }
+            .await;
+            let pause = match swept {
+                Ok(n) if n >= 100 => Duration::ZERO,
+                Ok(_) => Duration::from_secs(10),
+                Err(e) => {
+                    tracing::warn!(error = %e, "grievance sweep failed");
+                    Duration::from_secs(10)
+                }
+            };
+            tokio::time::sleep(pause).await;
+        }
+    });
+}

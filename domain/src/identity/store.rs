@@ -206,7 +206,7 @@ pub async fn start_registration(
     .bind(form.locale.code())
     .execute(&mut *tx)
     .await?;
-    issue_code(&mut tx, registration_id, &mobile, &sms_text).await?;
+    issue_code(&mut tx, "register", registration_id, &mobile, &sms_text).await?;
     tx.commit().await?;
     Ok(StartedRegistration {
         registration_id,
@@ -221,10 +221,12 @@ fn hash_code(registration_id: Uuid, code: &str) -> Vec<u8> {
     h.finalize().to_vec()
 }
 
-/// Sends a new code unless the mobile number has had its share in the window.
-async fn issue_code(
+/// Sends a new code for `subject` (a registration, a kiosk filing) unless the mobile number has
+/// had its share in the window.
+pub async fn issue_code(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    registration_id: Uuid,
+    purpose: &str,
+    subject: Uuid,
     mobile: &MobileNumber,
     sms_text: &impl Fn(&str) -> String,
 ) -> Result<(), FormProblem> {
@@ -246,14 +248,15 @@ async fn issue_code(
     }
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
     sqlx::query(
-        "INSERT INTO one_time_codes (id, purpose, mobile, registration_id, code_hash, expires_at)
-         VALUES ($1, 'register', $2, $3, $4, now() + make_interval(mins => $5))",
+        "INSERT INTO one_time_codes (id, purpose, mobile, registration_id, subject_id, code_hash, expires_at)
+         VALUES ($1, $6, $2, CASE WHEN $6 = 'register' THEN $3 END, $3, $4, now() + make_interval(mins => $5))",
     )
     .bind(new_id())
     .bind(mobile.as_str())
-    .bind(registration_id)
-    .bind(hash_code(registration_id, &code))
+    .bind(subject)
+    .bind(hash_code(subject, &code))
     .bind(OTP_VALID_MINUTES as i32)
+    .bind(purpose)
     .execute(&mut **tx)
     .await?;
     notifications::enqueue(
@@ -265,6 +268,57 @@ async fn issue_code(
     )
     .await?;
     Ok(())
+}
+
+/// Checks `input` against the newest code sent for `subject` and spends it when it matches.
+/// A wrong guess is counted in `tx`: the caller commits before reporting the returned problem.
+pub async fn spend_code(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    subject: Uuid,
+    input: &str,
+) -> Result<Result<(), &'static str>, sqlx::Error> {
+    let code = match normalise_code(input) {
+        Ok(c) => c,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    // Only the newest code counts: sending another one retires the earlier ones.
+    let latest: Option<(Uuid, Vec<u8>, i32, bool, bool)> = sqlx::query_as(
+        "SELECT id, code_hash, attempts, expires_at < now(), used_at IS NOT NULL
+         FROM one_time_codes WHERE subject_id = $1
+         ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
+    )
+    .bind(subject)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((code_id, code_hash, attempts, expired, used)) = latest else {
+        return Ok(Err("err_code_expired"));
+    };
+    if used {
+        return Ok(Err("err_code_used"));
+    }
+    if expired {
+        return Ok(Err("err_code_expired"));
+    }
+    if attempts >= OTP_MAX_ATTEMPTS {
+        return Ok(Err("err_code_too_many_attempts"));
+    }
+    if hash_code(subject, &code) != code_hash {
+        sqlx::query("UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = $1")
+            .bind(code_id)
+            .execute(&mut **tx)
+            .await?;
+        let left = OTP_MAX_ATTEMPTS - attempts - 1;
+        return Ok(Err(if left > 0 {
+            "err_code_wrong"
+        } else {
+            "err_code_too_many_attempts"
+        }));
+    }
+    sqlx::query("UPDATE one_time_codes SET used_at = now() WHERE id = $1")
+        .bind(code_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Ok(()))
 }
 
 /// Sends another code for a registration still waiting for one.
@@ -287,7 +341,7 @@ pub async fn resend_code(
     }
     let mobile =
         MobileNumber::parse(&mobile).map_err(|_| anyhow::anyhow!("stored mobile invalid"))?;
-    issue_code(&mut tx, registration_id, &mobile, &sms_text).await?;
+    issue_code(&mut tx, "register", registration_id, &mobile, &sms_text).await?;
     tx.commit().await?;
     Ok(mobile)
 }
@@ -304,7 +358,7 @@ pub async fn confirm_registration(
     registration_id: Uuid,
     code_input: &str,
 ) -> Result<NewCitizen, FormProblem> {
-    let code = normalise_code(code_input).map_err(|c| FormProblem::field("code", c))?;
+    normalise_code(code_input).map_err(|c| FormProblem::field("code", c))?;
     let mut tx = pool.begin().await?;
     let pending: Option<(String, String, Option<String>, String, String, Option<Uuid>)> =
         sqlx::query_as(
@@ -320,42 +374,10 @@ pub async fn confirm_registration(
     if completed.is_some() {
         return Err(FormProblem::field("code", "err_code_used"));
     }
-    // Only the newest code counts: sending another one retires the earlier ones.
-    let latest: Option<(Uuid, Vec<u8>, i32, bool, bool)> = sqlx::query_as(
-        "SELECT id, code_hash, attempts, expires_at < now(), used_at IS NOT NULL
-         FROM one_time_codes WHERE registration_id = $1
-         ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
-    )
-    .bind(registration_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((code_id, code_hash, attempts, expired, used)) = latest else {
-        return Err(FormProblem::field("code", "err_code_expired"));
-    };
-    if used {
-        return Err(FormProblem::field("code", "err_code_used"));
-    }
-    if expired {
-        return Err(FormProblem::field("code", "err_code_expired"));
-    }
-    if attempts >= OTP_MAX_ATTEMPTS {
-        return Err(FormProblem::field("code", "err_code_too_many_attempts"));
-    }
-    if hash_code(registration_id, &code) != code_hash {
-        sqlx::query("UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = $1")
-            .bind(code_id)
-            .execute(&mut *tx)
-            .await?;
+    if let Err(problem) = spend_code(&mut tx, registration_id, code_input).await? {
+        // a wrong guess is counted even though the registration does not go ahead
         tx.commit().await?;
-        let left = OTP_MAX_ATTEMPTS - attempts - 1;
-        return Err(FormProblem::field(
-            "code",
-            if left > 0 {
-                "err_code_wrong"
-            } else {
-                "err_code_too_many_attempts"
-            },
-        ));
+        return Err(FormProblem::field("code", problem));
     }
     // Someone may have registered the same number in the meantime with another code.
     let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE mobile = $1)")
@@ -380,10 +402,6 @@ pub async fn confirm_registration(
         },
     )
     .await?;
-    sqlx::query("UPDATE one_time_codes SET used_at = now() WHERE id = $1")
-        .bind(code_id)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query("UPDATE pending_registrations SET completed_user = $2 WHERE id = $1")
         .bind(registration_id)
         .bind(user_id)

@@ -38,7 +38,11 @@ async fn template() -> String {
             hasher = (hasher ^ *b as u64).wrapping_mul(0x100000001b3);
         }
     }
-    let seed_src = include_str!("../../src/seed.rs");
+    let seed_src = [
+        include_str!("../../src/seed.rs"),
+        include_str!("../../src/seed_grievances.rs"),
+    ]
+    .concat();
     for b in seed_src.bytes() {
         hasher = (hasher ^ b as u64).wrapping_mul(0x100000001b3);
     }

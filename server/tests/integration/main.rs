@@ -1,8 +1,14 @@
 //! Integration tests: the real router over real HTTP against a real Postgres, one database per
 //! test (cloned from a migrated and seeded template).
 
+mod assisted;
 mod catalogue;
+mod escalation;
+mod grievance_admin;
+mod grievances;
 mod helpers;
 mod identity;
+mod intake;
 mod notifications;
+mod open311;
 mod role_gate;

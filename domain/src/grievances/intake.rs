@@ -1,0 +1,169 @@
+//! The intake API's keys and the reading of free text: each gateway or external system has its
+//! own key, scoped to one channel and stored hashed; an SMS or email is matched to a category by
+//! its words and to a ward by "ward 12" / "W12".
+
+use crate::db::new_id;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// The channels a key may be issued for.
+pub const KEY_CHANNELS: [&str; 5] = ["sms", "email", "ivrs", "external", "open311"];
+
+fn key_hash(key: &str) -> Vec<u8> {
+    Sha256::digest(key.as_bytes()).to_vec()
+}
+
+/// Issues a key for `channel`; the plain key is returned once and never stored.
+pub async fn issue_key(
+    pool: &PgPool,
+    channel: &str,
+    label: &str,
+    created_by: Option<Uuid>,
+) -> Result<(Uuid, String), sqlx::Error> {
+    let mut bytes = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let key = format!(
+        "ngk_{channel}_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO intake_keys (id, channel, label, key_hash, created_by) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(channel)
+    .bind(label.trim())
+    .bind(key_hash(&key))
+    .bind(created_by)
+    .execute(pool)
+    .await?;
+    Ok((id, key))
+}
+
+/// The key's id and channel, if it is live.
+pub async fn verify_key(pool: &PgPool, key: &str) -> Result<Option<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE intake_keys SET last_used_at = now()
+         WHERE key_hash = $1 AND revoked_at IS NULL RETURNING id, channel",
+    )
+    .bind(key_hash(key))
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn revoke_key(pool: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE intake_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IntakeKey {
+    pub id: Uuid,
+    pub channel: String,
+    pub label: String,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+pub async fn keys(pool: &PgPool) -> Result<Vec<IntakeKey>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, channel, label, created_at, last_used_at, revoked_at FROM intake_keys
+         ORDER BY revoked_at IS NOT NULL, created_at DESC",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// "ward 12", "ward no. 12", "W12", "वार्ड 12", "ୱାର୍ଡ 12": the ward a message names, if any.
+pub fn ward_in_text(text: &str) -> Option<i32> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '#' | '-' | '.'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if let Some(n) = w.strip_prefix('w').and_then(|r| r.parse::<i32>().ok()) {
+            return Some(n);
+        }
+        if matches!(*w, "ward" | "वार्ड" | "ୱାର୍ଡ") {
+            for next in words.iter().skip(i + 1).take(2) {
+                if let Ok(n) = next.parse::<i32>() {
+                    return Some(n);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The category whose keywords best match the text: the most keyword hits, then the longest
+/// keyword matched. `categories` are (id, keywords separated by commas).
+pub fn category_in_text(text: &str, categories: &[(Uuid, String)]) -> Option<Uuid> {
+    let lower = text.to_lowercase();
+    categories
+        .iter()
+        .filter_map(|(id, keywords)| {
+            let hits: Vec<usize> = keywords
+                .split(',')
+                .map(|k| k.trim().to_lowercase())
+                .filter(|k| !k.is_empty() && lower.contains(k.as_str()))
+                .map(|k| k.chars().count())
+                .collect();
+            (!hits.is_empty()).then(|| (hits.len(), hits.into_iter().max().unwrap_or(0), *id))
+        })
+        .max_by_key(|(n, longest, _)| (*n, *longest))
+        .map(|(_, _, id)| id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wards_in_messages() {
+        assert_eq!(
+            ward_in_text("Streetlight off near temple, ward 12"),
+            Some(12)
+        );
+        assert_eq!(ward_in_text("garbage W7 Saheed Nagar"), Some(7));
+        assert_eq!(ward_in_text("Ward No. 33: drain blocked"), Some(33));
+        assert_eq!(ward_in_text("वार्ड 5 में पानी नहीं"), Some(5));
+        assert_eq!(ward_in_text("water leaking near 12 shops"), None);
+        assert_eq!(ward_in_text("we want light"), None);
+    }
+
+    #[test]
+    fn categories_by_their_words() {
+        let light = Uuid::from_u128(1);
+        let garbage = Uuid::from_u128(2);
+        let water = Uuid::from_u128(3);
+        let cats = vec![
+            (light, "streetlight, street light, light, बत्ती".to_string()),
+            (garbage, "garbage, waste, dustbin, कचरा".to_string()),
+            (water, "no water, water supply, पानी".to_string()),
+        ];
+        assert_eq!(
+            category_in_text("Street light not working since Monday", &cats),
+            Some(light)
+        );
+        assert_eq!(
+            category_in_text("Garbage not lifted, dustbin full", &cats),
+            Some(garbage)
+        );
+        assert_eq!(
+            category_in_text("हमारे मोहल्ले में पानी नहीं आ रहा", &cats),
+            Some(water)
+        );
+        assert_eq!(category_in_text("Dog bite", &cats), None);
+    }
+}

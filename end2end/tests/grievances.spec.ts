@@ -1,0 +1,112 @@
+import { test, expect } from '@playwright/test';
+import { DEMO, expectAccessible, expectNoSidewaysScroll, hydrated, signIn } from './helpers';
+
+test('a citizen files with a ward, the official resolves it, the citizen rates it, reopens another', async ({ browser }) => {
+  const citizen = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await signIn(citizen, DEMO.citizen);
+  await citizen.getByRole('link', { name: 'Complain' }).click();
+  await expect(citizen.getByRole('heading', { name: 'File a grievance', level: 1 })).toBeVisible();
+  await hydrated(citizen);
+  await expectAccessible(citizen);
+  await expectNoSidewaysScroll(citizen);
+
+  // nothing chosen, too short: each problem at its field, the typed text kept
+  await citizen.getByLabel('What is wrong?').fill('dark');
+  await citizen.getByRole('button', { name: 'File the grievance' }).click();
+  await expect(citizen.locator('#category-error')).toHaveText(/Choose what the grievance is about/);
+  await expect(citizen.locator('#description-error')).toHaveText(/at least 10 characters/);
+  await expect(citizen.locator('#ward-error')).toHaveText(/Say where/);
+  await expect(citizen.getByLabel('What is wrong?')).toHaveValue('dark');
+  await expect(citizen.getByLabel('What is it about?')).toBeFocused();
+
+  const text = `Streetlight dark for a week outside house ${Date.now()}`;
+  await citizen.getByLabel('What is it about?').selectOption({ label: 'Streetlight not working — Bhubaneswar Municipal Corporation' });
+  await citizen.getByLabel('What is wrong?').fill(text);
+  await citizen.getByLabel('Ward', { exact: true }).selectOption('12');
+  await citizen.getByLabel('Landmark (optional)').fill('Opposite the Hanuman temple');
+  await citizen.getByRole('button', { name: 'File the grievance' }).click();
+  await citizen.waitForURL(/\/grievances\/GR-/);
+  const number = decodeURIComponent(citizen.url().split('/').pop()!);
+  await expect(citizen.getByRole('heading', { name: `Grievance ${number}` })).toBeVisible();
+  await expect(citizen.getByTestId('grievance-status')).toHaveText('Assigned');
+  await expect(citizen.getByTestId('deadline')).toContainText('level 1');
+  await expect(citizen.getByTestId('timeline')).toContainText('Filed');
+  await expectAccessible(citizen);
+
+  // the official finds it in the queue and resolves it
+  const official = await browser.newPage();
+  await signIn(official, DEMO.official);
+  await official.getByRole('link', { name: 'Work queue' }).first().click();
+  await expect(official.getByRole('heading', { name: 'Work queue', level: 1 })).toBeVisible();
+  await expectAccessible(official);
+  await official.getByRole('link', { name: number }).click();
+  await hydrated(official);
+  await expectAccessible(official);
+  await official.getByRole('button', { name: 'Acknowledge — I am on it' }).click();
+  await expect(official.getByTestId('grievance-status')).toHaveText('In progress');
+  await hydrated(official);
+  await official.getByRole('button', { name: 'Mark resolved' }).click();
+  await expect(official.locator('form:has(button:text("Mark resolved")) .field-error')).toHaveText(/Write a few words/);
+  await official.getByLabel('What was done').fill('Bulb and choke replaced');
+  await official.getByRole('button', { name: 'Mark resolved' }).click();
+  await expect(official.getByTestId('grievance-status')).toHaveText('Resolved');
+
+  // the citizen sees every step and rates the resolution
+  await citizen.reload();
+  await hydrated(citizen);
+  await expect(citizen.getByTestId('grievance-status')).toHaveText('Resolved');
+  const timeline = citizen.getByTestId('timeline');
+  await expect(timeline).toContainText('Acknowledged');
+  await expect(timeline).toContainText('Bulb and choke replaced');
+  await citizen.getByLabel('4 of 5').check();
+  await citizen.getByLabel('Comment (optional)').fill('Fixed in two days');
+  await citizen.getByRole('button', { name: 'Rate and close' }).click();
+  await expect(citizen.getByTestId('grievance-status')).toHaveText('Closed — fixed');
+  await expect(citizen.getByTestId('rating')).toContainText('4 of 5');
+  await expectAccessible(citizen);
+
+  // a second one, resolved, is reopened by the citizen: the clock starts again
+  await citizen.goto('/grievances/new');
+  await hydrated(citizen);
+  await citizen.getByLabel('What is it about?').selectOption({ label: 'Pothole or damaged road — Bhubaneswar Municipal Corporation' });
+  await citizen.getByLabel('What is wrong?').fill('Deep pothole at the bus stop, bikes falling');
+  await citizen.getByLabel('Address (optional)').fill('Janpath, near Ram Mandir bus stop');
+  await citizen.getByRole('button', { name: 'File the grievance' }).click();
+  await citizen.waitForURL(/\/grievances\/GR-/);
+  const second = decodeURIComponent(citizen.url().split('/').pop()!);
+  await official.goto(`/grievances/${second}`);
+  await hydrated(official);
+  await official.getByLabel('What was done').fill('Patched');
+  await official.getByRole('button', { name: 'Mark resolved' }).click();
+  await expect(official.getByTestId('grievance-status')).toHaveText('Resolved');
+  await citizen.reload();
+  await hydrated(citizen);
+  await citizen.getByLabel('What is still wrong?').fill('The patch washed away in the rain');
+  await citizen.getByRole('button', { name: 'Reopen — it is not fixed' }).click();
+  await expect(citizen.getByTestId('grievance-status')).toHaveText('Reopened');
+  await expect(citizen.getByTestId('timeline')).toContainText('The patch washed away');
+  await expect(citizen.getByTestId('deadline')).toBeVisible();
+
+  // and both are on the citizen's list
+  await citizen.getByRole('link', { name: 'My grievances' }).first().click();
+  await expect(citizen.getByRole('link', { name: number })).toBeVisible();
+  await expect(citizen.getByRole('link', { name: second })).toBeVisible();
+  await expectAccessible(citizen);
+});
+
+test('a citizen cannot open another citizen\'s grievance, nor an official of another department', async ({ page }) => {
+  await signIn(page, DEMO.citizen);
+  await page.goto('/grievances/new');
+  await hydrated(page);
+  await page.getByLabel('What is it about?').selectOption({ label: 'Stray dogs — Bhubaneswar Municipal Corporation' });
+  await page.getByLabel('What is wrong?').fill('A pack of dogs chasing children near the school');
+  await page.getByLabel('Ward', { exact: true }).selectOption('5');
+  await page.getByRole('button', { name: 'File the grievance' }).click();
+  await page.waitForURL(/\/grievances\/GR-/);
+  const url = page.url();
+  await page.context().clearCookies();
+  await signIn(page, '9000000005'); // a WATCO official
+  const res = await page.goto(url);
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+});
