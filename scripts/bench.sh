@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # HTTP figures against a running server: SSR catalogue page vs a static file from the same server,
-# and the size of the hydrate WASM. Usage: scripts/bench.sh BASE_URL PKG_DIR
+# grievance intake vs raw single-row INSERTs into the same Postgres, and the size of the hydrate
+# WASM. Usage: scripts/bench.sh BASE_URL PKG_DIR DATABASE_URL INTAKE_KEY PGBENCH
 set -euo pipefail
-base="$1"; pkg="$2"
+base="$1"; pkg="$2"; db="$3"; key="$4"; pgbench="$5"
 rps() { wrk -t2 -c32 -d8s "$1" | awk '/Requests\/sec/{print $2}'; }
 ssr=$(rps "$base/")
 search=$(rps "$base/search?q=water%20bill")
@@ -11,6 +12,22 @@ echo "SSR home page:      $ssr req/s"
 echo "SSR search page:    $search req/s"
 echo "static file:        $static req/s"
 awk -v a="$ssr" -v b="$static" 'BEGIN { printf "SSR/static ratio:   %.2f\n", a / b }'
+
+# Grievance intake (acknowledged = committed: the API answers 201 after the commit) beside raw
+# single-row INSERTs, same concurrency, same database, same run.
+run="r$(date +%s)"
+intake=$(wrk -t2 -c32 -d8s -s "$(dirname "$0")/intake.lua" "$base" -- "$key" "$run" | awk '/^INTAKE/{print $2, $3, $4}')
+read -r created seconds p95 <<<"$intake"
+committed=$(psql "$db" -qAt -c "SELECT count(*) FROM grievances WHERE external_system = 'bench' AND external_ref LIKE '$run-%'")
+intake_rps=$(awk -v n="$created" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
+psql "$db" -q -c "DROP TABLE IF EXISTS bench_raw_inserts" -c "CREATE TABLE bench_raw_inserts (id uuid PRIMARY KEY, body text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
+echo "INSERT INTO bench_raw_inserts (id, body) VALUES (gen_random_uuid(), 'Pothole reported by the load test');" > /tmp/nagarik-raw-insert.sql
+raw_rps=$("$pgbench" -n -c32 -j2 -T8 -f /tmp/nagarik-raw-insert.sql "$db" 2>/dev/null | awk '/^tps/{printf "%.0f", $3}')
+psql "$db" -q -c "DROP TABLE bench_raw_inserts"
+echo "grievance intake:   $intake_rps acknowledged/s (p95 ${p95} ms; $created acknowledged, $committed committed rows)"
+echo "raw INSERT:         $raw_rps rows/s (pgbench, one row per transaction, 32 clients)"
+awk -v a="$intake_rps" -v b="$raw_rps" 'BEGIN { printf "intake/raw ratio:   %.2f (aim >= 0.6)\n", a / b }'
+
 wasm=$(ls "$pkg"/*.wasm | head -1)
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)

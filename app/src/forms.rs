@@ -71,6 +71,12 @@ pub fn FailureBanner(locale: Locale) -> impl IntoView {
     view! { <p class="banner banner-error" data-form-failure="" role="alert" hidden>{t::err_unexpected(locale)}</p> }
 }
 
+/// Shown when the form was kept on the device, to be sent when the connection returns.
+#[component]
+pub fn QueuedBanner(locale: Locale) -> impl IntoView {
+    view! { <p class="banner" data-form-queued="" role="status" hidden>{t::queued_offline(locale)}</p> }
+}
+
 /// A form posting to `/api/{endpoint}`. Without JavaScript it still posts (and the server sends
 /// the browser back); with it, nothing typed is lost and problems appear at their fields.
 #[island]
@@ -79,6 +85,9 @@ pub fn ServerForm(
     locale: Locale,
     then: FormThen,
     class: String,
+    /// "multipart/form-data" for a form that sends files.
+    #[prop(optional)]
+    enctype: Option<String>,
     children: Children,
 ) -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
@@ -92,7 +101,7 @@ pub fn ServerForm(
     #[cfg(not(feature = "hydrate"))]
     let _ = (&then, locale);
     view! {
-        <form node_ref=form method="post" action=action.clone() class=class novalidate=true
+        <form node_ref=form method="post" action=action.clone() class=class novalidate=true enctype=enctype
             on:submit=move |ev| {
                 #[cfg(feature = "hydrate")]
                 {
@@ -243,10 +252,15 @@ mod browser {
 
     async fn post(form: &HtmlFormElement, url: &str) -> Result<(u16, JsValue), JsValue> {
         let data = FormData::new_with_form(form)?;
-        let params = UrlSearchParams::new_with_str_sequence_sequence(&data)?;
         let init = RequestInit::new();
         init.set_method("POST");
-        init.set_body(&params);
+        // Files go as multipart (the browser sets its boundary); everything else URL-encoded.
+        if form.enctype() == "multipart/form-data" {
+            init.set_body(&data);
+        } else {
+            let params = UrlSearchParams::new_with_str_sequence_sequence(&data)?;
+            init.set_body(&params);
+        }
         let headers = web_sys::Headers::new()?;
         headers.set("Accept", "application/json")?;
         init.set_headers(&headers);
@@ -266,13 +280,21 @@ mod browser {
 
     pub async fn submit(form: HtmlFormElement, url: String, then: FormThen, locale: Locale) {
         set_busy(&form, true);
-        each(&form, "[data-form-failure]", |el| {
+        each(&form, "[data-form-failure], [data-form-queued]", |el| {
             let _ = el.set_attribute("hidden", "");
         });
         let answer = post(&form, &url).await;
         set_busy(&form, false);
         let body = match answer {
             Ok((200, body)) => body,
+            // The service worker kept it for sending when the connection returns.
+            Ok((202, _)) => {
+                each(&form, "[data-form-queued]", |el| {
+                    let _ = el.remove_attribute("hidden");
+                });
+                form.reset();
+                return;
+            }
             _ => {
                 each(&form, "[data-form-failure]", |el| {
                     let _ = el.remove_attribute("hidden");

@@ -129,6 +129,28 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// Server functions that take files (multipart bodies).
+pub const MULTIPART_ENDPOINTS: [&str; 1] = ["/api/grievances/file"];
+
+/// Answers 400 to a body that is not multipart where files are expected: the multipart decoder
+/// of server functions panics on a missing boundary, and a request must never panic the server.
+pub async fn multipart_guard(req: Request, next: Next) -> Response {
+    if req.method() == http::Method::POST && MULTIPART_ENDPOINTS.contains(&req.uri().path()) {
+        let ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data") && v.contains("boundary="));
+        if !ok {
+            return Response::builder()
+                .status(StatusCode::BAD_REQUEST)
+                .body(axum::body::Body::from("multipart/form-data expected"))
+                .expect("static response");
+        }
+    }
+    next.run(req).await
+}
+
 pub fn state() -> AppState {
     expect_context::<AppState>()
 }

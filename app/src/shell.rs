@@ -30,7 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <body>
                 <App/>
                 // Registering the service worker needs no WASM: it should work on the first visit.
-                <script>"if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})}"</script>
+                // Whenever a page loads or the connection returns, what waits in the offline outbox is sent.
+                <script>"if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')});var f=function(){navigator.serviceWorker.ready.then(function(r){if(navigator.onLine&&r.active)r.active.postMessage('flush')})};addEventListener('online',f);addEventListener('load',f)}"</script>
             </body>
         </html>
     }

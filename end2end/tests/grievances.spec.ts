@@ -1,8 +1,9 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, expectAccessible, expectNoSidewaysScroll, hydrated, signIn } from './helpers';
+import * as path from 'path';
+import { DEMO, expectAccessible, expectNoSidewaysScroll, hydrated, readCode, signIn } from './helpers';
 
 test('a citizen files with a ward, the official resolves it, the citizen rates it, reopens another', async ({ browser }) => {
-  const citizen = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  const citizen = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
   await signIn(citizen, DEMO.citizen);
   await citizen.getByRole('link', { name: 'Complain' }).click();
   await expect(citizen.getByRole('heading', { name: 'File a grievance', level: 1 })).toBeVisible();
@@ -24,6 +25,7 @@ test('a citizen files with a ward, the official resolves it, the citizen rates i
   await citizen.getByLabel('What is wrong?').fill(text);
   await citizen.getByLabel('Ward', { exact: true }).selectOption('12');
   await citizen.getByLabel('Landmark (optional)').fill('Opposite the Hanuman temple');
+  await citizen.getByLabel('Photos (optional, up to 3)').setInputFiles(path.join(__dirname, '..', 'fixtures', 'pothole.png'));
   await citizen.getByRole('button', { name: 'File the grievance' }).click();
   await citizen.waitForURL(/\/grievances\/GR-/);
   const number = decodeURIComponent(citizen.url().split('/').pop()!);
@@ -31,10 +33,14 @@ test('a citizen files with a ward, the official resolves it, the citizen rates i
   await expect(citizen.getByTestId('grievance-status')).toHaveText('Assigned');
   await expect(citizen.getByTestId('deadline')).toContainText('level 1');
   await expect(citizen.getByTestId('timeline')).toContainText('Filed');
+  // the photo is there, as an image the browser could decode
+  const photo = citizen.getByRole('img', { name: 'Photo 1 filed with the grievance' });
+  await expect(photo).toBeVisible();
+  await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
   await expectAccessible(citizen);
 
   // the official finds it in the queue and resolves it
-  const official = await browser.newPage();
+  const official = await (await browser.newContext()).newPage();
   await signIn(official, DEMO.official);
   await official.getByRole('link', { name: 'Work queue' }).first().click();
   await expect(official.getByRole('heading', { name: 'Work queue', level: 1 })).toBeVisible();
@@ -109,4 +115,91 @@ test('a citizen cannot open another citizen\'s grievance, nor an official of ano
   const res = await page.goto(url);
   expect(res?.status()).toBe(403);
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+});
+
+test('a call-centre agent files for a caller, who is told the number', async ({ page }) => {
+  await signIn(page, DEMO.official);
+  await page.goto('/work');
+  await page.getByRole('link', { name: 'File for a caller' }).click();
+  await expect(page.getByRole('heading', { name: 'File for a caller', level: 1 })).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+  await expectNoSidewaysScroll(page);
+  await page.getByLabel('What is it about?').selectOption({ label: 'No water supply — Water Corporation of Odisha' });
+  await page.getByLabel('What is wrong?').fill('No water in the whole lane since morning');
+  await page.getByLabel('Ward', { exact: true }).selectOption('21');
+  await page.getByRole('button', { name: 'File the grievance' }).click();
+  await expect(page.locator('#contact_mobile-error')).toHaveText(/mobile/i);
+  await expect(page.getByLabel('What is wrong?')).toHaveValue('No water in the whole lane since morning');
+  await page.getByLabel("Caller's name").fill('Kamala Sethi');
+  const mobile = '94' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  await page.getByLabel('Mobile number').fill(mobile);
+  await page.getByRole('button', { name: 'File the grievance' }).click();
+  await expect(page.getByText('Filed. Read the number out to the caller:')).toBeVisible();
+  const number = (await page.getByTestId('grievance-number').textContent()) || '';
+  expect(number).toMatch(/^GR-\d{2}-\d{7}-\d$/);
+  // the caller's SMS carries the number (once the outbox worker has delivered it)
+  await expect(async () => {
+    await page.goto('/dev/messages');
+    await expect(page.locator('li', { hasText: mobile }).first()).toContainText(number, { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+});
+
+test('a kiosk files without an account once the code from the SMS is entered', async ({ page }) => {
+  await page.goto('/kiosk');
+  await expect(page.getByRole('heading', { name: 'Complaint kiosk', level: 1 })).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+  await expectNoSidewaysScroll(page);
+  await page.getByLabel('What is it about?').selectOption({ label: 'Stray dogs — Bhubaneswar Municipal Corporation' });
+  await page.getByLabel('What is wrong?').fill('Dogs chasing children at the park gate every evening');
+  await page.getByLabel('Ward', { exact: true }).selectOption('30');
+  const mobile = '88' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  await page.getByLabel('Mobile number').fill(mobile);
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  await expect(page.getByText('We sent a code to')).toBeVisible();
+  const code = await readCode(page, mobile);
+  await page.getByLabel('Code from the SMS').fill(code);
+  await page.getByRole('button', { name: 'Confirm and file' }).click();
+  await expect(page.getByText('Your grievance is filed.')).toBeVisible();
+  await expect(page.getByTestId('grievance-number')).toHaveText(/^GR-\d{2}-\d{7}-\d$/);
+  await expectAccessible(page);
+});
+
+test('a grievance filed offline is kept, shown as waiting, and arrives exactly once', async ({ page, context }) => {
+  await signIn(page, DEMO.citizen);
+  // one visit each while online, as the phone would have done before
+  await page.goto('/grievances');
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await page.goto('/grievances/new');
+  await hydrated(page);
+
+  await context.setOffline(true);
+  await page.goto('/grievances/new');
+  await hydrated(page);
+  const text = `Open manhole outside the school, filed offline ${Date.now()}`;
+  await page.getByLabel('What is it about?').selectOption({ label: 'Drain blocked or overflowing — Bhubaneswar Municipal Corporation' });
+  await page.getByLabel('What is wrong?').fill(text);
+  await page.getByLabel('Ward', { exact: true }).selectOption('8');
+  await page.getByRole('button', { name: 'File the grievance' }).click();
+  await expect(page.getByText('You are offline. Your grievance is kept on this phone')).toBeVisible();
+  await expect(page.getByLabel('What is wrong?')).toHaveValue('');
+
+  // closed and opened again, still offline: it waits on the phone
+  await page.goto('/grievances');
+  await expect(page.getByTestId('pending-list')).toContainText(text);
+  await expectAccessible(page);
+
+  // back online: it is sent by itself, once
+  await context.setOffline(false);
+  await expect(page.getByTestId('pending-list')).toBeHidden({ timeout: 20_000 });
+  await expect(page.getByText(text)).toHaveCount(1, { timeout: 20_000 });
+  await page.reload();
+  await expect(page.getByText(text)).toHaveCount(1);
+  await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active && r.active.postMessage('flush')));
+  await page.waitForTimeout(500);
+  await page.reload();
+  await expect(page.getByText(text)).toHaveCount(1);
 });

@@ -1,7 +1,7 @@
 //! Builds the router: static assets, the service worker, Leptos pages and server functions, and
 //! the middleware every request passes through.
 
-use app::request::{identify, same_origin, AppState, Config};
+use app::request::{identify, multipart_guard, same_origin, AppState, Config};
 use app::{shell, App};
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
@@ -62,6 +62,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
         .route("/healthz", get(health))
         .nest("/api/v1/intake", crate::api::intake::routes())
         .nest("/open311/v2", crate::api::open311::routes())
+        .route("/grievance-photos/{id}", get(crate::api::photos::photo))
         .nest("/pkg", pkg)
         .leptos_routes(&state, routes, {
             let options = leptos_options.clone();
@@ -72,6 +73,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
             state.clone(),
             identify,
         ))
+        .layer(axum::middleware::from_fn(multipart_guard))
         .layer(axum::middleware::from_fn(same_origin))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

@@ -15,10 +15,91 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// The offline outbox: a grievance filed without a connection is kept in IndexedDB (it survives
+// the app being closed) and sent when the connection returns. Each filing carries an idempotency
+// key that the server enforces, so a send that is repeated, or whose answer was lost, lands once.
+const OUTBOX_PATHS = ['/api/grievances/file'];
+
+function outboxDb() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('nagarik', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('outbox', { keyPath: 'key' });
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+async function outbox(mode, work) {
+  const db = await outboxDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction('outbox', mode);
+    const result = work(tx.objectStore('outbox'));
+    tx.oncomplete = () => resolve(result && 'result' in result ? result.result : undefined);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+async function tellPages(message) {
+  const pages = await self.clients.matchAll({ includeUncontrolled: true });
+  pages.forEach((p) => p.postMessage(message));
+}
+
+let flushing = null;
+// Sends what waits, oldest first; stops at the first failure of the network and tries again later.
+function flush() {
+  if (flushing) return flushing;
+  flushing = (async () => {
+    const waiting = (await outbox('readonly', (s) => s.getAll())) || [];
+    waiting.sort((a, b) => a.at - b.at);
+    for (const item of waiting) {
+      let res;
+      try {
+        res = await fetch(item.url, {
+          method: 'POST', body: item.body, credentials: 'same-origin',
+          headers: { 'Content-Type': item.type, 'Accept': 'application/json' },
+        });
+      } catch (e) { break; }
+      // 401: signed out meanwhile; it waits until they sign in again. Other answers are final.
+      if (res.status === 401) continue;
+      await outbox('readwrite', (s) => s.delete(item.key));
+      await tellPages({ type: 'outbox-sent', key: item.key, status: res.status });
+    }
+  })().finally(() => { flushing = null; });
+  return flushing;
+}
+
+self.addEventListener('sync', (event) => { if (event.tag === 'outbox') event.waitUntil(flush()); });
+self.addEventListener('message', (event) => { if (event.data === 'flush') event.waitUntil(flush()); });
+
+function keepForLater(req, url) {
+  return (async () => {
+    const copy = req.clone();
+    try {
+      return await fetch(req);
+    } catch (e) {
+      // The filing goes as it was (multipart, photos included), under the key it carries.
+      const type = copy.headers.get('Content-Type') || 'application/x-www-form-urlencoded';
+      const body = await copy.blob();
+      const fields = await new Response(body, { headers: { 'Content-Type': type } }).formData();
+      const key = fields.get('form[idempotency_key]') || crypto.randomUUID();
+      await outbox('readwrite', (s) => s.put({
+        key, url: url.pathname, body, type, at: Date.now(),
+        description: fields.get('form[description]') || '',
+      }));
+      try { await self.registration.sync.register('outbox'); } catch (e) { /* flushed on the next visit */ }
+      return new Response(JSON.stringify({ Queued: key }), { status: 202, headers: { 'Content-Type': 'application/json' } });
+    }
+  })();
+}
+
 self.addEventListener('fetch', (event) => {
   const req = event.request;
-  if (req.method !== 'GET') return;
   const url = new URL(req.url);
+  if (req.method === 'POST' && url.origin === location.origin && OUTBOX_PATHS.includes(url.pathname)) {
+    event.respondWith(keepForLater(req, url));
+    return;
+  }
+  if (req.method !== 'GET') return;
   if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/dev/')) return;
   if (url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/icons/')) {
     event.respondWith(

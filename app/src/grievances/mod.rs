@@ -5,7 +5,7 @@
 pub mod admin;
 pub mod assisted;
 
-use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, ServerForm};
+use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, QueuedBanner, ServerForm};
 use crate::i18n::{fill, t, use_locale, Locale};
 use crate::layout::{LoadFailed, NotFound, Refused, SignInFirst};
 use leptos::prelude::*;
@@ -281,6 +281,7 @@ pub fn parse_filing(
         intake_key_id: None,
         agent_id: None,
         media_url: None,
+        photos: Vec::new(),
     })
 }
 
@@ -293,10 +294,93 @@ pub async fn file_and_answer(filing: store::Filing) -> Result<FormResult<String>
     }
 }
 
-/// A signed-in citizen files a grievance; the answer is its number.
-#[server(endpoint = "grievances/file")]
-pub async fn file_grievance(form: FilingForm) -> Result<FormResult<String>, ServerFnError> {
+/// What a multipart filing carried: the form's fields and the photos (or why one was refused).
+#[cfg(feature = "ssr")]
+async fn read_filing(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<(FilingForm, Vec<Result<Vec<u8>, &'static str>>), ServerFnError> {
+    fn bad(_: impl std::fmt::Display) -> ServerFnError {
+        request::set_status(http::StatusCode::BAD_REQUEST);
+        ServerFnError::new("unreadable form")
+    }
+    let mut multipart = data
+        .into_inner()
+        .ok_or_else(|| ServerFnError::new("no form"))?;
+    let mut fields = serde_json::Map::new();
+    let mut uploads = Vec::new();
+    let mut count = 0;
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        count += 1;
+        if count > 40 {
+            return Err(bad("too many fields"));
+        }
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photos" {
+            let mut bytes = Vec::new();
+            let mut too_big = false;
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if bytes.len() + chunk.len() > rules::photos::MAX_BYTES {
+                    too_big = true;
+                } else {
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            // an empty file input still sends a part with no name and no bytes
+            if too_big {
+                uploads.push(Err("err_photo_too_big"));
+            } else if !bytes.is_empty() {
+                uploads.push(Ok(bytes));
+            }
+        } else if let Some(key) = name.strip_prefix("form[").and_then(|n| n.strip_suffix(']')) {
+            let text = field.text().await.map_err(bad)?;
+            fields.insert(
+                key.to_string(),
+                serde_json::Value::String(text.chars().take(10_000).collect()),
+            );
+        }
+    }
+    let form: FilingForm =
+        serde_json::from_value(serde_json::Value::Object(fields)).map_err(bad)?;
+    Ok((form, uploads))
+}
+
+/// Checks and re-encodes the photos off the request threads (decoding is CPU work).
+#[cfg(feature = "ssr")]
+async fn prepare_photos(
+    uploads: Vec<Result<Vec<u8>, &'static str>>,
+) -> Result<Result<Vec<rules::photos::Photo>, FieldError>, ServerFnError> {
+    if uploads.len() > rules::photos::MAX_PHOTOS {
+        return Ok(Err(FieldError::new("photos", "err_too_many_photos")));
+    }
+    tokio_blocking(move || {
+        let mut photos = Vec::new();
+        for upload in uploads {
+            match upload.and_then(|bytes| rules::photos::prepare(&bytes)) {
+                Ok(p) => photos.push(p),
+                Err(code) => return Err(FieldError::new("photos", code)),
+            }
+        }
+        Ok(photos)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+async fn tokio_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ServerFnError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(request::unexpected)
+}
+
+/// A signed-in citizen files a grievance, with up to three photos; the answer is its number.
+#[server(endpoint = "grievances/file", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn file_grievance(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<FormResult<String>, ServerFnError> {
     let account = request::require_account()?;
+    let (form, uploads) = read_filing(data).await?;
     let channel = if form.via == "app" {
         rules::Channel::App
     } else {
@@ -306,6 +390,10 @@ pub async fn file_grievance(form: FilingForm) -> Result<FormResult<String>, Serv
     let mut filing = match parse_filing(&form, channel, locale) {
         Ok(f) => f,
         Err(problems) => return Ok(FormResult::Invalid(problems)),
+    };
+    filing.photos = match prepare_photos(uploads).await? {
+        Ok(p) => p,
+        Err(problem) => return Ok(FormResult::Invalid(vec![problem])),
     };
     filing.filer_id = Some(account.id);
     filing.contact_name = account.name.clone();
@@ -416,12 +504,21 @@ fn FilingFormView(data: FilingOptions) -> impl IntoView {
     let l = use_locale();
     let key = idempotency_key();
     view! {
-        <ServerForm endpoint="grievances/file".to_string() locale=l then=FormThen::redirect_with("/grievances/") class="stack".to_string()>
+        <ServerForm endpoint="grievances/file".to_string() locale=l then=FormThen::redirect_with("/grievances/") class="stack".to_string()
+            enctype="multipart/form-data".to_string()>
             <FailureBanner locale=l/>
-            <input type="hidden" name="form[idempotency_key]" value=key/>
+            <QueuedBanner locale=l/>
+            <input type="hidden" name="form[idempotency_key]" value=key id="g-key"/>
             <input type="hidden" name="form[via]" value="web" id="g-via"/>
-            <script>"if(matchMedia('(display-mode: standalone)').matches){document.getElementById('g-via').value='app'}"</script>
+            // A fresh key for every filing, also from a page the phone kept for offline use, and
+            // again after a filing was kept for later (the form is then cleared for the next).
+            <script>"(function(){var k=document.getElementById('g-key'),f=k.form;function fresh(){if(window.crypto&&crypto.randomUUID)k.value=crypto.randomUUID()}fresh();f.addEventListener('reset',function(){setTimeout(fresh,0)});if(matchMedia('(display-mode: standalone)').matches){document.getElementById('g-via').value='app'}})()"</script>
             <FilingFields data=data/>
+            <label for="g-photos">{t::field_photos(l)}</label>
+            <input id="g-photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple=true
+                aria-describedby="photos-hint photos-error" aria-invalid="false"/>
+            <p class="hint" id="photos-hint">{t::field_photos_hint(l)}</p>
+            <FieldMessage field="photos"/>
             <label class="checkbox">
                 <input type="checkbox" name="form[anonymous]" aria-describedby="anonymous-hint anonymous-error"/>
                 {t::field_anonymous(l)}
@@ -526,7 +623,7 @@ fn GrievanceList(rows: Vec<GrievanceRow>, empty: &'static str) -> impl IntoView 
                             " · "<span class=format!("badge status-{}", r.status)>{status_label(l, &r.status)}</span>
                             {r.overdue.then(|| view! { " · "<span class="badge badge-alert">{t::overdue(l)}</span> })}
                         </p>
-                        <h3>{r.category.clone()}</h3>
+                        <h2 class="card-title">{r.category.clone()}</h2>
                         <p>{r.description.clone()}</p>
                         <p class="meta">
                             {r.department.clone()}
@@ -547,6 +644,27 @@ fn GrievanceList(rows: Vec<GrievanceRow>, empty: &'static str) -> impl IntoView 
     .into_any()
 }
 
+/// Filings kept on this phone while offline, read from the service worker's outbox; the page
+/// reloads when one has been sent, so it then appears with its number.
+#[component]
+fn PendingFilings() -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <section id="pending-filings" class="card" aria-labelledby="pending-heading" hidden>
+            <h2 id="pending-heading">{t::pending_title(l)}</h2>
+            <p class="hint">{t::pending_hint(l)}</p>
+            <ul id="pending-list" data-testid="pending-list"></ul>
+        </section>
+        <script>"(function(){if(!window.indexedDB||!('serviceWorker' in navigator))return;\
+    var o=indexedDB.open('nagarik',1);o.onupgradeneeded=function(){o.result.createObjectStore('outbox',{keyPath:'key'})};\
+    o.onsuccess=function(){var r=o.result.transaction('outbox').objectStore('outbox').getAll();r.onsuccess=function(){\
+    var items=r.result||[];if(!items.length)return;var ul=document.getElementById('pending-list');\
+    items.forEach(function(i){var li=document.createElement('li');li.textContent=i.description;ul.appendChild(li)});\
+    document.getElementById('pending-filings').hidden=false}};\
+    navigator.serviceWorker.addEventListener('message',function(e){if(e.data&&e.data.type==='outbox-sent')location.reload()})})()"</script>
+    }
+}
+
 #[component]
 pub fn MyGrievancesPage() -> impl IntoView {
     let l = use_locale();
@@ -558,6 +676,7 @@ pub fn MyGrievancesPage() -> impl IntoView {
                 <h1>{t::my_grievances_title(l)}</h1>
                 <a class="button" href="/grievances/new">{t::file_grievance_title(l)}</a>
             </div>
+            <PendingFilings/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -707,6 +826,8 @@ pub struct GrievancePageData {
     /// Categories of other departments, for a transfer.
     pub transfer_to: Vec<CategoryOption>,
     pub is_staff_view: bool,
+    /// Addresses of the photos filed with it.
+    pub photos: Vec<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -829,7 +950,14 @@ pub async fn grievance(number: String) -> Result<Option<GrievancePageData>, Serv
         .collect::<Vec<_>>()
         .join(" · ")
     });
+    let photos = store::photo_ids(&pool, id)
+        .await
+        .map_err(request::unexpected)?
+        .into_iter()
+        .map(|(photo, _)| format!("/grievance-photos/{photo}"))
+        .collect();
     Ok(Some(GrievancePageData {
+        photos,
         channel: d.summary.channel.clone(),
         description: d.summary.description.clone(),
         address: d.address.clone(),
@@ -1045,6 +1173,13 @@ fn GrievanceView(g: GrievancePageData) -> impl IntoView {
                 <dt>{t::field_channel(l)}</dt><dd>{channel_label(l, &g.channel)}{g.external.clone().map(|e| format!(" · {e}"))}</dd>
                 {g.recording_url.clone().map(|u| view! { <dt>{t::field_recording(l)}</dt><dd><a href=u.clone() rel="noopener noreferrer">{u.clone()}</a></dd> })}
                 {g.contact.clone().map(|c| view! { <dt>{t::field_contact(l)}</dt><dd>{c}</dd> })}
+                {(!g.photos.is_empty()).then(|| view! {
+                    <dt>{t::field_photos_short(l)}</dt>
+                    <dd class="photos">{g.photos.iter().enumerate().map(|(i, url)| view! {
+                        <a href=url.clone()><img src=url.clone() loading="lazy" width="160"
+                            alt=fill(t::photo_n(l), &[("n", &(i + 1).to_string())])/></a>
+                    }).collect_view()}</dd>
+                })}
                 {g.rating.map(|n| view! { <dt>{t::field_rating(l)}</dt><dd data-testid="rating">{fill(t::stars(l), &[("count", &n.to_string())])}{g.rating_comment.clone().filter(|c| !c.is_empty()).map(|c| format!(" — {c}"))}</dd> })}
             </dl>
             {citizen_steps}

@@ -46,9 +46,14 @@ pub async fn issue_key(
 
 /// The key's id and channel, if it is live.
 pub async fn verify_key(pool: &PgPool, key: &str) -> Result<Option<(Uuid, String)>, sqlx::Error> {
+    // Every intake request checks its key: note the use at most once a minute, so that a busy
+    // gateway's requests do not all queue for the lock on its one key row.
     sqlx::query_as(
-        "UPDATE intake_keys SET last_used_at = now()
-         WHERE key_hash = $1 AND revoked_at IS NULL RETURNING id, channel",
+        "WITH k AS (SELECT id, channel, last_used_at FROM intake_keys WHERE key_hash = $1 AND revoked_at IS NULL),
+              touched AS (UPDATE intake_keys SET last_used_at = now() FROM k
+                          WHERE intake_keys.id = k.id
+                            AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute'))
+         SELECT id, channel FROM k",
     )
     .bind(key_hash(key))
     .fetch_optional(pool)

@@ -15,6 +15,8 @@ pub mod history;
 #[cfg(feature = "ssr")]
 pub mod intake;
 #[cfg(feature = "ssr")]
+pub mod photos;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 pub use escalation::{Level, LevelAssignee};

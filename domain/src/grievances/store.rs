@@ -90,6 +90,8 @@ pub struct Filing {
     pub agent_id: Option<Uuid>,
     /// A link to media another system holds for it (Open311's media_url).
     pub media_url: Option<String>,
+    /// Photos, already checked and re-encoded (`photos::prepare`).
+    pub photos: Vec<super::photos::Photo>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,9 +131,8 @@ pub async fn file(
     now: OffsetDateTime,
     wording: &dyn Wording,
 ) -> Result<Filed, FilingProblem> {
-    if let Some(found) = repeated(pool, &f).await? {
-        return Ok(found);
-    }
+    // A repeat (same idempotency key or external reference) is found by the insert's conflict,
+    // not by a lookup first: the first filing, by far the common case, pays nothing for it.
     let plan: Option<FilingPlan> = sqlx::query_as(
         "WITH RECURSIVE up(id, parent_id, depth) AS (
              SELECT id, parent_id, 0 FROM grievance_categories WHERE id = $1
@@ -212,7 +213,8 @@ pub async fn file(
         f.contact_mobile.clone().unwrap_or_default(),
         f.contact_email.clone().unwrap_or_default(),
         f.external.as_ref().map(|(s, r)| format!("{s}:{r}")).unwrap_or_default(),
-    ) + &f.media_url.as_ref().map(|m| format!(";media={m}")).unwrap_or_default();
+    ) + &f.media_url.as_ref().map(|m| format!(";media={m}")).unwrap_or_default()
+        + &photo_facts(&f.photos);
     let entry = Entry {
         grievance_id: id,
         seq: 1,
@@ -265,6 +267,12 @@ pub async fn file(
          mail AS (
              INSERT INTO notifications (id, channel, recipient, subject, body)
              SELECT $36, 'email', $17, $2, $35 FROM g WHERE $17::text IS NOT NULL
+         ),
+         photos AS (
+             INSERT INTO grievance_photos (id, grievance_id, history_seq, position, content, sha256, width, height)
+             SELECT p.id, g.id, 1, p.position, p.content, p.sha256, p.width, p.height
+             FROM g, unnest($38::uuid[], $39::int[], $40::bytea[], $41::bytea[], $42::int[], $43::int[])
+                  AS p(id, position, content, sha256, width, height)
          )
          SELECT id FROM g",
     )
@@ -305,6 +313,12 @@ pub async fn file(
     .bind(&ack)
     .bind(new_id())
     .bind(&f.media_url)
+    .bind(f.photos.iter().map(|_| new_id()).collect::<Vec<_>>())
+    .bind((1..=f.photos.len() as i32).collect::<Vec<_>>())
+    .bind(f.photos.iter().map(|p| p.jpeg.clone()).collect::<Vec<_>>())
+    .bind(f.photos.iter().map(|p| p.sha256.clone()).collect::<Vec<_>>())
+    .bind(f.photos.iter().map(|p| p.width as i32).collect::<Vec<_>>())
+    .bind(f.photos.iter().map(|p| p.height as i32).collect::<Vec<_>>())
     .fetch_optional(pool)
     .await?;
     match inserted {
@@ -320,6 +334,34 @@ pub async fn file(
             ))
         }),
     }
+}
+
+/// The photos' hashes, for the history entry they came with.
+fn photo_facts(photos: &[super::photos::Photo]) -> String {
+    if photos.is_empty() {
+        return String::new();
+    }
+    let hashes: Vec<String> = photos
+        .iter()
+        .map(|p| p.sha256.iter().map(|b| format!("{b:02x}")).collect())
+        .collect();
+    format!(";photos={}", hashes.join(","))
+}
+
+/// A grievance's photos: (id, history entry) in order.
+pub async fn photo_ids(pool: &PgPool, grievance: Uuid) -> Result<Vec<(Uuid, i32)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, history_seq FROM grievance_photos WHERE grievance_id = $1 ORDER BY history_seq, position")
+        .bind(grievance)
+        .fetch_all(pool)
+        .await
+}
+
+/// One photo's JPEG, with the grievance it belongs to (for the caller check).
+pub async fn photo(pool: &PgPool, id: Uuid) -> Result<Option<(Uuid, Vec<u8>)>, sqlx::Error> {
+    sqlx::query_as("SELECT grievance_id, content FROM grievance_photos WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// The grievance an earlier identical filing made (same idempotency key from the same filer, or

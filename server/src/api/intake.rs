@@ -119,6 +119,7 @@ fn filing(channel: Channel, category_id: Uuid, description: String, key: Uuid) -
         intake_key_id: Some(key),
         agent_id: None,
         media_url: None,
+        photos: Vec::new(),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod intake;
 pub mod open311;
+pub mod photos;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -716,6 +716,7 @@ async fn post_resource(
         intake_key_id: Some(key),
         agent_id: None,
         media_url,
+        photos: Vec::new(),
     };
     let problems = domain::grievances::check_filing(&domain::grievances::FilingInput {
         category_chosen: true,

@@ -34,7 +34,7 @@ pub async fn file(
 ) -> String {
     let cat = category(app, slug).await;
     let (status, body) = app
-        .call(
+        .multipart(
             client,
             "grievances/file",
             &[
@@ -127,7 +127,7 @@ async fn bad_filings_are_named_at_their_fields() {
     let app = spawn_app().await;
     let citizen = app.signed_in(CITIZEN).await;
     let (status, body) = app
-        .call(
+        .multipart(
             &citizen,
             "grievances/file",
             &[("form[description]", "dark"), ("form[ward]", "")],
@@ -144,7 +144,7 @@ async fn bad_filings_are_named_at_their_fields() {
     // a ward that does not exist
     let cat = category(&app, "pothole").await;
     let (_, body) = app
-        .call(
+        .multipart(
             &citizen,
             "grievances/file",
             &[
@@ -160,7 +160,7 @@ async fn bad_filings_are_named_at_their_fields() {
     );
     // anonymous filing only where the category allows it
     let (_, body) = app
-        .call(
+        .multipart(
             &citizen,
             "grievances/file",
             &[
@@ -180,7 +180,7 @@ async fn bad_filings_are_named_at_their_fields() {
     );
     let illegal = category(&app, "illegal-construction").await;
     let (_, body) = app
-        .call(
+        .multipart(
             &citizen,
             "grievances/file",
             &[
@@ -194,9 +194,14 @@ async fn bad_filings_are_named_at_their_fields() {
     assert!(body["Done"].is_string(), "{body}");
     // nobody filed without signing in
     let (status, _) = app
-        .call(&client(), "grievances/file", &[("form[category]", &cat)])
+        .multipart(&client(), "grievances/file", &[("form[category]", &cat)])
         .await;
     assert_eq!(status, 401);
+    // a body that is not multipart is refused plainly, not with a dropped connection
+    let (status, _) = app
+        .call(&citizen, "grievances/file", &[("form[category]", &cat)])
+        .await;
+    assert_eq!(status, 400);
 }
 
 #[tokio::test]
@@ -579,8 +584,8 @@ async fn a_retried_filing_lands_once() {
             "0193a7c0-1111-7000-8000-000000000001",
         ),
     ];
-    let (_, first) = app.call(&citizen, "grievances/file", &form).await;
-    let (_, again) = app.call(&citizen, "grievances/file", &form).await;
+    let (_, first) = app.multipart(&citizen, "grievances/file", &form).await;
+    let (_, again) = app.multipart(&citizen, "grievances/file", &form).await;
     assert_eq!(first["Done"], again["Done"]);
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM grievances")
         .fetch_one(&app.pool)
@@ -589,7 +594,7 @@ async fn a_retried_filing_lands_once() {
     assert_eq!(count, 1);
     // someone else's key does not show them the grievance
     let other = register_citizen(&app, "9812345678").await;
-    let (_, body) = app.call(&other, "grievances/file", &form).await;
+    let (_, body) = app.multipart(&other, "grievances/file", &form).await;
     assert!(body["Invalid"].is_array(), "{body}");
 }
 
@@ -649,5 +654,134 @@ async fn the_history_is_append_only_and_tampering_is_found() {
     assert_eq!(
         broken[0].problem,
         domain::grievances::history::Break::Altered { seq: 3 }
+    );
+}
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 60])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+#[tokio::test]
+async fn photos_are_checked_by_content_reencoded_and_shown_only_to_those_who_may_see() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let cat = category(&app, "pothole").await;
+    let form = [
+        ("form[category]", cat.as_str()),
+        ("form[description]", "A deep pothole near the bus stop"),
+        ("form[ward]", "12"),
+    ];
+    // a web page named like a photo is refused at the photos field, the rest kept for a retry
+    let (_, body) = app
+        .multipart_with(
+            &citizen,
+            "grievances/file",
+            &form,
+            &[("hole.jpg", b"<html><script>alert(1)</script>".to_vec())],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("photos".to_string(), "err_photo_type".to_string())]
+    );
+    let four: Vec<(&str, Vec<u8>)> = (0..4).map(|_| ("p.png", png(20, 20))).collect();
+    let (_, body) = app
+        .multipart_with(&citizen, "grievances/file", &form, &four)
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("photos".to_string(), "err_too_many_photos".to_string())]
+    );
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM grievances")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+
+    let (_, body) = app
+        .multipart_with(
+            &citizen,
+            "grievances/file",
+            &form,
+            &[("hole.png", png(2400, 1800)), ("wide.png", png(300, 200))],
+        )
+        .await;
+    let number = body["Done"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_string();
+    let (_, view) = app
+        .call(&citizen, "grievances/view", &[("number", &number)])
+        .await;
+    let urls: Vec<String> = view["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(urls.len(), 2);
+    let res = citizen
+        .get(format!("{}{}", app.base, urls[0]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    let jpeg = res.bytes().await.unwrap();
+    assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF]);
+    let stored = image::load_from_memory(&jpeg).unwrap();
+    assert_eq!((stored.width(), stored.height()), (1600, 1200));
+    // the filing's history entry names the photos by their hash
+    let facts: String = sqlx::query_scalar(
+        "SELECT h.facts FROM grievance_history h JOIN grievances g ON g.id = h.grievance_id WHERE g.number = $1 AND h.seq = 1",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        facts.contains(";photos=") && facts.matches(',').count() >= 1,
+        "{facts}"
+    );
+    // the official who must act sees them; another citizen and strangers do not
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    assert_eq!(
+        official
+            .get(format!("{}{}", app.base, urls[1]))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    let other = register_citizen(&app, "9812345678").await;
+    assert_eq!(
+        other
+            .get(format!("{}{}", app.base, urls[0]))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(
+        client()
+            .get(format!("{}{}", app.base, urls[0]))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
     );
 }

@@ -162,6 +162,48 @@ impl TestApp {
         )
     }
 
+    /// A multipart form, as the filing form sends it (photos as `photos` parts).
+    pub async fn multipart(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, Value) {
+        self.multipart_with(client, path, form, &[]).await
+    }
+
+    pub async fn multipart_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+        photos: &[(&str, Vec<u8>)],
+    ) -> (u16, Value) {
+        let mut parts = reqwest::multipart::Form::new();
+        for (k, v) in form {
+            parts = parts.text(k.to_string(), v.to_string());
+        }
+        for (name, bytes) in photos {
+            parts = parts.part(
+                "photos",
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+            );
+        }
+        let res = client
+            .post(format!("{}/api/{path}", self.base))
+            .header("Accept", "application/json")
+            .multipart(parts)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
     /// A plain HTML form post, as a browser sends it without JavaScript: the answer redirects.
     pub async fn form_post(
         &self,
