@@ -454,6 +454,26 @@ const LOCKED_COLUMNS: &str = "id, number, status, category_id, department_id, wa
     contact_mobile, contact_email, locale";
 
 impl Locked {
+    /// The next history entry, by the clock (no person acted): the grievance as it stands, with
+    /// `kind`; callers change what the step changes.
+    fn system_entry(&self, kind: &str, now: OffsetDateTime) -> Entry {
+        Entry {
+            grievance_id: self.id,
+            seq: self.history_seq + 1,
+            at: now,
+            actor_id: None,
+            actor_kind: "system".into(),
+            kind: kind.into(),
+            status: self.status.clone(),
+            assignee_id: self.assignee_id,
+            department_id: Some(self.department_id),
+            level: self.level,
+            deadline_at: self.deadline_at,
+            note: String::new(),
+            facts: String::new(),
+            public: true,
+        }
+    }
     fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Submitted)
     }
@@ -957,46 +977,22 @@ pub async fn escalate_due(
             Some((l, person)) => {
                 let deadline = now + Duration::hours(l.hours as i64);
                 let entry = Entry {
-                    grievance_id: g.id,
-                    seq: g.history_seq + 1,
-                    at: now,
-                    actor_id: None,
-                    actor_kind: "system".into(),
-                    kind: "escalated".into(),
                     status: if g.status() == Status::Submitted {
                         Status::Assigned.as_str().into()
                     } else {
                         g.status.clone()
                     },
                     assignee_id: Some(*person),
-                    department_id: Some(g.department_id),
                     level: l.level,
                     deadline_at: Some(deadline),
-                    note: String::new(),
-                    facts: String::new(),
-                    public: true,
+                    ..g.system_entry("escalated", now)
                 };
                 let warn = now
                     + Duration::seconds(escalation::warn_after_seconds(l.hours, l.warn_percent));
                 (entry, Some(warn), false)
             }
             None => {
-                let entry = Entry {
-                    grievance_id: g.id,
-                    seq: g.history_seq + 1,
-                    at: now,
-                    actor_id: None,
-                    actor_kind: "system".into(),
-                    kind: "overdue".into(),
-                    status: g.status.clone(),
-                    assignee_id: g.assignee_id,
-                    department_id: Some(g.department_id),
-                    level: g.level,
-                    deadline_at: g.deadline_at,
-                    note: String::new(),
-                    facts: String::new(),
-                    public: true,
-                };
+                let entry = g.system_entry("overdue", now);
                 (entry, None, true)
             }
         };
@@ -1107,20 +1103,8 @@ pub async fn warn_due(
     .await?;
     for g in &due {
         let entry = Entry {
-            grievance_id: g.id,
-            seq: g.history_seq + 1,
-            at: now,
-            actor_id: None,
-            actor_kind: "system".into(),
-            kind: "deadline_near".into(),
-            status: g.status.clone(),
-            assignee_id: g.assignee_id,
-            department_id: Some(g.department_id),
-            level: g.level,
-            deadline_at: g.deadline_at,
-            note: String::new(),
-            facts: String::new(),
             public: false,
+            ..g.system_entry("deadline_near", now)
         };
         let hash = append(&mut tx, g, &entry).await?;
         sqlx::query("UPDATE grievances SET warn_at = NULL, history_seq = $2, history_head = $3 WHERE id = $1")
@@ -1168,20 +1152,8 @@ pub async fn close_unanswered(
     .await?;
     for g in &due {
         let entry = Entry {
-            grievance_id: g.id,
-            seq: g.history_seq + 1,
-            at: now,
-            actor_id: None,
-            actor_kind: "system".into(),
-            kind: "closed_unanswered".into(),
             status: Status::ClosedFixed.as_str().into(),
-            assignee_id: g.assignee_id,
-            department_id: Some(g.department_id),
-            level: g.level,
-            deadline_at: g.deadline_at,
-            note: String::new(),
-            facts: String::new(),
-            public: true,
+            ..g.system_entry("closed_unanswered", now)
         };
         let hash = append(&mut tx, g, &entry).await?;
         sqlx::query(

@@ -27,7 +27,11 @@ use uuid::Uuid;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/sms", post(sms))
-        .route("/email", post(email))
+        // an email's photos come inside it, base64: up to three of 8 MB each
+        .route(
+            "/email",
+            post(email).layer(axum::extract::DefaultBodyLimit::max(36 * 1024 * 1024)),
+        )
         .route("/ivrs", post(ivrs))
         .route("/external", post(external))
 }
@@ -125,6 +129,16 @@ fn filing(channel: Channel, category_id: Uuid, description: String, key: Uuid) -
 
 /// Checks the filing's fields by the same rules as the app, then files it.
 async fn file(pool: &PgPool, f: Filing) -> Result<Response, ApiError> {
+    file_answer(pool, f)
+        .await
+        .map(|(status, body)| (status, Json(body)).into_response())
+}
+
+/// The filing's answer: 201 and its number, or 200 with `"duplicate": true` for a repeat.
+async fn file_answer(
+    pool: &PgPool,
+    f: Filing,
+) -> Result<(StatusCode, serde_json::Value), ApiError> {
     let problems = domain::grievances::check_filing(&domain::grievances::FilingInput {
         category_chosen: true,
         description: f.description.clone(),
@@ -146,9 +160,8 @@ async fn file(pool: &PgPool, f: Filing) -> Result<Response, ApiError> {
             };
             Ok((
                 status,
-                Json(json!({ "number": filed.number, "duplicate": filed.repeated })),
-            )
-                .into_response())
+                json!({ "number": filed.number, "duplicate": filed.repeated }),
+            ))
         }
         Err(FilingProblem::Fields(f)) => Err(ApiError::invalid(f)),
         Err(FilingProblem::Database(e)) => Err(ApiError::unexpected(e)),
@@ -252,6 +265,60 @@ struct Email {
     subject: String,
     #[serde(default)]
     body: String,
+    #[serde(default)]
+    attachments: Vec<Attachment>,
+}
+
+#[derive(Deserialize)]
+struct Attachment {
+    #[serde(default)]
+    filename: String,
+    /// the file, base64 (standard alphabet, as MIME carries it)
+    content_base64: String,
+}
+
+/// The email's pictures become the grievance's photos (checked and re-encoded like the app's);
+/// other files are named back to the gateway, which can tell the sender.
+async fn email_photos(
+    attachments: Vec<Attachment>,
+) -> Result<(Vec<domain::grievances::photos::Photo>, Vec<String>), ApiError> {
+    use base64::Engine;
+    use domain::grievances::photos;
+    tokio::task::spawn_blocking(move || {
+        let mut kept = Vec::new();
+        let mut ignored = Vec::new();
+        for a in attachments {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(a.content_base64.split_whitespace().collect::<String>())
+                .map_err(|_| {
+                    ApiError::invalid(vec![FieldError::new("attachments", "err_photo_unreadable")])
+                })?;
+            if image::guess_format(&bytes).is_err() {
+                ignored.push(a.filename);
+                continue;
+            }
+            if kept.len() == photos::MAX_PHOTOS {
+                return Err(ApiError::invalid(vec![FieldError::new(
+                    "attachments",
+                    "err_too_many_photos",
+                )]));
+            }
+            match photos::prepare(&bytes) {
+                Ok(p) => kept.push(p),
+                // a picture format we do not take (GIF, say) is named back, not refused
+                Err("err_photo_type") => ignored.push(a.filename),
+                Err(code) => {
+                    return Err(ApiError::invalid(vec![FieldError::new(
+                        "attachments",
+                        code,
+                    )]))
+                }
+            }
+        }
+        Ok((kept, ignored))
+    })
+    .await
+    .map_err(ApiError::unexpected)?
 }
 
 /// An email: the sender is the contact; subject and body give the category, ward and text.
@@ -298,7 +365,13 @@ async fn email(
         .unwrap_or_default();
     f.contact_email = Some(address);
     f.locale = locale_of(&text);
-    file(&state.pool, f).await
+    let (photos, ignored) = email_photos(msg.attachments).await?;
+    let photo_count = photos.len();
+    f.photos = photos;
+    let (status, mut body) = file_answer(&state.pool, f).await?;
+    body["photos"] = json!(photo_count);
+    body["ignored_attachments"] = json!(ignored);
+    Ok((status, Json(body)).into_response())
 }
 
 #[derive(Deserialize)]

@@ -266,3 +266,61 @@ async fn two_workers_escalate_each_breach_exactly_once() {
         .unwrap();
     assert_eq!(levels, vec![2]);
 }
+
+#[tokio::test]
+async fn a_resolution_nobody_answers_closes_after_the_reopen_window() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let number = file(
+        &app,
+        &citizen,
+        "pothole",
+        "12",
+        "A deep pothole near the bus stop",
+    )
+    .await;
+    crate::grievances::step(&app, &official, &number, "resolved", "Filled").await;
+    let now = OffsetDateTime::now_utc();
+    assert_eq!(
+        store::close_unanswered(&app.pool, now + Duration::days(6), 10)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store::close_unanswered(&app.pool, now + Duration::days(8), 10)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(row(&app, &number).await.0, "closed_fixed");
+    assert_eq!(
+        kinds(&app, &number).await.last().map(String::as_str),
+        Some("closed_unanswered")
+    );
+    // a rejection is not a fix: it is left as it is
+    let other = file(
+        &app,
+        &citizen,
+        "stray-dogs",
+        "5",
+        "A pack of dogs chasing children",
+    )
+    .await;
+    crate::grievances::step(
+        &app,
+        &official,
+        &other,
+        "rejected",
+        "Not a municipal matter",
+    )
+    .await;
+    assert_eq!(
+        store::close_unanswered(&app.pool, now + Duration::days(30), 10)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(row(&app, &other).await.0, "rejected");
+}

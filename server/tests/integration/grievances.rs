@@ -657,7 +657,7 @@ async fn the_history_is_append_only_and_tampering_is_found() {
     );
 }
 
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x % 251) as u8, (y % 241) as u8, 60])
     });

@@ -185,6 +185,35 @@ async fn an_email_becomes_a_grievance() {
         .await
         .unwrap();
     assert_eq!(mailed, 1);
+    // pictures attached become photos; other files are named back
+    use base64::Engine;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let (status, body) = post(
+        &app,
+        "email",
+        Some(&k),
+        json!({
+            "from": "rina@example.in",
+            "subject": "Garbage heap",
+            "body": "Garbage not collected for a week at ward 9, photo attached.",
+            "attachments": [
+                {"filename": "heap.png", "content_base64": b64(&crate::grievances::png(800, 600))},
+                {"filename": "letter.pdf", "content_base64": b64(b"%PDF-1.4 not a picture")},
+            ],
+        }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["photos"], 1);
+    assert_eq!(body["ignored_attachments"], json!(["letter.pdf"]));
+    let photos: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM grievance_photos p JOIN grievances g ON g.id = p.grievance_id WHERE g.number = $1",
+    )
+    .bind(body["number"].as_str().unwrap())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(photos, 1);
     let (status, body) = post(
         &app,
         "email",
