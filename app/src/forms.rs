@@ -59,10 +59,16 @@ impl FormThen {
     }
 }
 
-/// The message under a field; the input names it in `aria-describedby="{field}-error"`.
+/// The message under a field; the input names it in `aria-describedby="{field}-error"`. Where
+/// several forms on one page have a field of the same name (the steps on a grievance), each
+/// gives its message an `id` of its own; the island finds messages within the form it sent.
 #[component]
-pub fn FieldMessage(#[prop(into)] field: String) -> impl IntoView {
-    view! { <p class="field-error" id=format!("{field}-error") aria-live="polite"></p> }
+pub fn FieldMessage(
+    #[prop(into)] field: String,
+    #[prop(optional, into)] id: Option<String>,
+) -> impl IntoView {
+    let id = id.unwrap_or_else(|| format!("{field}-error"));
+    view! { <p class="field-error" id=id data-error-for=field aria-live="polite"></p> }
 }
 
 /// Shown when the server could not be reached or failed: what was typed stays in the form.
@@ -195,22 +201,29 @@ mod browser {
                 .ok()
                 .and_then(|v| v.as_string())
                 .unwrap_or_default();
-            let id = format!("{field}-error");
-            if let Some(el) = document().get_element_by_id(&id) {
-                el.set_text_content(Some(
-                    error_message(locale, &code).unwrap_or(t::err_unexpected(locale)),
-                ));
-            }
-            each(
-                &document().document_element().expect("a document"),
-                &format!("[aria-describedby~=\"{id}\"]"),
-                |input| {
-                    let _ = input.set_attribute("aria-invalid", "true");
-                    if first.is_none() {
-                        first = Some(input);
-                    }
-                },
-            );
+            // This form's message for the field, else the page's (a field outside the form).
+            let message = form
+                .query_selector(&format!("[data-error-for=\"{field}\"]"))
+                .ok()
+                .flatten()
+                .or_else(|| document().get_element_by_id(&format!("{field}-error")));
+            let Some(message) = message else { continue };
+            message.set_text_content(Some(
+                error_message(locale, &code).unwrap_or(t::err_unexpected(locale)),
+            ));
+            let described = format!("[aria-describedby~=\"{}\"]", message.id());
+            let in_form = form.query_selector(&described).ok().flatten().is_some();
+            let root: Element = if in_form {
+                form.clone().into()
+            } else {
+                document().document_element().expect("a document")
+            };
+            each(&root, &described, |input| {
+                let _ = input.set_attribute("aria-invalid", "true");
+                if first.is_none() {
+                    first = Some(input);
+                }
+            });
         }
         // Take a keyboard or screen-reader user to the first field to fix.
         if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {

@@ -130,7 +130,7 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
 }
 
 /// Server functions that take files (multipart bodies).
-pub const MULTIPART_ENDPOINTS: [&str; 1] = ["/api/grievances/file"];
+pub const MULTIPART_ENDPOINTS: [&str; 2] = ["/api/grievances/file", "/api/grievances/resolve"];
 
 /// Answers 400 to a body that is not multipart where files are expected: the multipart decoder
 /// of server functions panics on a missing boundary, and a request must never panic the server.

@@ -52,8 +52,10 @@ test('a citizen files with a ward, the official resolves it, the citizen rates i
   await expect(official.getByTestId('grievance-status')).toHaveText('In progress');
   await hydrated(official);
   await official.getByRole('button', { name: 'Mark resolved' }).click();
-  await expect(official.locator('form:has(button:text("Mark resolved")) .field-error')).toHaveText(/Write a few words/);
+  await expect(official.locator('#step-resolved-note-error')).toHaveText(/Write a few words/);
+  await expect(official.getByLabel('What was done')).toBeFocused();
   await official.getByLabel('What was done').fill('Bulb and choke replaced');
+  await official.getByLabel('Photo of the work done (optional)').setInputFiles(path.join(__dirname, '..', 'fixtures', 'pothole.png'));
   await official.getByRole('button', { name: 'Mark resolved' }).click();
   await expect(official.getByTestId('grievance-status')).toHaveText('Resolved');
 
@@ -64,6 +66,7 @@ test('a citizen files with a ward, the official resolves it, the citizen rates i
   const timeline = citizen.getByTestId('timeline');
   await expect(timeline).toContainText('Acknowledged');
   await expect(timeline).toContainText('Bulb and choke replaced');
+  await expect(citizen.getByRole('img', { name: 'Photo 1 with this step' })).toBeVisible();
   await citizen.getByLabel('4 of 5').check();
   await citizen.getByLabel('Comment (optional)').fill('Fixed in two days');
   await citizen.getByRole('button', { name: 'Rate and close' }).click();

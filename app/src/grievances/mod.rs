@@ -294,11 +294,18 @@ pub async fn file_and_answer(filing: store::Filing) -> Result<FormResult<String>
     }
 }
 
-/// What a multipart filing carried: the form's fields and the photos (or why one was refused).
+/// What a multipart form carried: its text fields (by name) and its `photos` parts (or why one
+/// was refused). Bounded: 40 parts, 10,000 characters a field, `photos::MAX_BYTES` a photo.
 #[cfg(feature = "ssr")]
-async fn read_filing(
+async fn read_multipart(
     data: leptos::server_fn::codec::MultipartData,
-) -> Result<(FilingForm, Vec<Result<Vec<u8>, &'static str>>), ServerFnError> {
+) -> Result<
+    (
+        serde_json::Map<String, serde_json::Value>,
+        Vec<Result<Vec<u8>, &'static str>>,
+    ),
+    ServerFnError,
+> {
     fn bad(_: impl std::fmt::Display) -> ServerFnError {
         request::set_status(http::StatusCode::BAD_REQUEST);
         ServerFnError::new("unreadable form")
@@ -331,16 +338,32 @@ async fn read_filing(
             } else if !bytes.is_empty() {
                 uploads.push(Ok(bytes));
             }
-        } else if let Some(key) = name.strip_prefix("form[").and_then(|n| n.strip_suffix(']')) {
+        } else {
             let text = field.text().await.map_err(bad)?;
             fields.insert(
-                key.to_string(),
+                name,
                 serde_json::Value::String(text.chars().take(10_000).collect()),
             );
         }
     }
+    Ok((fields, uploads))
+}
+
+/// A filing form (`form[…]` fields) and its photos.
+#[cfg(feature = "ssr")]
+async fn read_filing(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<(FilingForm, Vec<Result<Vec<u8>, &'static str>>), ServerFnError> {
+    let (fields, uploads) = read_multipart(data).await?;
+    let fields: serde_json::Map<String, serde_json::Value> = fields
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("form[")?.strip_suffix(']')?.to_string(), v)))
+        .collect();
     let form: FilingForm =
-        serde_json::from_value(serde_json::Value::Object(fields)).map_err(bad)?;
+        serde_json::from_value(serde_json::Value::Object(fields)).map_err(|_| {
+            request::set_status(http::StatusCode::BAD_REQUEST);
+            ServerFnError::new("unreadable form")
+        })?;
     Ok((form, uploads))
 }
 
@@ -805,6 +828,8 @@ pub struct TimelineItem {
     pub department: Option<String>,
     pub level: i32,
     pub deadline: Option<String>,
+    /// Photos that came with this step (a resolution's), by address.
+    pub photos: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -924,6 +949,17 @@ pub async fn grievance(number: String) -> Result<Option<GrievancePageData>, Serv
         kind if e.actor_name.is_none() => channel_label(l, kind).to_string(),
         _ => e.actor_name.clone().unwrap_or_default(),
     };
+    let photo_rows = store::photo_ids(&pool, id)
+        .await
+        .map_err(request::unexpected)?;
+    let photos_of = |seq: i32| -> Vec<String> {
+        photo_rows
+            .iter()
+            .filter(|(_, s)| *s == seq)
+            .map(|(photo, _)| format!("/grievance-photos/{photo}"))
+            .collect()
+    };
+    let photos = photos_of(1);
     let timeline = entries
         .iter()
         .map(|e| TimelineItem {
@@ -937,6 +973,11 @@ pub async fn grievance(number: String) -> Result<Option<GrievancePageData>, Serv
             department: e.department_name.clone(),
             level: e.level,
             deadline: e.deadline_at.map(ist),
+            photos: if e.seq > 1 {
+                photos_of(e.seq)
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     let contact = (is_staff_view && !d.anonymous).then(|| {
@@ -950,12 +991,6 @@ pub async fn grievance(number: String) -> Result<Option<GrievancePageData>, Serv
         .collect::<Vec<_>>()
         .join(" · ")
     });
-    let photos = store::photo_ids(&pool, id)
-        .await
-        .map_err(request::unexpected)?
-        .into_iter()
-        .map(|(photo, _)| format!("/grievance-photos/{photo}"))
-        .collect();
     Ok(Some(GrievancePageData {
         photos,
         channel: d.summary.channel.clone(),
@@ -1028,6 +1063,7 @@ pub async fn grievance_step(
         note: note.unwrap_or_default(),
         transfer_to,
         rating,
+        photos: Vec::new(),
     };
     match store::take_step(&request::pool(), id, step, now(), &GrievanceWording).await {
         Ok(status) => {
@@ -1053,6 +1089,7 @@ fn step_form(
     extra: AnyView,
 ) -> impl IntoView {
     let id = format!("step-{action}");
+    let error_id = format!("step-{action}-note-error");
     let page = format!("/grievances/{number}");
     let number = number.to_string();
     view! {
@@ -1063,10 +1100,79 @@ fn step_form(
             {extra}
             {note_label.map(|nl| view! {
                 <label for=id.clone()>{nl}</label>
-                <textarea id=id.clone() name="note" rows="2" maxlength="2000" aria-describedby="note-error" aria-invalid="false"></textarea>
+                <textarea id=id.clone() name="note" rows="2" maxlength="2000" aria-describedby=error_id.clone() aria-invalid="false"></textarea>
             })}
-            <FieldMessage field="note"/>
+            <FieldMessage field="note" id=error_id.clone()/>
             <button type="submit" class="button">{label}</button>
+        </ServerForm>
+    }
+}
+
+/// The official resolves with a note and, if they have one, a photo of the work done.
+#[server(endpoint = "grievances/resolve", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn resolve_grievance(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<FormResult<String>, ServerFnError> {
+    let (fields, uploads) = read_multipart(data).await?;
+    let text = |k: &str| {
+        fields
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let number = text("number");
+    let Some((id, account, owner)) = load_for_caller(&number).await? else {
+        request::set_status(http::StatusCode::NOT_FOUND);
+        return Err(ServerFnError::new("no such grievance"));
+    };
+    if !rules::may_act(&account.actor(), &owner, Action::Resolve) {
+        request::set_status(http::StatusCode::FORBIDDEN);
+        return Err(ServerFnError::new("not allowed"));
+    }
+    let photos = match prepare_photos(uploads).await? {
+        Ok(p) => p,
+        Err(problem) => return Ok(FormResult::Invalid(vec![problem])),
+    };
+    let step = store::Step {
+        action: Action::Resolve,
+        actor_id: account.id,
+        note: text("note"),
+        transfer_to: None,
+        rating: None,
+        photos,
+    };
+    match store::take_step(&request::pool(), id, step, now(), &GrievanceWording).await {
+        Ok(status) => {
+            leptos_axum::redirect(&format!("/grievances/{number}"));
+            Ok(FormResult::Done(status.as_str().to_string()))
+        }
+        Err(store::StepProblem::Fields(f)) => Ok(FormResult::Invalid(f)),
+        Err(store::StepProblem::NotFound) => {
+            request::set_status(http::StatusCode::NOT_FOUND);
+            Err(ServerFnError::new("no such grievance"))
+        }
+        Err(store::StepProblem::Database(e)) => Err(request::unexpected(e)),
+    }
+}
+
+/// The resolve form: a note, and a photo of the work done if there is one.
+fn resolve_form(l: Locale, number: &str) -> impl IntoView {
+    let page = format!("/grievances/{number}");
+    let number = number.to_string();
+    view! {
+        <ServerForm endpoint="grievances/resolve".to_string() locale=l then=FormThen::redirect(page) class="stack step-form".to_string()
+            enctype="multipart/form-data".to_string()>
+            <FailureBanner locale=l/>
+            <input type="hidden" name="number" value=number/>
+            <label for="step-resolved">{t::field_resolution_note(l)}</label>
+            <textarea id="step-resolved" name="note" rows="2" maxlength="2000" aria-describedby="step-resolved-note-error" aria-invalid="false"></textarea>
+            <FieldMessage field="note" id="step-resolved-note-error"/>
+            <label for="step-resolved-photo">{t::field_resolution_photo(l)}</label>
+            <input id="step-resolved-photo" type="file" name="photos" accept="image/jpeg,image/png,image/webp"
+                aria-describedby="photos-error" aria-invalid="false"/>
+            <FieldMessage field="photos"/>
+            <button type="submit" class="button">{t::action_resolve(l)}</button>
         </ServerForm>
     }
 }
@@ -1114,7 +1220,7 @@ fn GrievanceView(g: GrievancePageData) -> impl IntoView {
             <section class="card stack" aria-labelledby="work-heading">
                 <h2 id="work-heading">{t::work_on_it(l)}</h2>
                 {has("acknowledged").then(|| step_form("acknowledged", t::action_acknowledge(l), None, ().into_any()))}
-                {has("resolved").then(|| step_form("resolved", t::action_resolve(l), Some(t::field_resolution_note(l)), ().into_any()))}
+                {has("resolved").then(|| resolve_form(l, &number))}
                 {has("comment").then(|| step_form("comment", t::action_comment(l), Some(t::field_public_comment(l)), ().into_any()))}
                 {has("info_requested").then(|| step_form("info_requested", t::action_ask_citizen(l), Some(t::field_question(l)), ().into_any()))}
                 {has("internal_note").then(|| step_form("internal_note", t::action_internal_note(l), Some(t::field_internal_note(l)), ().into_any()))}
@@ -1196,6 +1302,12 @@ fn GrievanceView(g: GrievancePageData) -> impl IntoView {
                                 {(e.kind == "escalated").then(|| format!(" ({})", fill(t::level_n(l), &[("level", &e.level.to_string())])))}
                             </p>
                             {(!e.note.is_empty() && e.kind != "filed").then(|| view! { <p class="prewrap">{e.note.clone()}</p> })}
+                            {(!e.photos.is_empty()).then(|| view! {
+                                <p class="photos">{e.photos.iter().enumerate().map(|(i, url)| view! {
+                                    <a href=url.clone()><img src=url.clone() loading="lazy" width="160"
+                                        alt=fill(t::photo_with_step(l), &[("n", &(i + 1).to_string())])/></a>
+                                }).collect_view()}</p>
+                            })}
                             {(matches!(e.kind.as_str(), "filed" | "escalated" | "transferred" | "reopened")).then(|| e.deadline.clone().map(|d| view! { <p class="meta">{fill(t::due_by(l), &[("at", &d)])}</p> }))}
                         </li>
                     }).collect_view()}

@@ -516,6 +516,8 @@ pub struct Step {
     pub transfer_to: Option<Uuid>,
     /// For the citizen's confirmation: their rating, 1–5.
     pub rating: Option<i16>,
+    /// Photos that come with the step (a resolution's "after" picture).
+    pub photos: Vec<super::photos::Photo>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -653,10 +655,26 @@ pub async fn take_step(
         level,
         deadline_at: deadline.map(history::to_micros),
         note: note.clone(),
-        facts: String::new(),
+        facts: photo_facts(&step.photos),
         public,
     };
     let hash = append(&mut tx, &g, &entry).await?;
+    for (i, p) in step.photos.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO grievance_photos (id, grievance_id, history_seq, position, content, sha256, width, height)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(g.id)
+        .bind(entry.seq)
+        .bind(i as i32 + 1)
+        .bind(&p.jpeg)
+        .bind(&p.sha256)
+        .bind(p.width as i32)
+        .bind(p.height as i32)
+        .execute(&mut *tx)
+        .await?;
+    }
     let rating = matches!(step.action, Action::ConfirmFixed | Action::ConfirmNotFixed)
         .then_some(step.rating)
         .flatten();

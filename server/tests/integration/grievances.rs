@@ -785,3 +785,85 @@ async fn photos_are_checked_by_content_reencoded_and_shown_only_to_those_who_may
         401
     );
 }
+
+#[tokio::test]
+async fn the_official_resolves_with_a_photo_of_the_work_done() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let number = file(
+        &app,
+        &citizen,
+        "pothole",
+        "12",
+        "A deep pothole near the bus stop",
+    )
+    .await;
+    // only the one who must act may resolve
+    let (status, _) = app
+        .multipart_with(
+            &citizen,
+            "grievances/resolve",
+            &[("number", &number), ("note", "done")],
+            &[],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let watco = app.signed_in(WATCO_OFFICIAL).await;
+    let (status, _) = app
+        .multipart_with(
+            &watco,
+            "grievances/resolve",
+            &[("number", &number), ("note", "done")],
+            &[],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let (_, body) = app
+        .multipart_with(
+            &official,
+            "grievances/resolve",
+            &[("number", &number), ("note", "")],
+            &[("after.png", png(640, 480))],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("note".to_string(), "err_note_required".to_string())]
+    );
+    let (_, body) = app
+        .multipart_with(
+            &official,
+            "grievances/resolve",
+            &[("number", &number), ("note", "Filled and rolled")],
+            &[("after.png", png(640, 480))],
+        )
+        .await;
+    assert_eq!(body["Done"], "resolved", "{body}");
+    let (_, view) = app
+        .call(&citizen, "grievances/view", &[("number", &number)])
+        .await;
+    let last = view["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "resolved");
+    let url = last["photos"][0].as_str().unwrap().to_string();
+    let res = citizen
+        .get(format!("{}{url}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    // the photo is part of the resolution's history entry, and the chains still check
+    let facts: String = sqlx::query_scalar(
+        "SELECT h.facts FROM grievance_history h JOIN grievances g ON g.id = h.grievance_id
+         WHERE g.number = $1 AND h.kind = 'resolved'",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(facts.starts_with(";photos="), "{facts}");
+    let (_, broken) = domain::grievances::store::verify_history(&app.pool)
+        .await
+        .unwrap();
+    assert!(broken.is_empty());
+}
