@@ -66,7 +66,11 @@ test('a citizen files with a ward, the official resolves it, the citizen rates i
   const timeline = citizen.getByTestId('timeline');
   await expect(timeline).toContainText('Acknowledged');
   await expect(timeline).toContainText('Bulb and choke replaced');
-  await expect(citizen.getByRole('img', { name: 'Photo 1 with this step' })).toBeVisible();
+  // lazily loaded further down the page: it loads once scrolled to
+  const after = citizen.getByRole('img', { name: 'Photo 1 with this step' });
+  await after.scrollIntoViewIfNeeded();
+  await expect(after).toBeVisible();
+  await expect.poll(() => after.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
   await citizen.getByLabel('4 of 5').check();
   await citizen.getByLabel('Comment (optional)').fill('Fixed in two days');
   await citizen.getByRole('button', { name: 'Rate and close' }).click();
