@@ -90,16 +90,19 @@ async fn the_dev_inbox_shows_delivered_codes() {
     )
     .await
     .unwrap();
-    notifications::deliver_due(&app.pool, &notifications::DevInbox, 10)
+    let delivered = notifications::deliver_due(&app.pool, &notifications::DevInbox, 10)
         .await
         .unwrap();
-    let html = client()
+    assert_eq!(delivered, 1);
+    let res = client()
         .get(format!("{}/dev/messages", app.base))
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
-    assert!(html.contains("123456 is your Nagarik code"));
+    let status = res.status().as_u16();
+    let html = res.text().await.unwrap();
+    assert!(
+        status == 200 && html.contains("123456 is your Nagarik code"),
+        "status {status}: {html}"
+    );
 }
