@@ -153,11 +153,7 @@ pub async fn kiosk_start(form: FilingForm) -> Result<FormResult<KioskStarted>, S
     if mobile.is_err() && !problems.iter().any(|p| p.field == "contact_mobile") {
         problems.push(FieldError::new("contact_mobile", "err_mobile_invalid"));
     }
-    let Ok(mobile) =
-        mobile
-            .map_err(|_| ())
-            .and_then(|m| if problems.is_empty() { Ok(m) } else { Err(()) })
-    else {
+    let (Ok(mobile), true) = (mobile, problems.is_empty()) else {
         return Ok(FormResult::Invalid(problems));
     };
     let kept = serde_json::to_string(&form).map_err(request::unexpected)?;

@@ -94,6 +94,21 @@ pub struct Filing {
     pub photos: Vec<super::photos::Photo>,
 }
 
+impl Filing {
+    /// The place and text rules every channel's filing meets (`check_filing`).
+    pub fn problems(&self) -> Vec<FieldError> {
+        super::check_filing(&super::FilingInput {
+            category_chosen: true,
+            description: self.description.clone(),
+            ward: self.ward,
+            landmark: self.landmark.clone(),
+            address: self.address.clone(),
+            latitude: self.latitude,
+            longitude: self.longitude,
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Filed {
     pub id: Uuid,
@@ -850,7 +865,7 @@ pub async fn ladder<'e>(
     db: impl sqlx::PgExecutor<'e>,
     category: Uuid,
 ) -> Result<Vec<Level>, sqlx::Error> {
-    let rows: Vec<(i32, String, Option<Uuid>, i32, i32)> = sqlx::query_as(
+    let rows: Vec<LevelRow> = sqlx::query_as(
         "WITH RECURSIVE up(id, parent_id, depth) AS (
              SELECT id, parent_id, 0 FROM grievance_categories WHERE id = $1
              UNION ALL
@@ -867,8 +882,14 @@ pub async fn ladder<'e>(
     if rows.is_empty() {
         return Ok(default_ladder());
     }
-    Ok(rows
-        .into_iter()
+    Ok(levels(rows))
+}
+
+type LevelRow = (i32, String, Option<Uuid>, i32, i32);
+
+/// Ladder rows as levels (a row naming nobody it can is left out).
+fn levels(rows: Vec<LevelRow>) -> Vec<Level> {
+    rows.into_iter()
         .filter_map(|(level, kind, official, hours, warn_percent)| {
             Some(Level {
                 level,
@@ -877,29 +898,19 @@ pub async fn ladder<'e>(
                 warn_percent,
             })
         })
-        .collect())
+        .collect()
 }
 
 /// The category's own ladder (empty when it uses a parent's or the default).
 pub async fn own_ladder(pool: &PgPool, category: Uuid) -> Result<Vec<Level>, sqlx::Error> {
-    let rows: Vec<(i32, String, Option<Uuid>, i32, i32)> = sqlx::query_as(
+    let rows: Vec<LevelRow> = sqlx::query_as(
         "SELECT level, assignee, official_id, hours, warn_percent FROM escalation_levels
          WHERE category_id = $1 ORDER BY level",
     )
     .bind(category)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(level, kind, official, hours, warn_percent)| {
-            Some(Level {
-                level,
-                assignee: LevelAssignee::from_parts(&kind, official.map(|o| o.to_string()))?,
-                hours,
-                warn_percent,
-            })
-        })
-        .collect())
+    Ok(levels(rows))
 }
 
 /// Replaces a category's ladder (already checked with `check_ladder`). Named officials must be

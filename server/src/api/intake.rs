@@ -139,15 +139,7 @@ async fn file_answer(
     pool: &PgPool,
     f: Filing,
 ) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    let problems = domain::grievances::check_filing(&domain::grievances::FilingInput {
-        category_chosen: true,
-        description: f.description.clone(),
-        ward: f.ward,
-        landmark: f.landmark.clone(),
-        address: f.address.clone(),
-        latitude: f.latitude,
-        longitude: f.longitude,
-    });
+    let problems = f.problems();
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }

@@ -718,15 +718,7 @@ async fn post_resource(
         media_url,
         photos: Vec::new(),
     };
-    let problems = domain::grievances::check_filing(&domain::grievances::FilingInput {
-        category_chosen: true,
-        description: filing.description.clone(),
-        ward: filing.ward,
-        landmark: filing.landmark.clone(),
-        address: filing.address.clone(),
-        latitude: filing.latitude,
-        longitude: filing.longitude,
-    });
+    let problems = filing.problems();
     if let Some(p) = problems.first() {
         let message = app::i18n::error_message(Locale::En, &p.code).unwrap_or("invalid request");
         return error(
