@@ -208,6 +208,8 @@ pub struct ProfileData {
     pub email: Option<String>,
     pub role: String,
     pub sessions: Vec<SessionView>,
+    /// The server's web push key, for turning notifications on for this device.
+    pub push_key: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -235,6 +237,7 @@ pub async fn profile() -> Result<ProfileData, ServerFnError> {
             .unwrap_or_default(),
         email: account.email.clone(),
         role: account.role.clone(),
+        push_key: request::state().config.vapid_public_key.clone(),
         sessions: sessions
             .into_iter()
             .map(|s| SessionView {
@@ -407,6 +410,9 @@ fn ProfileView(profile: ProfileData) -> impl IntoView {
                     <dt>{t::field_role(l)}</dt><dd>{role}</dd>
                 </dl>
             </div>
+            <h2>{t::push_title(l)}</h2>
+            <p class="hint">{t::push_hint(l)}</p>
+            <crate::notifications::PushToggle locale=l key=profile.push_key.clone()/>
             <h2>{t::change_password_title(l)}</h2>
             <ServerForm endpoint="identity/change_password".to_string() locale=l then=FormThen::show("password-changed") class="stack".to_string()>
                 <FailureBanner locale=l/>

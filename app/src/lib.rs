@@ -12,6 +12,7 @@ pub mod grievances;
 pub mod i18n;
 pub mod identity;
 pub mod layout;
+pub mod notifications;
 pub mod pwa;
 #[cfg(feature = "ssr")]
 pub mod request;

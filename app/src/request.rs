@@ -22,6 +22,10 @@ pub struct Config {
     pub dev_inbox: bool,
     /// Mark cookies `Secure` (everywhere but plain-HTTP localhost).
     pub secure_cookies: bool,
+    /// The public half of the web push (VAPID) key, which browsers need to subscribe.
+    pub vapid_public_key: String,
+    /// Push services subscriptions may point at (origins; `https://*.domain` for a domain).
+    pub push_services: Vec<String>,
 }
 
 #[derive(Clone, FromRef)]

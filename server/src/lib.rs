@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod bench;
+pub mod notifications;
+pub mod sandbox_gateway;
 pub mod seed;
 pub mod seed_grievances;
 pub mod startup;

@@ -1,10 +1,11 @@
 //! The Nagarik server binary: `nagarik [serve]` runs the web app and its workers; `migrate`,
-//! `seed`, `seed-umang` and `create-admin` are the admin commands.
+//! `seed`, `seed-umang` and `create-admin` are the admin commands; `sandbox-gateway` runs the
+//! stand-in SMS gateway and push service for development and tests.
 
 use anyhow::Context;
 use server::{bench, seed, startup};
 
-const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check]";
+const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check | sandbox-gateway [ADDR]]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -15,6 +16,11 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("sandbox-gateway") {
+        let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3025");
+        let token = std::env::var("NAGARIK_SMS_GATEWAY_TOKEN").unwrap_or_default();
+        return server::sandbox_gateway::serve(addr, token).await;
+    }
     let database_url =
         std::env::var("DATABASE_URL").context("DATABASE_URL is not set (./dev run sets it)")?;
     let command = args.first().map(String::as_str).unwrap_or("serve");

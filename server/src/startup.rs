@@ -122,11 +122,32 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
     let conf = get_configuration(None)?;
     let options = conf.leptos_options;
     let addr = options.site_addr;
+    let dev_inbox = env_flag("NAGARIK_DEV_INBOX", false);
+    let settings = crate::notifications::ProviderSettings::from_env();
+    if !dev_inbox && (settings.sms_gateway_url.is_none() || settings.smtp_url.is_none()) {
+        anyhow::bail!(
+            "set NAGARIK_SMS_GATEWAY_URL and NAGARIK_SMTP_URL (or NAGARIK_DEV_INBOX=1 for development)"
+        );
+    }
+    let providers =
+        crate::notifications::Providers::new(pool.clone(), &settings, dev_inbox).await?;
     let config = Config {
-        dev_inbox: env_flag("NAGARIK_DEV_INBOX", false),
+        dev_inbox,
         secure_cookies: env_flag("NAGARIK_SECURE_COOKIES", !addr.ip().is_loopback()),
+        vapid_public_key: providers.vapid_public_key(),
+        push_services: domain::notifications::KNOWN_PUSH_SERVICES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(
+                std::env::var("NAGARIK_PUSH_SERVICES")
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(|s| s.trim().trim_end_matches('/').to_string())
+                    .filter(|s| !s.is_empty()),
+            )
+            .collect(),
     };
-    crate::workers::spawn_notification_delivery(pool.clone());
+    crate::workers::spawn_notification_delivery(pool.clone(), providers);
     crate::workers::spawn_grievance_sweeps(pool.clone());
     let app = router(pool, options, config);
     // Nagle's algorithm with delayed ACKs holds small responses back ~40 ms: turn it off.

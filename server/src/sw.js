@@ -71,6 +71,29 @@ function flush() {
 self.addEventListener('sync', (event) => { if (event.tag === 'outbox') event.waitUntil(flush()); });
 self.addEventListener('message', (event) => { if (event.data === 'flush') event.waitUntil(flush()); });
 
+// Web push from the notification outbox: {title, body, url}, already in the person's language.
+self.addEventListener('push', (event) => {
+  let notice = { title: 'Nagarik', body: '', url: '/' };
+  try { notice = Object.assign(notice, event.data ? event.data.json() : {}); } catch (_) {
+    if (event.data) notice.body = event.data.text();
+  }
+  event.waitUntil(self.registration.showNotification(notice.title, {
+    body: notice.body, icon: '/icons/icon-192.png', badge: '/icons/icon-192.png',
+    tag: notice.url, renotify: true, data: { url: notice.url },
+  }));
+});
+
+// A tap opens the page the notice is about, in an open window of the app if there is one.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil(self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((open) => {
+    for (const c of open) { if ('navigate' in c) return c.navigate(url.href).then((w) => w && w.focus()); }
+    return self.clients.openWindow(url.href);
+  }));
+});
+
 function keepForLater(req, url) {
   return (async () => {
     const copy = req.clone();

@@ -595,6 +595,25 @@ pub enum Notice {
     Assigned { number: String },
 }
 
+impl Notice {
+    pub fn number(&self) -> &str {
+        match self {
+            Notice::Filed { number }
+            | Notice::Escalated { number, .. }
+            | Notice::DeadlineNear { number, .. }
+            | Notice::Overdue { number }
+            | Notice::Updated { number, .. }
+            | Notice::CitizenActed { number, .. }
+            | Notice::Assigned { number } => number,
+        }
+    }
+
+    /// The page a notice opens: the grievance itself, for the citizen and the official alike.
+    pub fn link(&self) -> String {
+        format!("/grievances/{}", self.number())
+    }
+}
+
 /// Puts a notice into words in a language. Implemented by the app, whose translation layer holds
 /// every user-facing string.
 pub trait Wording: Send + Sync {

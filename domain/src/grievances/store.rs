@@ -9,7 +9,7 @@ use super::{
 };
 use crate::db::new_id;
 use crate::identity::FieldError;
-use crate::notifications::{self, Channel as Via};
+use crate::notifications;
 use crate::Locale;
 use sqlx::{PgPool, Postgres, Transaction};
 use time::{Duration, OffsetDateTime};
@@ -135,6 +135,8 @@ struct FilingPlan {
     hours: i32,
     warn_percent: i32,
     serial: i64,
+    /// The filer has a device subscribed to web push.
+    pushable: bool,
 }
 
 /// Files a grievance. Two round trips and one commit: the plan (category, route, first level,
@@ -170,13 +172,15 @@ pub async fn file(
                   ORDER BY r.ward_number IS NULL, up.depth LIMIT 1) AS routed,
                 COALESCE((SELECT hours FROM first_level), $3) AS hours,
                 COALESCE((SELECT warn_percent FROM first_level), $4) AS warn_percent,
-                nextval('grievance_number_seq') AS serial
+                nextval('grievance_number_seq') AS serial,
+                ($5::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM push_subscriptions WHERE account_id = $5)) AS pushable
          FROM cat",
     )
     .bind(f.category_id)
     .bind(f.ward)
     .bind(default_ladder()[0].hours)
     .bind(default_ladder()[0].warn_percent)
+    .bind(f.filer_id)
     .fetch_optional(pool)
     .await?;
     let Some(plan) = plan.filter(|p| p.is_leaf) else {
@@ -257,6 +261,15 @@ pub async fn file(
             number: number.clone(),
         },
     );
+    let chain = notifications::delivery_chain(&notifications::Reach {
+        push_account: f.filer_id.filter(|_| plan.pushable).map(|a| a.to_string()),
+        mobile: f.contact_mobile.clone(),
+        email: f.contact_email.clone(),
+    });
+    let (ack_to, ack_fallbacks) = match chain.split_first() {
+        Some((first, rest)) => (Some(first.clone()), notifications::fallbacks_json(rest)),
+        None => (None, "[]".to_string()),
+    };
     let (external_system, external_ref) = f.external.clone().unzip();
     let inserted: Option<(Uuid,)> = sqlx::query_as(
         "WITH g AS (
@@ -275,13 +288,9 @@ pub async fn file(
                  assignee_id, department_id, level, deadline_at, note, facts, public, prev_hash, hash)
              SELECT id, 1, $28, $30, $31, 'filed', $19, $20, $5, 1, $21, $11, $32, true, $33, $29 FROM g
          ),
-         sms AS (
-             INSERT INTO notifications (id, channel, recipient, body)
-             SELECT $34, 'sms', $16, $35 FROM g WHERE $16::text IS NOT NULL
-         ),
-         mail AS (
-             INSERT INTO notifications (id, channel, recipient, subject, body)
-             SELECT $36, 'email', $17, $2, $35 FROM g WHERE $17::text IS NOT NULL
+         ack AS (
+             INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks)
+             SELECT $34, $36, $44, $2, $35, '/grievances/' || $2, $45::jsonb FROM g WHERE $36::text IS NOT NULL
          ),
          photos AS (
              INSERT INTO grievance_photos (id, grievance_id, history_seq, position, content, sha256, width, height)
@@ -326,7 +335,7 @@ pub async fn file(
     .bind(&history::GENESIS[..])
     .bind(new_id())
     .bind(&ack)
-    .bind(new_id())
+    .bind(ack_to.as_ref().map(|a| a.channel.as_str()))
     .bind(&f.media_url)
     .bind(f.photos.iter().map(|_| new_id()).collect::<Vec<_>>())
     .bind((1..=f.photos.len() as i32).collect::<Vec<_>>())
@@ -334,6 +343,8 @@ pub async fn file(
     .bind(f.photos.iter().map(|p| p.sha256.clone()).collect::<Vec<_>>())
     .bind(f.photos.iter().map(|p| p.width as i32).collect::<Vec<_>>())
     .bind(f.photos.iter().map(|p| p.height as i32).collect::<Vec<_>>())
+    .bind(ack_to.as_ref().map(|a| a.recipient.as_str()))
+    .bind(&ack_fallbacks)
     .fetch_optional(pool)
     .await?;
     match inserted {
@@ -462,11 +473,12 @@ struct Locked {
     contact_mobile: Option<String>,
     contact_email: Option<String>,
     locale: String,
+    filer_id: Option<Uuid>,
 }
 
 const LOCKED_COLUMNS: &str = "id, number, status, category_id, department_id, ward_number,
     assignee_id, level, deadline_at, reopen_count, resolved_at, history_seq, history_head,
-    contact_mobile, contact_email, locale";
+    contact_mobile, contact_email, locale, filer_id";
 
 impl Locked {
     /// The next history entry, by the clock (no person acted): the grievance as it stands, with
@@ -805,16 +817,27 @@ async fn tell_filer(
     g: &Locked,
     text: &str,
 ) -> Result<(), sqlx::Error> {
-    if let Some(mobile) = &g.contact_mobile {
-        notifications::enqueue(&mut **tx, Via::Sms, mobile, "", text).await?;
-    }
-    if let Some(email) = &g.contact_email {
-        notifications::enqueue(&mut **tx, Via::Email, email, &g.number, text).await?;
-    }
+    // The contact given with the grievance, not the account's: the filer may have asked to be
+    // reached elsewhere. Push goes to the filer's devices, when any are subscribed.
+    let pushable = match g.filer_id {
+        Some(filer) => {
+            notifications::reach_account(&mut **tx, filer)
+                .await?
+                .push_account
+        }
+        None => None,
+    };
+    let chain = notifications::delivery_chain(&notifications::Reach {
+        push_account: pushable,
+        mobile: g.contact_mobile.clone(),
+        email: g.contact_email.clone(),
+    });
+    let link = format!("/grievances/{}", g.number);
+    notifications::send(&mut **tx, &chain, &g.number, text, &link).await?;
     Ok(())
 }
 
-/// Tells a staff member by SMS, in their own language.
+/// Tells a staff member in their own language, on their best channel.
 async fn tell_staff(
     tx: &mut Transaction<'_, Postgres>,
     user: Option<Uuid>,
@@ -822,14 +845,13 @@ async fn tell_staff(
     wording: &dyn Wording,
 ) -> Result<(), sqlx::Error> {
     let Some(user) = user else { return Ok(()) };
-    let found: Option<(String, String)> =
-        sqlx::query_as("SELECT mobile, locale FROM users WHERE id = $1")
-            .bind(user)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some((mobile, locale)) = found {
+    let locale: Option<String> = sqlx::query_scalar("SELECT locale FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(locale) = locale {
         let text = wording.notice(Locale::from_code(&locale).unwrap_or_default(), notice);
-        notifications::enqueue(&mut **tx, Via::Sms, &mobile, "", &text).await?;
+        notifications::tell_account(tx, user, notice.number(), &text, &notice.link()).await?;
     }
     Ok(())
 }

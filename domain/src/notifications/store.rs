@@ -1,9 +1,10 @@
-use super::{retry_delay_seconds, Channel, MAX_ATTEMPTS};
+use super::{after_failure, delivery_chain, Address, AfterFailure, Channel, Failure, Reach};
 use crate::db::new_id;
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// Queues one message on one channel, with nothing to fall back to.
 pub async fn enqueue<'e>(
     db: impl PgExecutor<'e>,
     channel: Channel,
@@ -11,16 +12,80 @@ pub async fn enqueue<'e>(
     subject: &str,
     body: &str,
 ) -> Result<Uuid, sqlx::Error> {
+    let address = Address {
+        channel,
+        recipient: recipient.to_string(),
+    };
+    let id = send(db, std::slice::from_ref(&address), subject, body, "").await?;
+    Ok(id.expect("one address"))
+}
+
+/// Queues a notice on the first address of `chain`, keeping the others as its fallbacks.
+/// Nothing is queued for an empty chain (a person we cannot reach).
+pub async fn send<'e>(
+    db: impl PgExecutor<'e>,
+    chain: &[Address],
+    subject: &str,
+    body: &str,
+    link: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let Some((first, rest)) = chain.split_first() else {
+        return Ok(None);
+    };
     let id = new_id();
-    sqlx::query("INSERT INTO notifications (id, channel, recipient, subject, body) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(channel.as_str())
-        .bind(recipient)
-        .bind(subject)
-        .bind(body)
-        .execute(db)
-        .await?;
-    Ok(id)
+    sqlx::query(
+        "INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
+    )
+    .bind(id)
+    .bind(first.channel.as_str())
+    .bind(&first.recipient)
+    .bind(subject)
+    .bind(body)
+    .bind(link)
+    .bind(fallbacks_json(rest))
+    .execute(db)
+    .await?;
+    Ok(Some(id))
+}
+
+pub fn fallbacks_json(rest: &[Address]) -> String {
+    serde_json::to_string(rest).unwrap_or_else(|_| "[]".into())
+}
+
+/// How to reach an account holder: push if a device of theirs is subscribed, their mobile, their
+/// email.
+pub async fn reach_account<'e>(
+    db: impl PgExecutor<'e>,
+    account: Uuid,
+) -> Result<Reach, sqlx::Error> {
+    let found: Option<(String, Option<String>, bool)> = sqlx::query_as(
+        "SELECT u.mobile, u.email, EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.account_id = u.id)
+         FROM users u WHERE u.id = $1",
+    )
+    .bind(account)
+    .fetch_optional(db)
+    .await?;
+    Ok(match found {
+        Some((mobile, email, pushable)) => Reach {
+            push_account: pushable.then(|| account.to_string()),
+            mobile: Some(mobile),
+            email,
+        },
+        None => Reach::default(),
+    })
+}
+
+/// Queues a notice to an account holder on their best channel, the others as fallbacks.
+pub async fn tell_account(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    account: Uuid,
+    subject: &str,
+    body: &str,
+    link: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let reach = reach_account(&mut **tx, account).await?;
+    send(&mut **tx, &delivery_chain(&reach), subject, body, link).await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -30,84 +95,261 @@ pub struct Notification {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    pub link: String,
     pub status: String,
     pub attempts: i32,
     pub created_at: OffsetDateTime,
     pub delivered_at: Option<OffsetDateTime>,
+    pub fallbacks: String,
+    pub provider_ref: Option<String>,
+    pub last_error: Option<String>,
+    pub fallback_of: Option<Uuid>,
 }
 
-/// Something that hands a message to the outside world (an SMS gateway, an SMTP server).
+const COLUMNS: &str = "id, channel, recipient, subject, body, link, status, attempts, created_at,
+     delivered_at, fallbacks::text AS fallbacks, provider_ref, last_error, fallback_of";
+
+impl Notification {
+    pub fn channel(&self) -> Option<Channel> {
+        Channel::parse(&self.channel)
+    }
+
+    pub fn fallbacks(&self) -> Vec<Address> {
+        serde_json::from_str(&self.fallbacks).unwrap_or_default()
+    }
+}
+
+/// Something that hands a message to the outside world (an SMS gateway, an SMTP server, a push
+/// service). On success it answers the provider's own reference for the message, if it has one.
 pub trait Provider: Send + Sync {
     fn deliver(
         &self,
         n: &Notification,
-    ) -> impl std::future::Future<Output = Result<(), String>> + Send;
+    ) -> impl std::future::Future<Output = Result<Option<String>, Failure>> + Send;
 }
 
 /// Development delivery: the message counts as delivered and is read on the dev messages page.
 pub struct DevInbox;
 
 impl Provider for DevInbox {
-    async fn deliver(&self, _n: &Notification) -> Result<(), String> {
-        Ok(())
+    async fn deliver(&self, _n: &Notification) -> Result<Option<String>, Failure> {
+        Ok(None)
     }
 }
 
+/// Messages handed to providers at once by one worker.
+const IN_FLIGHT: usize = 8;
+
 /// Delivers up to `batch` due messages. Rows are claimed with `FOR UPDATE SKIP LOCKED`, so any
-/// number of server instances can run this at once and each message goes out once.
+/// number of server instances can run this at once and each message goes out once. A message
+/// given up on hands over to the next address in its chain in the same transaction.
 pub async fn deliver_due(
     pool: &PgPool,
     provider: &impl Provider,
     batch: i64,
 ) -> Result<usize, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let due: Vec<Notification> = sqlx::query_as(
-        "SELECT id, channel, recipient, subject, body, status, attempts, created_at, delivered_at
-         FROM notifications WHERE status = 'queued' AND next_attempt_at <= now()
-         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED",
-    )
+    let due: Vec<Notification> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM notifications WHERE status = 'queued' AND next_attempt_at <= now()
+         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED"
+    ))
     .bind(batch)
     .fetch_all(&mut *tx)
     .await?;
-    for n in &due {
-        match provider.deliver(n).await {
-            Ok(()) => {
+    // A few at a time, in chunks: a stream with a borrowing closure would not be `Send` for
+    // the spawned worker.
+    let mut outcomes = Vec::with_capacity(due.len());
+    for chunk in due.chunks(IN_FLIGHT) {
+        outcomes.extend(futures::future::join_all(chunk.iter().map(|n| provider.deliver(n))).await);
+    }
+    for (n, outcome) in due.iter().zip(outcomes) {
+        match outcome {
+            Ok(reference) => {
                 sqlx::query(
                     "UPDATE notifications SET status = 'delivered', attempts = attempts + 1,
-                         delivered_at = now(), last_error = NULL WHERE id = $1",
+                         delivered_at = now(), last_error = NULL, provider_ref = $2 WHERE id = $1",
                 )
                 .bind(n.id)
+                .bind(reference)
                 .execute(&mut *tx)
                 .await?;
             }
-            Err(error) => {
-                let failed = n.attempts + 1 >= MAX_ATTEMPTS;
-                sqlx::query(
-                    "UPDATE notifications SET attempts = attempts + 1, last_error = $2,
-                         status = CASE WHEN $3 THEN 'failed' ELSE 'queued' END,
-                         next_attempt_at = now() + make_interval(secs => $4)
-                     WHERE id = $1",
-                )
-                .bind(n.id)
-                .bind(error)
-                .bind(failed)
-                .bind(retry_delay_seconds(n.attempts) as f64)
-                .execute(&mut *tx)
-                .await?;
-            }
+            Err(failure) => match after_failure(&failure, n.attempts + 1) {
+                AfterFailure::RetryIn(seconds) => {
+                    sqlx::query(
+                        "UPDATE notifications SET attempts = attempts + 1, last_error = $2,
+                             next_attempt_at = now() + make_interval(secs => $3)
+                         WHERE id = $1",
+                    )
+                    .bind(n.id)
+                    .bind(failure.reason())
+                    .bind(seconds as f64)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                AfterFailure::GiveUp => {
+                    sqlx::query(
+                        "UPDATE notifications SET attempts = attempts + 1, last_error = $2,
+                             status = 'failed' WHERE id = $1",
+                    )
+                    .bind(n.id)
+                    .bind(failure.reason())
+                    .execute(&mut *tx)
+                    .await?;
+                    let chain = n.fallbacks();
+                    if let Some((next, rest)) = chain.split_first() {
+                        tracing::info!(id = %n.id, from = %n.channel, to = %next.channel.as_str(),
+                            reason = failure.reason(), "notification falls back to another channel");
+                        sqlx::query(
+                            "INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks, fallback_of)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)",
+                        )
+                        .bind(new_id())
+                        .bind(next.channel.as_str())
+                        .bind(&next.recipient)
+                        .bind(&n.subject)
+                        .bind(&n.body)
+                        .bind(&n.link)
+                        .bind(fallbacks_json(rest))
+                        .bind(n.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    } else {
+                        tracing::warn!(id = %n.id, channel = %n.channel,
+                            reason = failure.reason(), "notification could not be delivered on any channel");
+                    }
+                }
+            },
         }
     }
     tx.commit().await?;
     Ok(due.len())
 }
 
-/// The newest delivered messages, for the development inbox page.
+/// One message and what became of it.
+pub async fn notification(pool: &PgPool, id: Uuid) -> Result<Option<Notification>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM notifications WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The message that took over from `id` when it could not be delivered.
+pub async fn fallback_for(pool: &PgPool, id: Uuid) -> Result<Option<Notification>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM notifications WHERE fallback_of = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The newest messages that reached a provider or were given up on, for the development inbox.
 pub async fn recent_delivered(pool: &PgPool, limit: i64) -> Result<Vec<Notification>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, channel, recipient, subject, body, status, attempts, created_at, delivered_at
-         FROM notifications WHERE status = 'delivered' ORDER BY delivered_at DESC, id DESC LIMIT $1",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM notifications WHERE status = 'delivered'
+         ORDER BY delivered_at DESC, id DESC LIMIT $1"
+    ))
     .bind(limit)
     .fetch_all(pool)
     .await
+}
+
+/// A browser's push subscription.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PushSubscription {
+    pub id: Uuid,
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+}
+
+/// Keeps a device's subscription for `account`. A browser has one subscription per site, so the
+/// endpoint moves to whoever signs in on that device and subscribes.
+pub async fn save_push_subscription(
+    pool: &PgPool,
+    account: Uuid,
+    endpoint: &str,
+    p256dh: &str,
+    auth: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO push_subscriptions (id, account_id, endpoint, p256dh, auth) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (endpoint) DO UPDATE SET account_id = $2, p256dh = $4, auth = $5, created_at = now()",
+    )
+    .bind(new_id())
+    .bind(account)
+    .bind(endpoint)
+    .bind(p256dh)
+    .bind(auth)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Removes one of `account`'s own subscriptions; another person's is never touched.
+pub async fn remove_push_subscription(
+    pool: &PgPool,
+    account: Uuid,
+    endpoint: &str,
+) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("DELETE FROM push_subscriptions WHERE account_id = $1 AND endpoint = $2")
+            .bind(account)
+            .bind(endpoint)
+            .execute(pool)
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn push_subscriptions_of(
+    pool: &PgPool,
+    account: Uuid,
+) -> Result<Vec<PushSubscription>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, endpoint, p256dh, auth FROM push_subscriptions WHERE account_id = $1 ORDER BY created_at",
+    )
+    .bind(account)
+    .fetch_all(pool)
+    .await
+}
+
+/// The push service says this subscription no longer exists (the person unsubscribed or the
+/// browser dropped it).
+pub async fn forget_push_subscription(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn push_sent(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE push_subscriptions SET last_sent_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// A value every server instance must share (a key pair, say): the first instance to ask makes
+/// it, every other one reads the same.
+pub async fn shared_setting(
+    pool: &PgPool,
+    name: &str,
+    make: impl FnOnce() -> String,
+) -> Result<String, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO server_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(make())
+    .execute(pool)
+    .await?;
+    sqlx::query_scalar("SELECT value FROM server_settings WHERE name = $1")
+        .bind(name)
+        .fetch_one(pool)
+        .await
 }

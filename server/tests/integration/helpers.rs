@@ -99,6 +99,8 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Config {
         dev_inbox: true,
         secure_cookies: false,
+        vapid_public_key: String::new(),
+        push_services: vec!["http://127.0.0.1".into()],
     })
     .await
 }

@@ -11,4 +11,5 @@ mod identity;
 mod intake;
 mod notifications;
 mod open311;
+mod outside;
 mod role_gate;

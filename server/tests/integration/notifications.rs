@@ -1,5 +1,7 @@
 use crate::helpers::*;
-use domain::notifications::{self, Channel, Notification, Provider};
+use crate::outside::{providers, Gateway, SmtpServer};
+use base64::Engine;
+use domain::notifications::{self, Address, Channel, Failure, Notification, Provider};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -7,10 +9,10 @@ use std::sync::{Arc, Mutex};
 struct Counting(Arc<Mutex<HashMap<uuid::Uuid, u32>>>);
 
 impl Provider for Counting {
-    async fn deliver(&self, n: &Notification) -> Result<(), String> {
+    async fn deliver(&self, n: &Notification) -> Result<Option<String>, Failure> {
         *self.0.lock().unwrap().entry(n.id).or_default() += 1;
         tokio::task::yield_now().await;
-        Ok(())
+        Ok(None)
     }
 }
 
@@ -47,8 +49,8 @@ async fn two_workers_deliver_every_message_exactly_once() {
 
 struct Failing;
 impl Provider for Failing {
-    async fn deliver(&self, _n: &Notification) -> Result<(), String> {
-        Err("gateway down".into())
+    async fn deliver(&self, _n: &Notification) -> Result<Option<String>, Failure> {
+        Err(Failure::Retry("gateway down".into()))
     }
 }
 
@@ -105,4 +107,463 @@ async fn the_dev_inbox_shows_delivered_codes() {
         status == 200 && html.contains("123456 is your Nagarik code"),
         "status {status}: {html}"
     );
+}
+
+fn sms(to: &str) -> Address {
+    Address {
+        channel: Channel::Sms,
+        recipient: to.into(),
+    }
+}
+
+fn email(to: &str) -> Address {
+    Address {
+        channel: Channel::Email,
+        recipient: to.into(),
+    }
+}
+
+/// Lets time pass for the outbox: every queued message is due now.
+async fn time_passes(pool: &sqlx::PgPool) {
+    sqlx::query("UPDATE notifications SET next_attempt_at = now() WHERE status = 'queued'")
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_sms_crosses_http_to_the_gateway_process_and_keeps_its_gateway_id() {
+    let app = spawn_app().await;
+    let (gateway, smtp) = (Gateway::start().await, SmtpServer::start().await);
+    let providers = providers(&app.pool, &gateway, &smtp).await;
+    let id = notifications::enqueue(
+        &app.pool,
+        Channel::Sms,
+        "9437012345",
+        "",
+        "Your grievance GR-26 is in",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        notifications::deliver_due(&app.pool, &providers, 10)
+            .await
+            .unwrap(),
+        1
+    );
+    let got = gateway.sms_to("9437012345").await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["text"], "Your grievance GR-26 is in");
+    assert_eq!(got[0]["reference"], id.to_string());
+    let n = notifications::notification(&app.pool, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n.status, "delivered");
+    assert_eq!(n.provider_ref.as_deref(), got[0]["id"].as_str());
+}
+
+#[tokio::test]
+async fn an_email_goes_over_smtp_with_its_subject_and_a_link_back() {
+    let app = spawn_app().await;
+    let (gateway, smtp) = (Gateway::start().await, SmtpServer::start().await);
+    let providers = providers(&app.pool, &gateway, &smtp).await;
+    let id = notifications::send(
+        &app.pool,
+        &[email("rina@example.in")],
+        "GR-26-0000042-7",
+        "Your grievance was resolved.",
+        "/grievances/GR-26-0000042-7",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    let mail = smtp.messages();
+    assert_eq!(mail.len(), 1, "one email received");
+    let m = &mail[0];
+    assert!(m.contains("To: rina@example.in"), "{m}");
+    assert!(m.contains("Subject: Nagarik: GR-26-0000042-7"), "{m}");
+    assert!(m.contains("Your grievance was resolved."), "{m}");
+    assert!(
+        m.contains("https://nagarik.example.in/grievances/GR-26-0000042-7"),
+        "{m}"
+    );
+    assert!(
+        m.contains(&format!("<{id}@nagarik>")),
+        "its Message-ID names the outbox row: {m}"
+    );
+    let n = notifications::notification(&app.pool, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((n.status.as_str(), n.attempts), ("delivered", 1));
+}
+
+#[tokio::test]
+async fn a_gateway_outage_is_retried_with_backoff_and_the_message_arrives_once() {
+    let app = spawn_app().await;
+    let (gateway, smtp) = (Gateway::start().await, SmtpServer::start().await);
+    let providers = providers(&app.pool, &gateway, &smtp).await;
+    gateway.outage("sms", 2).await;
+    let id = notifications::enqueue(&app.pool, Channel::Sms, "9437012345", "", "hello")
+        .await
+        .unwrap();
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    let (status, attempts, wait, error): (String, i32, f64, String) = sqlx::query_as(
+        "SELECT status, attempts, extract(epoch FROM next_attempt_at - now())::float8, last_error
+         FROM notifications WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((status.as_str(), attempts), ("queued", 1));
+    assert!(wait > 3.0 && wait <= 5.0, "first retry in 5 s, not {wait}");
+    assert!(error.contains("503"), "{error}");
+    // Not due yet: nothing goes.
+    assert_eq!(
+        notifications::deliver_due(&app.pool, &providers, 10)
+            .await
+            .unwrap(),
+        0
+    );
+    time_passes(&app.pool).await;
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    let wait: f64 = sqlx::query_scalar(
+        "SELECT extract(epoch FROM next_attempt_at - now())::float8 FROM notifications WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        wait > 8.0 && wait <= 10.0,
+        "second retry waits twice as long, not {wait}"
+    );
+    time_passes(&app.pool).await;
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    let n = notifications::notification(&app.pool, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((n.status.as_str(), n.attempts), ("delivered", 3));
+    assert_eq!(gateway.sms_to("9437012345").await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_unreachable_number_falls_back_to_email_at_once_and_both_outcomes_are_kept() {
+    let app = spawn_app().await;
+    let (gateway, smtp) = (Gateway::start().await, SmtpServer::start().await);
+    let providers = providers(&app.pool, &gateway, &smtp).await;
+    gateway
+        .unreachable(serde_json::json!({"mobile": "9437012345"}))
+        .await;
+    let id = notifications::send(
+        &app.pool,
+        &[sms("9437012345"), email("rina@example.in")],
+        "GR-26-0000042-7",
+        "Your grievance moved up to level 2.",
+        "/grievances/GR-26-0000042-7",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    let failed = notifications::notification(&app.pool, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((failed.status.as_str(), failed.attempts), ("failed", 1));
+    assert!(failed.last_error.unwrap().contains("not reachable"));
+    let stand_in = notifications::fallback_for(&app.pool, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stand_in.channel.as_str(), stand_in.recipient.as_str()),
+        ("email", "rina@example.in")
+    );
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    let delivered = notifications::notification(&app.pool, stand_in.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(delivered.status, "delivered");
+    let mail = smtp.messages();
+    assert!(mail.len() == 1 && mail[0].contains("Your grievance moved up to level 2."));
+    assert!(gateway.sms_to("9437012345").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_gateway_down_for_good_hands_over_to_email_after_the_last_retry() {
+    let app = spawn_app().await;
+    let (gateway, smtp) = (Gateway::start().await, SmtpServer::start().await);
+    let providers = providers(&app.pool, &gateway, &smtp).await;
+    gateway.outage("sms", 1000).await;
+    let id = notifications::send(
+        &app.pool,
+        &[sms("9437012345"), email("rina@example.in")],
+        "",
+        "hello",
+        "",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    for attempt in 1..=notifications::MAX_ATTEMPTS {
+        notifications::deliver_due(&app.pool, &providers, 10)
+            .await
+            .unwrap();
+        let n = notifications::notification(&app.pool, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(n.attempts, attempt);
+        let expected = if attempt < notifications::MAX_ATTEMPTS {
+            "queued"
+        } else {
+            "failed"
+        };
+        assert_eq!(n.status, expected, "after attempt {attempt}");
+        assert_eq!(
+            notifications::fallback_for(&app.pool, id)
+                .await
+                .unwrap()
+                .is_some(),
+            attempt == notifications::MAX_ATTEMPTS
+        );
+        time_passes(&app.pool).await;
+    }
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    assert_eq!(smtp.messages().len(), 1);
+}
+
+/// A browser's subscription: its key pair and auth secret stay here, as on a device.
+struct Device {
+    keys: Box<dyn ece::LocalKeyPair>,
+    auth: [u8; 16],
+    token: String,
+}
+
+impl Device {
+    fn new(token: &str) -> Device {
+        let (keys, auth) = ece::generate_keypair_and_auth_secret().unwrap();
+        Device {
+            keys,
+            auth,
+            token: token.into(),
+        }
+    }
+
+    async fn subscribe(&self, app: &TestApp, gateway: &Gateway, citizen: &reqwest::Client) {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let endpoint = format!("{}/push/{}", gateway.url, self.token);
+        let p256dh = b64.encode(self.keys.pub_as_raw().unwrap());
+        let auth = b64.encode(self.auth);
+        let (status, body) = app
+            .call(
+                citizen,
+                "notifications/push_subscribe",
+                &[
+                    ("endpoint", &endpoint),
+                    ("p256dh", &p256dh),
+                    ("auth", &auth),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    fn read(&self, push: &serde_json::Value) -> serde_json::Value {
+        let body = base64::engine::general_purpose::STANDARD
+            .decode(push["body"].as_str().unwrap())
+            .unwrap();
+        let plain = ece::decrypt(&self.keys.raw_components().unwrap(), &self.auth, &body)
+            .expect("the push decrypts with the device's keys");
+        serde_json::from_slice(&plain).unwrap()
+    }
+}
+
+async fn account_of(pool: &sqlx::PgPool, mobile: &str) -> uuid::Uuid {
+    sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
+        .bind(mobile)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_subscribed_citizen_gets_a_web_push_only_their_device_can_read_signed_with_our_key() {
+    let app = spawn_app().await;
+    let (gateway, smtp) = (Gateway::start().await, SmtpServer::start().await);
+    let providers = providers(&app.pool, &gateway, &smtp).await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let device = Device::new("phone-1");
+    device.subscribe(&app, &gateway, &citizen).await;
+
+    // A grievance step tells the filer: push comes first now that a device is subscribed.
+    let account = account_of(&app.pool, CITIZEN).await;
+    let mut tx = app.pool.begin().await.unwrap();
+    let id = notifications::tell_account(
+        &mut tx,
+        account,
+        "GR-26-0000042-7",
+        "Resolved: pothole filled",
+        "/grievances/GR-26-0000042-7",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+
+    let pushes = gateway.pushes_to("phone-1").await;
+    assert_eq!(pushes.len(), 1);
+    let shown = device.read(&pushes[0]);
+    assert_eq!(shown["title"], "GR-26-0000042-7");
+    assert_eq!(shown["body"], "Resolved: pothole filled");
+    assert_eq!(shown["url"], "/grievances/GR-26-0000042-7");
+    assert_eq!(pushes[0]["content_encoding"], "aes128gcm");
+    let authorization = pushes[0]["authorization"].as_str().unwrap();
+    assert!(
+        authorization.ends_with(&format!("k={}", providers.vapid_public_key())),
+        "signed with the key browsers subscribed with: {authorization}"
+    );
+    let n = notifications::notification(&app.pool, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (n.channel.as_str(), n.status.as_str()),
+        ("push", "delivered")
+    );
+    // No SMS was needed.
+    assert!(gateway.sms_to(CITIZEN).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_subscription_the_browser_dropped_is_forgotten_and_sms_takes_over() {
+    let app = spawn_app().await;
+    let (gateway, smtp) = (Gateway::start().await, SmtpServer::start().await);
+    let providers = providers(&app.pool, &gateway, &smtp).await;
+    let citizen = app.signed_in(CITIZEN).await;
+    Device::new("old-phone")
+        .subscribe(&app, &gateway, &citizen)
+        .await;
+    gateway
+        .unreachable(serde_json::json!({"push_token": "old-phone"}))
+        .await;
+    let account = account_of(&app.pool, CITIZEN).await;
+    let mut tx = app.pool.begin().await.unwrap();
+    notifications::tell_account(
+        &mut tx,
+        account,
+        "",
+        "Your grievance was escalated",
+        "/grievances/x",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    assert!(
+        notifications::push_subscriptions_of(&app.pool, account)
+            .await
+            .unwrap()
+            .is_empty(),
+        "410 Gone removes the subscription"
+    );
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    let sms = gateway.sms_to(CITIZEN).await;
+    assert_eq!(sms.len(), 1);
+    assert_eq!(sms[0]["text"], "Your grievance was escalated");
+}
+
+#[tokio::test]
+async fn push_subscriptions_are_the_callers_own() {
+    let app = spawn_app().await;
+    let anonymous = client();
+    let (status, _) = app
+        .call(
+            &anonymous,
+            "notifications/push_subscribe",
+            &[
+                ("endpoint", "https://push.example/x"),
+                ("p256dh", "BBBB"),
+                ("auth", "AAAA"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 401, "signed-in people only");
+
+    let gateway = Gateway::start().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let device = Device::new("phone-1");
+    device.subscribe(&app, &gateway, &citizen).await;
+    let endpoint = format!("{}/push/phone-1", gateway.url);
+    // Another person cannot switch it off for them.
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let (status, _) = app
+        .call(
+            &official,
+            "notifications/push_unsubscribe",
+            &[("endpoint", &endpoint)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    let account = account_of(&app.pool, CITIZEN).await;
+    assert_eq!(
+        notifications::push_subscriptions_of(&app.pool, account)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Nonsense is refused at the door.
+    let (status, _) = app
+        .call(
+            &citizen,
+            "notifications/push_subscribe",
+            &[
+                ("endpoint", "javascript:alert(1)"),
+                ("p256dh", "x"),
+                ("auth", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400);
+    // Its owner can.
+    let (status, _) = app
+        .call(
+            &citizen,
+            "notifications/push_unsubscribe",
+            &[("endpoint", &endpoint)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(notifications::push_subscriptions_of(&app.pool, account)
+        .await
+        .unwrap()
+        .is_empty());
 }

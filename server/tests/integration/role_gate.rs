@@ -303,6 +303,8 @@ async fn the_development_inbox_is_closed_unless_enabled() {
     let app = spawn_app_with(Config {
         dev_inbox: false,
         secure_cookies: false,
+        vapid_public_key: String::new(),
+        push_services: vec!["http://127.0.0.1".into()],
     })
     .await;
     let (status, _) = app.call(&client(), "dev/messages", &[]).await;
