@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod assisted;
+pub mod me_too;
 
 use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, QueuedBanner, ServerForm};
 use crate::i18n::{fill, t, use_locale, Locale};
@@ -53,7 +54,17 @@ pub fn step_label(l: Locale, kind: &str) -> &'static str {
         "escalated" => t::step_escalated(l),
         "overdue" => t::step_overdue(l),
         "deadline_near" => t::step_deadline_near(l),
+        "me_too" => t::step_me_too(l),
         _ => t::step_closed_unanswered(l),
+    }
+}
+
+pub fn priority_label(l: Locale, p: domain::grievances::duplicates::Priority) -> &'static str {
+    use domain::grievances::duplicates::Priority;
+    match p {
+        Priority::Normal => t::priority_normal(l),
+        Priority::High => t::priority_high(l),
+        Priority::Urgent => t::priority_urgent(l),
     }
 }
 
@@ -114,6 +125,18 @@ impl rules::Wording for GrievanceWording {
                 &[("number", number), ("step", step_label(l, action.as_str()))],
             ),
             Assigned { number } => fill(t::notice_assigned(l), &[("number", number)]),
+            PriorityRaised {
+                number,
+                people,
+                priority,
+            } => fill(
+                t::notice_priority_raised(l),
+                &[
+                    ("number", number),
+                    ("count", &people.to_string()),
+                    ("priority", priority_label(l, *priority)),
+                ],
+            ),
         }
     }
 }
@@ -537,6 +560,7 @@ fn FilingFormView(data: FilingOptions) -> impl IntoView {
             // again after a filing was kept for later (the form is then cleared for the next).
             <script>"(function(){var k=document.getElementById('g-key'),f=k.form;function fresh(){if(window.crypto&&crypto.randomUUID)k.value=crypto.randomUUID()}fresh();f.addEventListener('reset',function(){setTimeout(fresh,0)});if(matchMedia('(display-mode: standalone)').matches){document.getElementById('g-via').value='app'}})()"</script>
             <FilingFields data=data/>
+            <me_too::SimilarNearby locale=l/>
             <label for="g-photos">{t::field_photos(l)}</label>
             <input id="g-photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple=true
                 aria-describedby="photos-hint photos-error" aria-invalid="false"/>
@@ -597,6 +621,7 @@ pub struct GrievanceRow {
     pub deadline: Option<String>,
     pub overdue: bool,
     pub me_too: i32,
+    pub priority: domain::grievances::duplicates::Priority,
     pub filed_at: String,
 }
 
@@ -616,6 +641,7 @@ fn row(s: store::Summary) -> GrievanceRow {
         assignee: s.assignee_name,
         level: s.level,
         me_too: s.me_too_count,
+        priority: domain::grievances::duplicates::Priority::of(s.me_too_count),
         filed_at: ist(s.created_at),
     }
 }
@@ -645,6 +671,9 @@ fn GrievanceList(rows: Vec<GrievanceRow>, empty: &'static str) -> impl IntoView 
                             <a href=href class="grievance-number">{r.number.clone()}</a>
                             " · "<span class=format!("badge status-{}", r.status)>{status_label(l, &r.status)}</span>
                             {r.overdue.then(|| view! { " · "<span class="badge badge-alert">{t::overdue(l)}</span> })}
+                            {(r.priority != domain::grievances::duplicates::Priority::Normal).then(|| view! {
+                                " · "<span class=format!("badge priority-{}", r.priority.as_str())>{priority_label(l, r.priority)}</span>
+                            })}
                         </p>
                         <h2 class="card-title">{r.category.clone()}</h2>
                         <p>{r.description.clone()}</p>
@@ -938,9 +967,11 @@ pub async fn grievance(number: String) -> Result<Option<GrievancePageData>, Serv
         Vec::new()
     };
     let who = |e: &store::TimelineEntry| match e.actor_kind.as_str() {
+        _ if e.kind == "me_too" => t::actor_another_citizen(l).to_string(),
         "system" => t::actor_system(l).to_string(),
         "citizen" if is_staff_view && d.anonymous => t::actor_anonymous(l).to_string(),
-        "citizen" if !is_staff_view => t::actor_you(l).to_string(),
+        "citizen" if !is_staff_view && is_filer => t::actor_you(l).to_string(),
+        "citizen" if !is_staff_view => t::actor_filer(l).to_string(),
         "official" if !is_staff_view => e
             .actor_name
             .clone()

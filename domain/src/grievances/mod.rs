@@ -7,6 +7,7 @@
 use crate::identity::{Actor, FieldError, Role};
 use serde::{Deserialize, Serialize};
 
+pub mod duplicates;
 pub mod escalation;
 pub mod number;
 
@@ -265,12 +266,15 @@ pub struct Ownership {
     pub filer_id: Option<String>,
     pub department_id: String,
     pub assignee_id: Option<String>,
+    /// Citizens who joined it with "me too".
+    pub followers: Vec<String>,
 }
 
-/// Who may see a grievance: its filer; staff of its department; its assignee (an escalation may
+/// Who may see a grievance: its filer and the citizens who joined it; staff of its department; its assignee (an escalation may
 /// have taken it to someone outside); any city admin.
 pub fn may_view(actor: &Actor, g: &Ownership) -> bool {
-    if g.filer_id.as_deref() == Some(actor.user_id.as_str()) {
+    if g.filer_id.as_deref() == Some(actor.user_id.as_str()) || g.followers.contains(&actor.user_id)
+    {
         return true;
     }
     match actor.role {
@@ -379,6 +383,7 @@ mod tests {
             filer_id: Some("citizen".into()),
             department_id: "bmc".into(),
             assignee_id: Some("official".into()),
+            followers: vec!["neighbour".into()],
         }
     }
 
@@ -505,6 +510,12 @@ mod tests {
             ..owned()
         };
         assert!(may_view(&outsider, &escalated) && may_act(&outsider, &escalated, Action::Resolve));
+
+        // a citizen who joined with "me too" follows it, but takes no step of the filer's
+        let neighbour = actor("neighbour", Role::Citizen, None);
+        assert!(may_view(&neighbour, &g));
+        assert!(!may_act(&neighbour, &g, Action::Reopen));
+        assert!(!may_act(&neighbour, &g, Action::ConfirmFixed));
     }
 
     #[test]
@@ -593,6 +604,12 @@ pub enum Notice {
     CitizenActed { number: String, action: Action },
     /// To the new assignee of a transferred grievance.
     Assigned { number: String },
+    /// To the assignee: so many people joined that its priority rose.
+    PriorityRaised {
+        number: String,
+        people: i32,
+        priority: duplicates::Priority,
+    },
 }
 
 impl Notice {
@@ -604,7 +621,8 @@ impl Notice {
             | Notice::Overdue { number }
             | Notice::Updated { number, .. }
             | Notice::CitizenActed { number, .. }
-            | Notice::Assigned { number } => number,
+            | Notice::Assigned { number }
+            | Notice::PriorityRaised { number, .. } => number,
         }
     }
 

@@ -511,16 +511,22 @@ impl Locked {
 
 /// Who a grievance belongs to, for the caller checks.
 pub async fn ownership(pool: &PgPool, id: Uuid) -> Result<Option<Ownership>, sqlx::Error> {
-    let row: Option<(Option<Uuid>, Uuid, Option<Uuid>)> =
-        sqlx::query_as("SELECT filer_id, department_id, assignee_id FROM grievances WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.map(|(filer, department, assignee)| Ownership {
-        filer_id: filer.map(|u| u.to_string()),
-        department_id: department.to_string(),
-        assignee_id: assignee.map(|u| u.to_string()),
-    }))
+    let row: Option<(Option<Uuid>, Uuid, Option<Uuid>, Vec<Uuid>)> = sqlx::query_as(
+        "SELECT filer_id, department_id, assignee_id,
+                ARRAY(SELECT account_id FROM grievance_followers f WHERE f.grievance_id = g.id)
+         FROM grievances g WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(
+        row.map(|(filer, department, assignee, followers)| Ownership {
+            filer_id: filer.map(|u| u.to_string()),
+            department_id: department.to_string(),
+            assignee_id: assignee.map(|u| u.to_string()),
+            followers: followers.iter().map(Uuid::to_string).collect(),
+        }),
+    )
 }
 
 pub async fn id_by_number(
@@ -743,16 +749,13 @@ pub async fn take_step(
         | Action::Resolve
         | Action::Reject
         | Action::Transfer => {
-            let text = wording.notice(
-                g.locale(),
-                &Notice::Updated {
-                    number: number.clone(),
-                    status,
-                    action: step.action,
-                    note: note.clone(),
-                },
-            );
-            tell_filer(&mut tx, &g, &text).await?;
+            let notice = Notice::Updated {
+                number: number.clone(),
+                status,
+                action: step.action,
+                note: note.clone(),
+            };
+            tell_filer(&mut tx, &g, &notice, wording).await?;
             if step.action == Action::Transfer {
                 tell_staff(&mut tx, assignee, &Notice::Assigned { number }, wording).await?;
             }
@@ -812,10 +815,12 @@ async fn append(
     Ok(hash)
 }
 
+/// Tells the filer, and every citizen who joined with "me too", each in their own language.
 async fn tell_filer(
     tx: &mut Transaction<'_, Postgres>,
     g: &Locked,
-    text: &str,
+    notice: &Notice,
+    wording: &dyn Wording,
 ) -> Result<(), sqlx::Error> {
     // The contact given with the grievance, not the account's: the filer may have asked to be
     // reached elsewhere. Push goes to the filer's devices, when any are subscribed.
@@ -832,8 +837,19 @@ async fn tell_filer(
         mobile: g.contact_mobile.clone(),
         email: g.contact_email.clone(),
     });
-    let link = format!("/grievances/{}", g.number);
-    notifications::send(&mut **tx, &chain, &g.number, text, &link).await?;
+    let text = wording.notice(g.locale(), notice);
+    notifications::send(&mut **tx, &chain, &g.number, &text, &notice.link()).await?;
+    let followers: Vec<(Uuid, String)> = sqlx::query_as(
+        "SELECT u.id, u.locale FROM grievance_followers f JOIN users u ON u.id = f.account_id
+         WHERE f.grievance_id = $1 ORDER BY f.joined_at",
+    )
+    .bind(g.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (follower, locale) in followers {
+        let text = wording.notice(Locale::from_code(&locale).unwrap_or_default(), notice);
+        notifications::tell_account(tx, follower, &g.number, &text, &notice.link()).await?;
+    }
     Ok(())
 }
 
@@ -1089,14 +1105,11 @@ pub async fn escalate_due(
             }
         } else {
             let level = entry.level;
-            let text = wording.notice(
-                g.locale(),
-                &Notice::Escalated {
-                    number: number.clone(),
-                    level,
-                },
-            );
-            tell_filer(&mut tx, g, &text).await?;
+            let notice = Notice::Escalated {
+                number: number.clone(),
+                level,
+            };
+            tell_filer(&mut tx, g, &notice, wording).await?;
             tell_staff(
                 &mut tx,
                 entry.assignee_id,
@@ -1259,14 +1272,16 @@ fn summary_select(locale_param: &str) -> String {
     )
 }
 
-/// A citizen's own grievances, newest first.
+/// A citizen's own grievances and those they joined with "me too", newest first.
 pub async fn filed_by(
     pool: &PgPool,
     filer: Uuid,
     locale: Locale,
 ) -> Result<Vec<Summary>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{} WHERE g.filer_id = $2 ORDER BY g.created_at DESC LIMIT 200",
+        "{} WHERE g.filer_id = $2
+              OR g.id IN (SELECT grievance_id FROM grievance_followers WHERE account_id = $2)
+         ORDER BY g.created_at DESC LIMIT 200",
         summary_select("$1")
     ))
     .bind(locale.code())
@@ -1288,7 +1303,8 @@ pub struct QueueFilter {
     pub department: Option<Uuid>,
 }
 
-/// An official's queue: their grievances (or a department's), the nearest deadline first.
+/// An official's queue: their grievances (or a department's), the highest priority (raised by
+/// citizens joining with "me too") first, then the nearest deadline.
 pub async fn queue(
     pool: &PgPool,
     assignee: Uuid,
@@ -1302,8 +1318,9 @@ pub async fn queue(
            AND ($5::int IS NULL OR g.ward_number = $5)
            AND ($6::uuid IS NULL OR g.category_id = $6)
            AND (NOT $7 OR g.deadline_at <= $8)
-         ORDER BY g.deadline_at NULLS LAST, g.me_too_count DESC, g.created_at LIMIT 200",
-        summary_select("$1")
+         ORDER BY {} DESC, g.deadline_at NULLS LAST, g.me_too_count DESC, g.created_at LIMIT 200",
+        summary_select("$1"),
+        super::duplicates::Priority::sql_rank("g.me_too_count")
     ))
     .bind(locale.code())
     .bind(assignee)
@@ -1620,4 +1637,154 @@ pub async fn public_updates(
     .bind(limit)
     .fetch_all(pool)
     .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Me too
+
+/// An open grievance like the one being filed, offered to join.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Similar {
+    pub number: String,
+    pub status: String,
+    pub category_name: String,
+    pub ward_number: Option<i32>,
+    pub landmark: String,
+    pub description: String,
+    pub me_too_count: i32,
+    pub created_at: OffsetDateTime,
+}
+
+/// What is being filed, for finding the same problem already open nearby.
+#[derive(Clone, Debug, Default)]
+pub struct Lookalike {
+    pub category_id: Uuid,
+    pub ward: Option<i32>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub landmark: String,
+    pub description: String,
+    /// The person filing: their own grievances and those they joined are not offered.
+    pub citizen: Option<Uuid>,
+}
+
+/// Open grievances of the same category, near (same ward, or within `NEAR_METRES` by location),
+/// recent, with a similar text (description and landmark, by trigrams); the most alike first.
+pub async fn similar_open(
+    pool: &PgPool,
+    like: &Lookalike,
+    now: OffsetDateTime,
+    locale: Locale,
+) -> Result<Vec<Similar>, sqlx::Error> {
+    use super::duplicates::{LEAST_TEXT_SIMILARITY, MOST_OFFERED, NEAR_METRES, RECENT_DAYS};
+    let text = format!("{} {}", like.description.trim(), like.landmark.trim());
+    if like.ward.is_none() && (like.latitude.is_none() || like.longitude.is_none()) {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(&format!(
+        "SELECT g.number, g.status,
+                CASE $9 WHEN 'or' THEN c.name_or WHEN 'hi' THEN c.name_hi ELSE c.name_en END AS category_name,
+                g.ward_number, g.landmark, g.description, g.me_too_count, g.created_at
+         FROM grievances g JOIN grievance_categories c ON c.id = g.category_id
+         WHERE g.category_id = $1 AND g.status IN {OPEN}
+           AND g.created_at > $7 - make_interval(days => {RECENT_DAYS})
+           AND (($2::int IS NOT NULL AND g.ward_number = $2)
+                OR ($3::float8 IS NOT NULL AND $4::float8 IS NOT NULL AND g.latitude IS NOT NULL
+                    AND 6371000 * sqrt(power(radians(g.latitude - $3), 2)
+                        + power(cos(radians(($3 + g.latitude) / 2)) * radians(g.longitude - $4), 2)) < {NEAR_METRES}))
+           AND ($6::uuid IS NULL OR (g.filer_id IS DISTINCT FROM $6
+                AND NOT EXISTS (SELECT 1 FROM grievance_followers f WHERE f.grievance_id = g.id AND f.account_id = $6)))
+           AND similarity(g.description || ' ' || g.landmark, $5) >= {LEAST_TEXT_SIMILARITY}
+         ORDER BY similarity(g.description || ' ' || g.landmark, $5) DESC, g.me_too_count DESC
+         LIMIT $8"
+    ))
+    .bind(like.category_id)
+    .bind(like.ward)
+    .bind(like.latitude)
+    .bind(like.longitude)
+    .bind(&text)
+    .bind(like.citizen)
+    .bind(now)
+    .bind(MOST_OFFERED)
+    .bind(locale.code())
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JoinProblem {
+    #[error("no such grievance")]
+    NotFound,
+    #[error("{}", .0.code())]
+    Refused(super::duplicates::JoinRefusal),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// A citizen joins an open grievance with "me too": they follow it, its count rises (and with
+/// it, past a threshold, its priority, which its assignee is told), and its history records it.
+/// Joining twice changes nothing. Answers the count of people who joined.
+pub async fn join_me_too(
+    pool: &PgPool,
+    id: Uuid,
+    citizen: Uuid,
+    now: OffsetDateTime,
+    wording: &dyn Wording,
+) -> Result<i32, JoinProblem> {
+    use super::duplicates::{check_join, raised_priority};
+    let now = history::to_micros(now);
+    let mut tx = pool.begin().await?;
+    let g: Locked = sqlx::query_as(&format!(
+        "SELECT {LOCKED_COLUMNS} FROM grievances WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(JoinProblem::NotFound)?;
+    let count: i32 = sqlx::query_scalar("SELECT me_too_count FROM grievances WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    check_join(g.filer_id == Some(citizen), g.status().is_open()).map_err(JoinProblem::Refused)?;
+    let joined = sqlx::query(
+        "INSERT INTO grievance_followers (grievance_id, account_id, joined_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(citizen)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !joined {
+        return Ok(count);
+    }
+    let after = count + 1;
+    let mut entry = g.system_entry("me_too", now);
+    entry.actor_id = Some(citizen);
+    entry.actor_kind = "citizen".into();
+    entry.facts = format!("me_too_count={after}");
+    let hash = append(&mut tx, &g, &entry).await?;
+    sqlx::query(
+        "UPDATE grievances SET me_too_count = $2, history_seq = $3, history_head = $4, updated_at = $5
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(after)
+    .bind(entry.seq)
+    .bind(&hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(priority) = raised_priority(count, after) {
+        let notice = Notice::PriorityRaised {
+            number: g.number.clone(),
+            people: after + 1,
+            priority,
+        };
+        tell_staff(&mut tx, g.assignee_id, &notice, wording).await?;
+    }
+    tx.commit().await?;
+    Ok(after)
 }

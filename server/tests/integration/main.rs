@@ -9,6 +9,7 @@ mod grievances;
 mod helpers;
 mod identity;
 mod intake;
+mod me_too;
 mod notifications;
 mod open311;
 mod outside;
