@@ -47,3 +47,18 @@ export async function signIn(page: Page, login: string) {
   await page.getByRole('button', { name: 'Sign in' }).last().click();
   await page.waitForURL('**/me');
 }
+
+/** Registers a new citizen through the real pages (code read from the development inbox). */
+export async function register(page: Page, mobile: string, name = 'Mamata Behera', email = '') {
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Mobile number').fill(mobile);
+  if (email) await page.getByLabel('Email (optional)').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  await expect(page.getByText(/We sent a 6-digit code/)).toBeVisible();
+  await page.getByLabel('Code from the SMS').fill(await readCode(page, mobile));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('citizen-id')).toBeVisible();
+}

@@ -2,7 +2,7 @@ import { test, expect, Page, BrowserContext } from '@playwright/test';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { expectAccessible, expectNoSidewaysScroll, freshMobile, hydrated, readCode, PASSWORD } from './helpers';
+import { expectAccessible, expectNoSidewaysScroll, freshMobile, hydrated, register } from './helpers';
 
 // ./dev test starts the sandbox gateway (SMS and push) and an SMTP server that keeps mail here.
 const SANDBOX = process.env.SANDBOX_URL || 'http://127.0.0.1:3125';
@@ -71,20 +71,6 @@ async function pushDeviceAt(context: BrowserContext, endpoint: string, keys: Ret
   }, { endpoint, p256dh: keys.p256dh, auth: keys.authText });
 }
 
-async function register(page: Page, mobile: string, email: string) {
-  await page.goto('/register');
-  await hydrated(page);
-  await page.getByLabel('Full name').fill('Mamata Behera');
-  await page.getByLabel('Mobile number').fill(mobile);
-  await page.getByLabel('Email (optional)').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Send me a code' }).click();
-  await expect(page.getByText(/We sent a 6-digit code/)).toBeVisible();
-  await page.getByLabel('Code from the SMS').fill(await readCode(page, mobile));
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await expect(page.getByTestId('citizen-id')).toBeVisible();
-}
-
 async function file(page: Page, text: string): Promise<string> {
   await page.goto('/grievances/new');
   await hydrated(page);
@@ -110,7 +96,7 @@ test('notices reach a citizen by push, then by SMS once push is off, then by ema
   const page = await context.newPage();
   const mobile = freshMobile();
   const email = `mamata.${mobile}@example.in`;
-  await register(page, mobile, email);
+  await register(page, mobile, 'Mamata Behera', email);
 
   // Turn notifications on for this device, from the account page.
   await page.goto('/me');
