@@ -24,7 +24,7 @@ test('a citizen registers, confirms the code, gets a citizen id, finds a service
 
   await page.getByRole('link', { name: 'Go to my account' }).click();
   await expect(page.getByTestId('citizen-id')).toHaveText(citizenId);
-  await expect(page.getByText('This device')).toBeVisible();
+  await expect(page.getByText('This device', { exact: true })).toBeVisible();
   await expectAccessible(page);
 
   // A new password: the old one is checked first.
