@@ -286,6 +286,7 @@ pub fn parse_filing(
     Ok(store::Filing {
         channel,
         category_id: category.expect("checked above"),
+        category_slug: None,
         ward,
         landmark: form.landmark.trim().to_string(),
         address: form.address.trim().to_string(),

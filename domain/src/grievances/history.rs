@@ -90,6 +90,8 @@ pub enum Break {
     Altered { seq: i32 },
     /// The grievance's head does not match its newest entry (entries removed at the end).
     Head { entries: i32, head_seq: i32 },
+    /// History entries whose grievance is gone (the grievance row was removed).
+    Orphaned { entries: i64 },
 }
 
 /// Checks one grievance's chain: entries in `seq` order, with their stored hashes.

@@ -48,16 +48,27 @@ pub async fn issue_key(
 pub async fn verify_key(pool: &PgPool, key: &str) -> Result<Option<(Uuid, String)>, sqlx::Error> {
     // Every intake request checks its key: note the use at most once a minute, so that a busy
     // gateway's requests do not all queue for the lock on its one key row.
-    sqlx::query_as(
-        "WITH k AS (SELECT id, channel, last_used_at FROM intake_keys WHERE key_hash = $1 AND revoked_at IS NULL),
-              touched AS (UPDATE intake_keys SET last_used_at = now() FROM k
-                          WHERE intake_keys.id = k.id
-                            AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute'))
-         SELECT id, channel FROM k",
+    // A plain read on the hot path; the rare write when the note is stale.
+    let found: Option<(Uuid, String, bool)> = sqlx::query_as(
+        "SELECT id, channel, last_used_at IS NULL OR last_used_at < now() - interval '1 minute'
+         FROM intake_keys WHERE key_hash = $1 AND revoked_at IS NULL",
     )
     .bind(key_hash(key))
     .fetch_optional(pool)
-    .await
+    .await?;
+    let Some((id, channel, stale)) = found else {
+        return Ok(None);
+    };
+    if stale {
+        sqlx::query(
+            "UPDATE intake_keys SET last_used_at = now() WHERE id = $1
+               AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+        )
+        .bind(id)
+        .execute(pool)
+        .await?;
+    }
+    Ok(Some((id, channel)))
 }
 
 pub async fn revoke_key(pool: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {

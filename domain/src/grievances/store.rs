@@ -67,6 +67,9 @@ pub async fn wards(pool: &PgPool) -> Result<Vec<(i32, String)>, sqlx::Error> {
 pub struct Filing {
     pub channel: Channel,
     pub category_id: Uuid,
+    /// The category by its slug instead (other systems name it so): looked up in the filing's
+    /// plan query, which saves the API a round trip.
+    pub category_slug: Option<String>,
     pub ward: Option<i32>,
     pub landmark: String,
     pub address: String,
@@ -127,6 +130,7 @@ pub enum FilingProblem {
 
 #[derive(sqlx::FromRow)]
 struct FilingPlan {
+    category_id: Uuid,
     department_id: Uuid,
     allows_anonymous: bool,
     is_leaf: bool,
@@ -151,19 +155,22 @@ pub async fn file(
     // A repeat (same idempotency key or external reference) is found by the insert's conflict,
     // not by a lookup first: the first filing, by far the common case, pays nothing for it.
     let plan: Option<FilingPlan> = sqlx::query_as(
-        "WITH RECURSIVE up(id, parent_id, depth) AS (
-             SELECT id, parent_id, 0 FROM grievance_categories WHERE id = $1
+        "WITH RECURSIVE picked AS (
+             SELECT id FROM grievance_categories WHERE CASE WHEN $6::text IS NULL THEN id = $1 ELSE slug = $6 END
+         ),
+         up(id, parent_id, depth) AS (
+             SELECT c.id, c.parent_id, 0 FROM grievance_categories c JOIN picked ON c.id = picked.id
              UNION ALL
              SELECT c.id, c.parent_id, up.depth + 1 FROM grievance_categories c JOIN up ON c.id = up.parent_id
          ),
-         cat AS (SELECT c.department_id, c.allows_anonymous,
+         cat AS (SELECT c.id, c.department_id, c.allows_anonymous,
                         NOT EXISTS (SELECT 1 FROM grievance_categories k WHERE k.parent_id = c.id) AS is_leaf
-                 FROM grievance_categories c WHERE c.id = $1),
+                 FROM grievance_categories c JOIN picked ON c.id = picked.id),
          first_level AS (
              SELECT e.hours, e.warn_percent FROM up JOIN escalation_levels e ON e.category_id = up.id
              WHERE e.level = 1 ORDER BY up.depth LIMIT 1
          )
-         SELECT cat.department_id, cat.allows_anonymous, cat.is_leaf,
+         SELECT cat.id AS category_id, cat.department_id, cat.allows_anonymous, cat.is_leaf,
                 ($2::int IS NULL OR EXISTS (SELECT 1 FROM wards WHERE number = $2)) AS ward_exists,
                 (SELECT r.official_id FROM up JOIN grievance_routes r ON r.category_id = up.id
                    JOIN users u ON u.id = r.official_id
@@ -181,6 +188,7 @@ pub async fn file(
     .bind(default_ladder()[0].hours)
     .bind(default_ladder()[0].warn_percent)
     .bind(f.filer_id)
+    .bind(&f.category_slug)
     .fetch_optional(pool)
     .await?;
     let Some(plan) = plan.filter(|p| p.is_leaf) else {
@@ -221,7 +229,7 @@ pub async fn file(
     let facts = format!(
         "channel={};category={};ward={};landmark={};address={};lat={};lon={};anonymous={};contact={}|{}|{};external={}",
         f.channel.as_str(),
-        f.category_id,
+        plan.category_id,
         f.ward.map(|w| w.to_string()).unwrap_or_default(),
         f.landmark,
         f.address,
@@ -303,7 +311,7 @@ pub async fn file(
     .bind(id)
     .bind(&number)
     .bind(f.channel.as_str())
-    .bind(f.category_id)
+    .bind(plan.category_id)
     .bind(plan.department_id)
     .bind(f.ward)
     .bind(f.landmark.trim())
@@ -1454,6 +1462,20 @@ pub async fn verify_history(pool: &PgPool) -> Result<(usize, Vec<BrokenChain>), 
                 problem,
             });
         }
+    }
+    // History whose grievance row is gone: named by the number its first entry was filed under.
+    let orphans: Vec<(Uuid, i64)> = sqlx::query_as(
+        "SELECT h.grievance_id, count(*) FROM grievance_history h
+         WHERE NOT EXISTS (SELECT 1 FROM grievances g WHERE g.id = h.grievance_id)
+         GROUP BY h.grievance_id ORDER BY h.grievance_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (id, entries) in orphans {
+        broken.push(BrokenChain {
+            number: format!("(removed grievance {id})"),
+            problem: history::Break::Orphaned { entries },
+        });
     }
     Ok((heads.len(), broken))
 }

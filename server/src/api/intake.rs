@@ -105,6 +105,7 @@ fn filing(channel: Channel, category_id: Uuid, description: String, key: Uuid) -
     Filing {
         channel,
         category_id,
+        category_slug: None,
         ward: None,
         landmark: String::new(),
         address: String::new(),
@@ -486,13 +487,9 @@ async fn external(
     if reference.is_empty() || reference.len() > 100 {
         problems.push(FieldError::new("reference", "err_code_invalid"));
     }
-    let category: Option<Uuid> =
-        sqlx::query_scalar("SELECT id FROM grievance_categories WHERE slug = $1")
-            .bind(g.category.trim())
-            .fetch_optional(&state.pool)
-            .await
-            .map_err(ApiError::unexpected)?;
-    if category.is_none() {
+    // The slug is looked up by the filing's plan query (an unknown one is named there).
+    let slug = g.category.trim().to_string();
+    if slug.is_empty() || slug.len() > 64 {
         problems.push(FieldError::new("category", "err_category_required"));
     }
     let contact_mobile = match g.mobile.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
@@ -510,10 +507,11 @@ async fn external(
     }
     let mut f = filing(
         Channel::External,
-        category.expect("checked"),
+        Uuid::nil(),
         g.description.trim().to_string(),
         key,
     );
+    f.category_slug = Some(slug);
     f.ward = g.ward;
     f.landmark = g.landmark;
     f.address = g.address;

@@ -689,6 +689,7 @@ async fn post_resource(
     let filing = Filing {
         channel: Channel::External,
         category_id: category.id,
+        category_slug: None,
         ward,
         landmark: get("attribute[landmark]")
             .unwrap_or("")

@@ -655,6 +655,27 @@ async fn the_history_is_append_only_and_tampering_is_found() {
         broken[0].problem,
         domain::grievances::history::Break::Altered { seq: 3 }
     );
+
+    // removing a grievance row leaves its history behind, and the check names it
+    let second: uuid::Uuid = sqlx::query_scalar("SELECT id FROM grievances WHERE number <> $1")
+        .bind(&number)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM grievances WHERE id = $1")
+        .bind(second)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (checked, broken) = domain::grievances::store::verify_history(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!((checked, broken.len()), (1, 2));
+    assert_eq!(
+        broken[1].problem,
+        domain::grievances::history::Break::Orphaned { entries: 1 }
+    );
+    assert!(broken[1].number.contains(&second.to_string()));
 }
 
 pub fn png(w: u32, h: u32) -> Vec<u8> {
