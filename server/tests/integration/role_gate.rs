@@ -75,6 +75,36 @@ async fn admin_functions_refuse_everyone_but_admins() {
             .await;
         assert_eq!(status, 401, "anonymous {path}");
     }
+    let signed_in_only: [(&str, &[(&str, &str)]); 4] = [
+        (
+            "notifications/push_unsubscribe",
+            &[("endpoint", "https://fcm.googleapis.com/x")],
+        ),
+        ("grievances/me_too", &[("number", "GR-26-0000001-8")]),
+        (
+            "grievances/similar",
+            &[
+                ("category", ""),
+                ("ward", "1"),
+                ("landmark", ""),
+                ("description", "a b c d e f g h"),
+                ("latitude", ""),
+                ("longitude", ""),
+            ],
+        ),
+        (
+            "notifications/push_subscribe",
+            &[
+                ("endpoint", "https://fcm.googleapis.com/x"),
+                ("p256dh", "B"),
+                ("auth", "A"),
+            ],
+        ),
+    ];
+    for (path, form) in signed_in_only {
+        let (status, _) = app.call(&anonymous, path, form).await;
+        assert_eq!(status, 401, "anonymous {path}");
+    }
     // Nothing was created by the refused calls.
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM departments WHERE code = 'xyz'")
         .fetch_one(&app.pool)
