@@ -47,6 +47,8 @@ test('a citizen files with a ward, the official resolves it, the citizen rates i
   await expectAccessible(official);
   await official.getByRole('link', { name: number }).click();
   await hydrated(official);
+  // the official sees that the citizen was told, by SMS through the gateway
+  await expect(official.getByTestId('messages')).toContainText('SMS');
   await expectAccessible(official);
   await official.getByRole('button', { name: 'Acknowledge — I am on it' }).click();
   await expect(official.getByTestId('grievance-status')).toHaveText('In progress');

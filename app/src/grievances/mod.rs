@@ -883,6 +883,42 @@ pub struct GrievancePageData {
     pub is_staff_view: bool,
     /// Addresses of the photos filed with it.
     pub photos: Vec<String>,
+    /// Staff only: the messages sent about it and what became of each.
+    pub messages: Vec<MessageView>,
+}
+
+/// One message sent about a grievance, as its officials see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub at: String,
+    pub channel: String,
+    /// Whom it went to, masked (nothing at all for an anonymous filing).
+    pub to: String,
+    pub status: String,
+    pub attempts: i32,
+    /// It stood in for a message another channel could not deliver.
+    pub fallback: bool,
+}
+
+/// A recipient as staff may see it: the last digits of a mobile, the first letter and domain
+/// of an email, and nothing of an anonymous filer.
+#[cfg(feature = "ssr")]
+fn masked_recipient(channel: &str, recipient: &str, anonymous: bool, l: Locale) -> String {
+    if anonymous {
+        return "—".into();
+    }
+    match channel {
+        "sms" => domain::identity::MobileNumber::parse(recipient)
+            .map(|m| m.masked())
+            .unwrap_or_else(|_| "—".into()),
+        "email" => match recipient.split_once('@') {
+            Some((name, domain)) => {
+                format!("{}•••@{domain}", name.chars().next().unwrap_or('•'))
+            }
+            None => "—".into(),
+        },
+        _ => t::message_to_devices(l).to_string(),
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -1012,6 +1048,23 @@ pub async fn grievance(number: String) -> Result<Option<GrievancePageData>, Serv
             },
         })
         .collect();
+    let messages = if is_staff_view {
+        domain::notifications::about(&pool, &format!("/grievances/{}", d.summary.number))
+            .await
+            .map_err(request::unexpected)?
+            .into_iter()
+            .map(|n| MessageView {
+                at: ist(n.created_at),
+                to: masked_recipient(&n.channel, &n.recipient, d.anonymous, l),
+                channel: n.channel,
+                status: n.status,
+                attempts: n.attempts,
+                fallback: n.fallback_of.is_some(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let contact = (is_staff_view && !d.anonymous).then(|| {
         [
             Some(d.contact_name.clone()).filter(|s| !s.is_empty()),
@@ -1045,6 +1098,7 @@ pub async fn grievance(number: String) -> Result<Option<GrievancePageData>, Serv
         steps,
         transfer_to,
         is_staff_view,
+        messages,
         row: row(d.summary),
     }))
 }
@@ -1345,6 +1399,38 @@ fn GrievanceView(g: GrievancePageData) -> impl IntoView {
                     }).collect_view()}
                 </ol>
             </section>
+            {(!g.messages.is_empty()).then(|| view! {
+                <section aria-labelledby="messages-heading">
+                    <h2 id="messages-heading">{t::messages_title(l)}</h2>
+                    <ul class="message-status" data-testid="messages">
+                        {g.messages.iter().map(|m| view! {
+                            <li class=format!("message-{}", m.status)>
+                                <p class="meta"><time>{m.at.clone()}</time>" · "{message_channel(l, &m.channel)}" → "{m.to.clone()}</p>
+                                <p><strong>{message_status(l, &m.status)}</strong>
+                                    {(m.attempts > 1).then(|| format!(" · {}", fill(t::message_attempts(l), &[("count", &m.attempts.to_string())])))}
+                                    {m.fallback.then(|| format!(" · {}", t::message_fallback(l)))}
+                                </p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
         </section>
+    }
+}
+
+fn message_channel(l: Locale, channel: &str) -> &'static str {
+    match channel {
+        "sms" => t::channel_sms(l),
+        "email" => t::channel_email(l),
+        _ => t::message_channel_push(l),
+    }
+}
+
+fn message_status(l: Locale, status: &str) -> &'static str {
+    match status {
+        "delivered" => t::message_delivered(l),
+        "failed" => t::message_failed(l),
+        _ => t::message_queued(l),
     }
 }

@@ -246,6 +246,16 @@ pub async fn fallback_for(pool: &PgPool, id: Uuid) -> Result<Option<Notification
     .await
 }
 
+/// Every message sent about the page at `link` (a grievance, say), oldest first.
+pub async fn about(pool: &PgPool, link: &str) -> Result<Vec<Notification>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM notifications WHERE link = $1 ORDER BY created_at, id LIMIT 200"
+    ))
+    .bind(link)
+    .fetch_all(pool)
+    .await
+}
+
 /// The newest messages that reached a provider or were given up on, for the development inbox.
 pub async fn recent_delivered(pool: &PgPool, limit: i64) -> Result<Vec<Notification>, sqlx::Error> {
     sqlx::query_as(&format!(

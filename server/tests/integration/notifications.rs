@@ -567,3 +567,60 @@ async fn push_subscriptions_are_the_callers_own() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn officials_see_which_messages_about_a_grievance_arrived_and_citizens_do_not() {
+    let app = spawn_app().await;
+    let (gateway, smtp) = (Gateway::start().await, SmtpServer::start().await);
+    let providers = providers(&app.pool, &gateway, &smtp).await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let number = crate::grievances::file(
+        &app,
+        &citizen,
+        "pothole",
+        "12",
+        "A deep pothole near the bus stop",
+    )
+    .await;
+    gateway.outage("sms", 1).await;
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let page = app
+        .page(&official, &format!("/grievances/{number}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Messages sent about it"), "{page}");
+    assert!(page.contains("SMS") && page.contains("••••••0004"));
+    assert!(
+        page.contains("Waiting to be sent"),
+        "the first try met an outage"
+    );
+    sqlx::query("UPDATE notifications SET next_attempt_at = now()")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    notifications::deliver_due(&app.pool, &providers, 10)
+        .await
+        .unwrap();
+    let page = app
+        .page(&official, &format!("/grievances/{number}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Delivered") && page.contains("2 attempts"),
+        "{page}"
+    );
+    let own = app
+        .page(&citizen, &format!("/grievances/{number}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!own.contains("Messages sent about it"));
+}
