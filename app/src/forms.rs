@@ -142,6 +142,9 @@ pub fn Toggle(show: String, hide: String, label: String) -> impl IntoView {
 }
 
 #[cfg(feature = "hydrate")]
+pub(crate) use browser::post_body;
+
+#[cfg(feature = "hydrate")]
 mod browser {
     //! The DOM side of `ServerForm`, in plain web-sys: small and generic over every form.
     use super::FormThen;
@@ -265,15 +268,21 @@ mod browser {
 
     async fn post(form: &HtmlFormElement, url: &str) -> Result<(u16, JsValue), JsValue> {
         let data = FormData::new_with_form(form)?;
-        let init = RequestInit::new();
-        init.set_method("POST");
         // Files go as multipart (the browser sets its boundary); everything else URL-encoded.
         if form.enctype() == "multipart/form-data" {
-            init.set_body(&data);
+            post_body(url, &data).await
         } else {
             let params = UrlSearchParams::new_with_str_sequence_sequence(&data)?;
-            init.set_body(&params);
+            post_body(url, &params).await
         }
+    }
+
+    /// POSTs `body` (form fields) to a server function, asking for JSON: the status and the
+    /// parsed answer (null when it is not JSON). Islands other than forms use it too.
+    pub async fn post_body(url: &str, body: &JsValue) -> Result<(u16, JsValue), JsValue> {
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(body);
         let headers = web_sys::Headers::new()?;
         headers.set("Accept", "application/json")?;
         init.set_headers(&headers);

@@ -119,6 +119,7 @@ pub fn PushToggle(locale: Locale, key: String) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::PushState;
+    use crate::forms::post_body;
     use js_sys::Reflect;
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
@@ -197,7 +198,11 @@ mod browser {
         form.append("endpoint", &subscription.endpoint());
         form.append("p256dh", &field("p256dh"));
         form.append("auth", &field("auth"));
-        if post("/api/notifications/push_subscribe", &form).await? == 200 {
+        if post_body("/api/notifications/push_subscribe", &form)
+            .await?
+            .0
+            == 200
+        {
             Ok(PushState::On)
         } else {
             // The server would not keep it: do not leave a subscription nobody sends to.
@@ -211,25 +216,11 @@ mod browser {
             if let Some(subscription) = subscription().await? {
                 let form = UrlSearchParams::new()?;
                 form.append("endpoint", &subscription.endpoint());
-                post("/api/notifications/push_unsubscribe", &form).await?;
+                post_body("/api/notifications/push_unsubscribe", &form).await?;
                 JsFuture::from(subscription.unsubscribe()?).await?;
             }
             Ok::<_, JsValue>(PushState::Off)
         };
         done.await.unwrap_or(PushState::Failed)
-    }
-
-    async fn post(url: &str, form: &UrlSearchParams) -> Result<u16, JsValue> {
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_body(form);
-        let headers = web_sys::Headers::new()?;
-        headers.set("Accept", "application/json")?;
-        init.set_headers(&headers);
-        let response: web_sys::Response =
-            JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(url, &init))
-                .await?
-                .dyn_into()?;
-        Ok(response.status())
     }
 }

@@ -185,10 +185,10 @@ pub fn SimilarNearby(locale: Locale) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::SimilarOffer;
-    use js_sys::{Reflect, JSON};
+    use crate::forms::post_body;
+    use js_sys::Reflect;
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
     use web_sys::{HtmlFormElement, UrlSearchParams};
 
     /// Asks again whenever a field of the surrounding form changes.
@@ -223,27 +223,6 @@ mod browser {
             .unwrap_or_default()
     }
 
-    async fn post(url: &str, body: &UrlSearchParams) -> Result<(u16, JsValue), JsValue> {
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_body(body);
-        let headers = web_sys::Headers::new()?;
-        headers.set("Accept", "application/json")?;
-        init.set_headers(&headers);
-        let response: web_sys::Response =
-            JsFuture::from(window().fetch_with_str_and_init(url, &init))
-                .await?
-                .dyn_into()?;
-        let text = JsFuture::from(response.text()?)
-            .await?
-            .as_string()
-            .unwrap_or_default();
-        Ok((
-            response.status(),
-            JSON::parse(&text).unwrap_or(JsValue::NULL),
-        ))
-    }
-
     async fn lookup(form: &HtmlFormElement) -> Result<Vec<SimilarOffer>, JsValue> {
         let body = UrlSearchParams::new()?;
         for (field, name) in [
@@ -256,7 +235,7 @@ mod browser {
         ] {
             body.append(field, &value(form, name));
         }
-        let (status, answer) = post("/api/grievances/similar", &body).await?;
+        let (status, answer) = post_body("/api/grievances/similar", &body).await?;
         if status != 200 {
             return Err(answer);
         }
@@ -281,7 +260,7 @@ mod browser {
     pub async fn join(number: &str) -> Option<String> {
         let body = UrlSearchParams::new().ok()?;
         body.append("number", number);
-        match post("/api/grievances/me_too", &body).await {
+        match post_body("/api/grievances/me_too", &body).await {
             Ok((200, answer)) if Reflect::has(&answer, &"Done".into()).unwrap_or(false) => {
                 let _ = window().location().assign(&format!("/grievances/{number}"));
                 None
