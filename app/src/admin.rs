@@ -15,7 +15,9 @@ use crate::request;
 #[cfg(feature = "ssr")]
 use domain::catalogue as catalogue_store;
 #[cfg(feature = "ssr")]
-use domain::identity::{store as identity_store, Actor, FieldError, Role};
+use domain::identity::{store as identity_store, Actor, Role};
+#[cfg(feature = "ssr")]
+use domain::problem::FieldError;
 
 #[cfg(feature = "ssr")]
 fn is_admin(a: &Actor) -> bool {
@@ -195,11 +197,8 @@ pub async fn create_staff(
         role,
         department_id,
     };
-    match identity_store::create_account(&request::pool(), form).await {
-        Ok(new) => Ok(FormResult::Done(new.citizen_id.to_string())),
-        Err(identity_store::FormProblem::Fields(f)) => Ok(FormResult::Invalid(f)),
-        Err(identity_store::FormProblem::Unexpected(e)) => Err(request::unexpected(e)),
-    }
+    let created = identity_store::create_account(&request::pool(), form).await;
+    request::answer(created.map(|new| new.citizen_id.to_string()))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 //! no per-form view code, no server-function client, no query-string library in the WASM.
 
 use crate::i18n::{t, Locale};
-use domain::identity::FieldError;
+use domain::problem::FieldError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -74,7 +74,11 @@ pub fn FieldMessage(
 /// Shown when the server could not be reached or failed: what was typed stays in the form.
 #[component]
 pub fn FailureBanner(locale: Locale) -> impl IntoView {
-    view! { <p class="banner banner-error" data-form-failure="" role="alert" hidden>{t::err_unexpected(locale)}</p> }
+    view! {
+        <p class="banner banner-error" data-form-failure="" role="alert" hidden>{t::err_unexpected(locale)}</p>
+        // A problem with the form as a whole (it changed since the page was shown).
+        <p class="field-error" data-error-for="form" role="alert"></p>
+    }
 }
 
 /// Shown when the form was kept on the device, to be sent when the connection returns.

@@ -14,20 +14,13 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::request;
 #[cfg(feature = "ssr")]
-use domain::identity::store::{self as store, FormProblem};
+use domain::identity::store;
+#[cfg(feature = "ssr")]
+use domain::problem::Problem;
 
 #[cfg(feature = "ssr")]
-fn form_result<T>(r: Result<T, FormProblem>) -> Result<FormResult<T>, ServerFnError> {
-    match r {
-        Ok(v) => Ok(FormResult::Done(v)),
-        Err(FormProblem::Fields(f)) => Ok(FormResult::Invalid(f)),
-        Err(FormProblem::Unexpected(e)) => Err(request::unexpected(e)),
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn parse_uuid(s: &str, field: &str, code: &str) -> Result<uuid::Uuid, FormProblem> {
-    uuid::Uuid::parse_str(s).map_err(|_| FormProblem::field(field, code))
+fn parse_uuid(s: &str, field: &str, code: &str) -> Result<uuid::Uuid, Problem> {
+    uuid::Uuid::parse_str(s).map_err(|_| Problem::field(field, code))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,7 +55,7 @@ pub async fn register(
         fill(t::sms_registration_code(locale), &[("code", code)])
     })
     .await;
-    form_result(started.map(|s| RegistrationStarted {
+    request::answer(started.map(|s| RegistrationStarted {
         registration_id: s.registration_id.to_string(),
         mobile_masked: s.mobile.masked(),
     }))
@@ -79,7 +72,7 @@ pub async fn resend_code(registration_id: String) -> Result<FormResult<String>, 
         .await
     }
     .await;
-    form_result(result.map(|m| m.masked()))
+    request::answer(result.map(|m| m.masked()))
 }
 
 /// Step two: the code confirms the mobile number; the citizen gets their id and is signed in.
@@ -94,7 +87,7 @@ pub async fn confirm_registration(
         store::confirm_registration(&pool, id, &code).await
     }
     .await;
-    match form_result(result)? {
+    match request::answer(result)? {
         FormResult::Done(new) => {
             let account = store::account(&pool, new.user_id)
                 .await
@@ -112,7 +105,7 @@ pub async fn confirm_registration(
 
 #[server(endpoint = "identity/sign_in")]
 pub async fn sign_in(login: String, password: String) -> Result<FormResult<()>, ServerFnError> {
-    match form_result(store::sign_in(&request::pool(), &login, &password).await)? {
+    match request::answer(store::sign_in(&request::pool(), &login, &password).await)? {
         FormResult::Done(account) => {
             request::sign_in_as(&account).await?;
             Ok(FormResult::Done(()))
@@ -163,7 +156,7 @@ pub async fn change_password(
     let session = caller
         .session_id
         .ok_or_else(|| request::unexpected("signed in without a session"))?;
-    form_result(
+    request::answer(
         store::change_password(
             &request::pool(),
             &account,

@@ -7,6 +7,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use domain::identity::store::{self as identity, Account, SESSION_COOKIE};
 use domain::identity::Actor;
+use domain::problem::Problem;
 use domain::Locale;
 use http::request::Parts;
 use http::{header, HeaderValue, StatusCode};
@@ -257,4 +258,41 @@ pub async fn sign_in_as(account: &Account) -> Result<(), ServerFnError> {
         domain::identity::SESSION_ABSOLUTE_DAYS * 86_400,
     );
     Ok(())
+}
+
+/// This edge's half of the error policy (see `domain::problem`): what the person can fix goes
+/// back to the form, at its fields; the rest become a status and an error the page shows as a
+/// refusal or a failure. The unexpected is logged (with the request's id, from the span) and
+/// never shown.
+pub fn answer<T>(r: Result<T, Problem>) -> Result<crate::forms::FormResult<T>, ServerFnError> {
+    use crate::forms::FormResult;
+    match r {
+        Ok(v) => Ok(FormResult::Done(v)),
+        Err(Problem::Invalid(fields)) => Ok(FormResult::Invalid(fields)),
+        Err(Problem::Conflict(code)) => {
+            Ok(FormResult::Invalid(vec![domain::problem::FieldError::new(
+                "form", code,
+            )]))
+        }
+        Err(other) => Err(refuse(other)),
+    }
+}
+
+/// A problem as a server function's error, with its HTTP status.
+pub fn refuse(p: Problem) -> ServerFnError {
+    match p {
+        Problem::NotFound => {
+            set_status(StatusCode::NOT_FOUND);
+            ServerFnError::new("not found")
+        }
+        Problem::Forbidden => {
+            set_status(StatusCode::FORBIDDEN);
+            ServerFnError::new("not allowed")
+        }
+        Problem::Invalid(_) | Problem::Conflict(_) => {
+            set_status(StatusCode::UNPROCESSABLE_ENTITY);
+            ServerFnError::new("invalid request")
+        }
+        Problem::Unexpected(e) => unexpected(e),
+    }
 }

@@ -6,10 +6,10 @@
 pub mod catalogue;
 pub mod grievances;
 pub mod identity;
-pub mod locale;
 pub mod notifications;
+pub mod problem;
 
 #[cfg(feature = "ssr")]
 pub mod db;
 
-pub use locale::Locale;
+pub use i18n::Locale;

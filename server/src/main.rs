@@ -67,14 +67,14 @@ async fn main() -> anyhow::Result<()> {
                     println!("city admin created, citizen id {}", new.citizen_id);
                     Ok(())
                 }
-                Err(domain::identity::store::FormProblem::Fields(f)) => {
+                Err(domain::problem::Problem::Invalid(f)) => {
                     let codes: Vec<_> = f
                         .iter()
                         .map(|e| format!("{}: {}", e.field, e.code))
                         .collect();
                     anyhow::bail!("refused: {}", codes.join(", "))
                 }
-                Err(domain::identity::store::FormProblem::Unexpected(e)) => Err(e),
+                Err(other) => Err(other.into()),
             }
         }
         "api-key" => {

@@ -670,7 +670,7 @@ pub async fn umang_scale(pool: &PgPool) -> anyhow::Result<()> {
     .bind(&names)
     .execute(&mut *tx)
     .await?;
-    catalogue::refresh_search_text(&mut *tx, None).await?;
+    catalogue::refresh_search_text(&mut tx, None).await?;
     tx.commit().await?;
     // After a bulk load the planner's statistics are stale until autovacuum comes round.
     sqlx::query("VACUUM ANALYZE").execute(pool).await?;

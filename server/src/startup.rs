@@ -14,10 +14,15 @@ use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+
+static REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
 
 fn env_flag(name: &str, default: bool) -> bool {
     std::env::var(name)
@@ -81,7 +86,21 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
             Duration::from_secs(30),
         ))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
-        .layer(TraceLayer::new_for_http())
+        // Every request carries an id into its span, so each log line (an unexpected error
+        // included) names the request; the answer carries it back in `x-request-id`. Only the
+        // path is logged: a query string may hold personal data.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .extensions()
+                    .get::<RequestId>()
+                    .and_then(|id| id.header_value().to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .with_state(state)
 }
 

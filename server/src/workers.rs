@@ -11,7 +11,7 @@ pub fn spawn_notification_delivery(pool: PgPool, providers: Providers) {
     tokio::spawn(async move {
         loop {
             let pause = match notifications::deliver_due(&pool, &providers, 50).await {
-                Ok(n) if n == 50 => Duration::ZERO,
+                Ok(50) => Duration::ZERO,
                 Ok(_) => Duration::from_millis(250),
                 Err(e) => {
                     tracing::warn!(error = %e, "notification delivery failed");
@@ -27,15 +27,14 @@ pub fn spawn_notification_delivery(pool: PgPool, providers: Providers) {
 /// the citizen did not answer. Rows are claimed with `FOR UPDATE SKIP LOCKED`, so any number of
 /// instances may sweep at once and each breach is handled once.
 pub fn spawn_grievance_sweeps(pool: PgPool) {
-    use domain::grievances::store;
+    use domain::grievances::escalation::sweeps;
     tokio::spawn(async move {
-        let wording = app::grievances::GrievanceWording;
         loop {
             let now = time::OffsetDateTime::now_utc();
             let swept = async {
-                let escalated = store::escalate_due(&pool, now, 100, &wording).await?;
-                let warned = store::warn_due(&pool, now, 100, &wording).await?;
-                let closed = store::close_unanswered(&pool, now, 100).await?;
+                let escalated = sweeps::escalate_due(&pool, now, 100).await?;
+                let warned = sweeps::warn_due(&pool, now, 100).await?;
+                let closed = sweeps::close_unanswered(&pool, now, 100).await?;
                 Ok::<_, sqlx::Error>(escalated + warned + closed)
             }
             .await;

@@ -12,21 +12,16 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::request;
 #[cfg(feature = "ssr")]
-use domain::grievances::{escalation, intake, store, Level, LevelAssignee};
+use domain::grievances::{escalation, intake, store};
 #[cfg(feature = "ssr")]
-use domain::identity::{FieldError, Role};
+use domain::identity::Role;
+#[cfg(feature = "ssr")]
+use domain::problem::FieldError;
 
 /// Rows in the ladder editor; a ladder may have up to this many levels.
 pub const EDITOR_LEVELS: usize = 5;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LevelRow {
-    pub assignee: String,
-    pub official: String,
-    pub hours: String,
-    pub warn: String,
-}
+pub use domain::grievances::escalation::LadderRow;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LadderEditorData {
@@ -34,7 +29,7 @@ pub struct LadderEditorData {
     pub categories: Vec<(String, String)>,
     pub selected: Option<String>,
     /// The selected category's own ladder, or the one it inherits (then `own` is false).
-    pub rows: Vec<LevelRow>,
+    pub rows: Vec<LadderRow>,
     pub own: bool,
     /// (user id, "Name — role") of staff a level may name.
     pub staff: Vec<(String, String)>,
@@ -80,29 +75,18 @@ pub async fn ladder_editor(category: Option<String>) -> Result<LadderEditorData,
             staff: Vec::new(),
         });
     };
-    let own = store::own_ladder(&pool, selected.id)
+    let own = escalation::ladder::own_ladder(&pool, selected.id)
         .await
         .map_err(request::unexpected)?;
     let is_own = !own.is_empty();
     let levels = if is_own {
         own
     } else {
-        store::ladder(&pool, selected.id)
+        escalation::ladder::ladder(&pool, selected.id)
             .await
             .map_err(request::unexpected)?
     };
-    let rows = levels
-        .into_iter()
-        .map(|lv| LevelRow {
-            official: match &lv.assignee {
-                LevelAssignee::Official(id) => id.clone(),
-                _ => String::new(),
-            },
-            assignee: lv.assignee.kind().to_string(),
-            hours: lv.hours.to_string(),
-            warn: lv.warn_percent.to_string(),
-        })
-        .collect();
+    let rows = levels.iter().map(LadderRow::from).collect();
     let staff = domain::identity::store::list_staff(&pool, None)
         .await
         .map_err(request::unexpected)?
@@ -132,7 +116,7 @@ pub async fn ladder_editor(category: Option<String>) -> Result<LadderEditorData,
 #[serde(default)]
 pub struct LadderForm {
     pub category: String,
-    pub levels: Vec<LevelRow>,
+    pub levels: Vec<LadderRow>,
 }
 
 #[server(endpoint = "grievances/save_ladder")]
@@ -151,40 +135,15 @@ pub async fn save_ladder(form: LadderForm) -> Result<FormResult<String>, ServerF
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }
-    let mut levels = Vec::new();
-    let mut problems = Vec::new();
-    // Rows are read in order up to the first without hours: that is where the ladder ends.
-    for (i, row) in form.levels.iter().take(EDITOR_LEVELS).enumerate() {
-        let n = i + 1;
-        if row.hours.trim().is_empty() {
-            break;
-        }
-        let official = Some(row.official.trim().to_string()).filter(|o| !o.is_empty());
-        let Some(assignee) = LevelAssignee::from_parts(row.assignee.trim(), official) else {
-            problems.push(FieldError::new(
-                &format!("assignee-{n}"),
-                "err_official_unknown",
-            ));
-            continue;
-        };
-        levels.push(Level {
-            level: n as i32,
-            assignee,
-            hours: row.hours.trim().parse().unwrap_or(0),
-            warn_percent: row.warn.trim().parse().unwrap_or(0),
-        });
-    }
-    problems.extend(escalation::check_ladder(&levels));
-    if !problems.is_empty() {
-        return Ok(FormResult::Invalid(problems));
-    }
-    let refused = store::save_ladder(&pool, category.id, &levels)
-        .await
-        .map_err(request::unexpected)?;
-    if !refused.is_empty() {
-        return Ok(FormResult::Invalid(refused));
-    }
-    Ok(FormResult::Done(category.slug.clone()))
+    let levels = match escalation::parse_ladder(&form.levels, EDITOR_LEVELS) {
+        Ok(levels) => levels,
+        Err(problems) => return Ok(FormResult::Invalid(problems)),
+    };
+    request::answer(
+        escalation::ladder::save_ladder(&pool, category.id, &levels)
+            .await
+            .map(|()| category.slug.clone()),
+    )
 }
 
 #[component]
@@ -234,7 +193,7 @@ fn LadderView(editor: LadderEditorData) -> impl IntoView {
     };
     let staff = editor.staff.clone();
     let rows = (1..=EDITOR_LEVELS).map(|n| {
-        let row = editor.rows.get(n - 1).cloned().unwrap_or(LevelRow {
+        let row = editor.rows.get(n - 1).cloned().unwrap_or(LadderRow {
             assignee: if n == 1 { "routed".into() } else { "city_admin".into() },
             official: String::new(),
             hours: String::new(),

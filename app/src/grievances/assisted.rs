@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::{file_and_answer, filing_options, parse_filing, GrievanceWording};
+use super::{file_and_answer, filing_options, parse_filing};
 #[cfg(feature = "ssr")]
 use crate::i18n::fill;
 #[cfg(feature = "ssr")]
@@ -19,7 +19,9 @@ use crate::request;
 #[cfg(feature = "ssr")]
 use domain::grievances::{store, Channel};
 #[cfg(feature = "ssr")]
-use domain::identity::{FieldError, Role};
+use domain::identity::Role;
+#[cfg(feature = "ssr")]
+use domain::problem::FieldError;
 
 // ---------------------------------------------------------------------------------------------
 // Call centre
@@ -158,14 +160,11 @@ pub async fn kiosk_start(form: FilingForm) -> Result<FormResult<KioskStarted>, S
     };
     let kept = serde_json::to_string(&form).map_err(request::unexpected)?;
     let sms = |code: &str| fill(t::sms_kiosk_code(locale), &[("code", code)]);
-    match store::start_kiosk_filing(&request::pool(), &mobile, &kept, locale, sms).await {
-        Ok(id) => Ok(FormResult::Done(KioskStarted {
-            kiosk_id: id.to_string(),
-            mobile_masked: mobile.masked(),
-        })),
-        Err(domain::identity::store::FormProblem::Fields(f)) => Ok(FormResult::Invalid(f)),
-        Err(domain::identity::store::FormProblem::Unexpected(e)) => Err(request::unexpected(e)),
-    }
+    let started = store::start_kiosk_filing(&request::pool(), &mobile, &kept, locale, sms).await;
+    request::answer(started.map(|id| KioskStarted {
+        kiosk_id: id.to_string(),
+        mobile_masked: mobile.masked(),
+    }))
 }
 
 /// Step two: the code proves the mobile number; the grievance is filed (once, however often
@@ -182,12 +181,9 @@ pub async fn kiosk_confirm(
             "err_registration_expired",
         )]));
     };
-    let confirmed = match store::confirm_kiosk_filing(&pool, id, &code)
-        .await
-        .map_err(request::unexpected)?
-    {
+    let confirmed = match store::confirm_kiosk_filing(&pool, id, &code).await {
         Ok(c) => c,
-        Err(problem) => return Ok(FormResult::Invalid(vec![FieldError::new("code", problem)])),
+        Err(problem) => return request::answer(Err(problem)),
     };
     let form: FilingForm = serde_json::from_str(&confirmed.form).map_err(request::unexpected)?;
     let mut filing = match parse_filing(&form, Channel::Kiosk, confirmed.locale) {
@@ -197,23 +193,14 @@ pub async fn kiosk_confirm(
     filing.contact_mobile = Some(confirmed.mobile);
     filing.anonymous = false;
     filing.idempotency_key = Some(format!("kiosk:{id}"));
-    match store::file(
-        &pool,
-        filing,
-        time::OffsetDateTime::now_utc(),
-        &GrievanceWording,
-    )
-    .await
-    {
-        Ok(filed) => {
-            store::kiosk_filed(&pool, id, filed.id)
-                .await
-                .map_err(request::unexpected)?;
-            Ok(FormResult::Done(filed.number))
-        }
-        Err(store::FilingProblem::Fields(f)) => Ok(FormResult::Invalid(f)),
-        Err(store::FilingProblem::Database(e)) => Err(request::unexpected(e)),
-    }
+    let filed = match store::file(&pool, filing, time::OffsetDateTime::now_utc()).await {
+        Ok(filed) => filed,
+        Err(problem) => return request::answer(Err(problem)),
+    };
+    store::kiosk_filed(&pool, id, filed.id)
+        .await
+        .map_err(request::unexpected)?;
+    Ok(FormResult::Done(filed.number))
 }
 
 #[component]

@@ -8,8 +8,6 @@ use crate::i18n::{t, Locale};
 use crate::request;
 #[cfg(feature = "ssr")]
 use domain::grievances::{store, GrievanceNumber};
-#[cfg(feature = "ssr")]
-use domain::identity::FieldError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -102,29 +100,11 @@ pub async fn me_too(number: String) -> Result<FormResult<i32>, ServerFnError> {
         request::set_status(http::StatusCode::NOT_FOUND);
         return Err(ServerFnError::new("no such grievance"));
     };
-    let joined = store::join_me_too(
-        &pool,
-        id,
-        account.id,
-        time::OffsetDateTime::now_utc(),
-        &super::GrievanceWording,
-    )
-    .await;
-    match joined {
-        Ok(count) => {
-            leptos_axum::redirect(&format!("/grievances/{number}"));
-            Ok(FormResult::Done(count + 1))
-        }
-        Err(store::JoinProblem::Refused(why)) => Ok(FormResult::Invalid(vec![FieldError::new(
-            "me_too",
-            why.code(),
-        )])),
-        Err(store::JoinProblem::NotFound) => {
-            request::set_status(http::StatusCode::NOT_FOUND);
-            Err(ServerFnError::new("no such grievance"))
-        }
-        Err(store::JoinProblem::Database(e)) => Err(request::unexpected(e)),
+    let joined = store::join_me_too(&pool, id, account.id, time::OffsetDateTime::now_utc()).await;
+    if joined.is_ok() {
+        leptos_axum::redirect(&format!("/grievances/{number}"));
     }
+    request::answer(joined.map(|count| count + 1))
 }
 
 /// Shown inside the filing form: once category, place and description are given, the same

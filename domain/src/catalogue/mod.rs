@@ -179,7 +179,7 @@ mod tests {
 
     #[test]
     fn synonyms_add_readings_on_whole_words() {
-        let syn = vec![
+        let syn = [
             ("light bill".to_string(), "electricity bill".to_string()),
             ("bijli".to_string(), "electricity".to_string()),
             ("tax".to_string(), "holding tax".to_string()),

@@ -1,6 +1,6 @@
 use super::{expand_synonyms, normalise_query, tsquery, ApplyMode, WordMatches};
 use crate::db::new_id;
-use crate::identity::FieldError;
+use crate::problem::FieldError;
 use crate::Locale;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -524,7 +524,7 @@ pub async fn save_service(pool: &PgPool, form: &ServiceForm) -> Result<Uuid, sql
     .bind(&form.life_events)
     .execute(&mut *tx)
     .await?;
-    refresh_search_text(&mut *tx, Some(id)).await?;
+    refresh_search_text(&mut tx, Some(id)).await?;
     tx.commit().await?;
     Ok(id)
 }

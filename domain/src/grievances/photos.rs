@@ -61,6 +61,18 @@ pub fn prepare(bytes: &[u8]) -> Result<Photo, &'static str> {
     })
 }
 
+/// The photos' hashes, for the history entry they came with (`;photos=<sha256>,…`).
+pub fn facts(photos: &[Photo]) -> String {
+    if photos.is_empty() {
+        return String::new();
+    }
+    let hashes: Vec<String> = photos
+        .iter()
+        .map(|p| p.sha256.iter().map(|b| format!("{b:02x}")).collect())
+        .collect();
+    format!(";photos={}", hashes.join(","))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

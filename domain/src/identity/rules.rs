@@ -3,23 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A problem with one field of a form. `code` is a translation key (`err_…`), so the message
-/// reaches the person in their language, at the field that caused it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub code: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, code: &str) -> FieldError {
-        FieldError {
-            field: field.to_string(),
-            code: code.to_string(),
-        }
-    }
-}
-
 /// An Indian mobile number: ten digits starting 6–9, written with or without +91 / 0.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MobileNumber(String);

@@ -4,6 +4,7 @@ use super::rules::*;
 use super::CitizenId;
 use crate::db::new_id;
 use crate::notifications;
+use crate::problem::{FieldError, Problem};
 use crate::Locale;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -17,26 +18,6 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// Why a form was refused: field problems the person can fix, or a failure that is ours.
-#[derive(Debug, thiserror::Error)]
-pub enum FormProblem {
-    #[error("the form has problems")]
-    Fields(Vec<FieldError>),
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl From<sqlx::Error> for FormProblem {
-    fn from(e: sqlx::Error) -> Self {
-        FormProblem::Unexpected(e.into())
-    }
-}
-
-impl FormProblem {
-    pub fn field(field: &str, code: &str) -> FormProblem {
-        FormProblem::Fields(vec![FieldError::new(field, code)])
-    }
-}
-
 fn argon2() -> Argon2<'static> {
     // OWASP's argon2id setting: 19 MiB, two passes, one lane.
     let params = Params::new(19_456, 2, 1, None).expect("valid argon2 params");
@@ -128,7 +109,7 @@ async fn check_person(
     email: &str,
     password: &str,
     mut problems: Vec<FieldError>,
-) -> Result<(String, MobileNumber, Option<String>), FormProblem> {
+) -> Result<(String, MobileNumber, Option<String>), Problem> {
     let name_ok = validate_name(name)
         .map_err(|c| problems.push(FieldError::new("name", c)))
         .ok();
@@ -157,7 +138,7 @@ async fn check_person(
     }
     match (name_ok, mobile_ok, email_ok) {
         (Some(n), Some(m), Some(e)) if problems.is_empty() => Ok((n, m, e)),
-        _ => Err(FormProblem::Fields(problems)),
+        _ => Err(Problem::Invalid(problems)),
     }
 }
 
@@ -181,7 +162,7 @@ pub async fn start_registration(
     pool: &PgPool,
     form: RegistrationForm,
     sms_text: impl Fn(&str) -> String,
-) -> Result<StartedRegistration, FormProblem> {
+) -> Result<StartedRegistration, Problem> {
     let (name, mobile, email) = check_person(
         pool,
         &form.name,
@@ -229,7 +210,7 @@ pub async fn issue_code(
     subject: Uuid,
     mobile: &MobileNumber,
     sms_text: &impl Fn(&str) -> String,
-) -> Result<(), FormProblem> {
+) -> Result<(), Problem> {
     // Serialise sends to one number so that two quick requests cannot both slip under the limit.
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('otp:' || $1))")
         .bind(mobile.as_str())
@@ -244,7 +225,7 @@ pub async fn issue_code(
     .fetch_one(&mut **tx)
     .await?;
     if recent >= OTP_MAX_SENDS {
-        return Err(FormProblem::field("code", "err_code_too_many_sends"));
+        return Err(Problem::field("code", "err_code_too_many_sends"));
     }
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
     sqlx::query(
@@ -326,7 +307,7 @@ pub async fn resend_code(
     pool: &PgPool,
     registration_id: Uuid,
     sms_text: impl Fn(&str) -> String,
-) -> Result<MobileNumber, FormProblem> {
+) -> Result<MobileNumber, Problem> {
     let mut tx = pool.begin().await?;
     let row: Option<(String, Option<Uuid>)> =
         sqlx::query_as("SELECT mobile, completed_user FROM pending_registrations WHERE id = $1")
@@ -334,10 +315,10 @@ pub async fn resend_code(
             .fetch_optional(&mut *tx)
             .await?;
     let Some((mobile, completed)) = row else {
-        return Err(FormProblem::field("code", "err_registration_expired"));
+        return Err(Problem::field("code", "err_registration_expired"));
     };
     if completed.is_some() {
-        return Err(FormProblem::field("code", "err_code_used"));
+        return Err(Problem::field("code", "err_code_used"));
     }
     let mobile =
         MobileNumber::parse(&mobile).map_err(|_| anyhow::anyhow!("stored mobile invalid"))?;
@@ -357,27 +338,27 @@ pub async fn confirm_registration(
     pool: &PgPool,
     registration_id: Uuid,
     code_input: &str,
-) -> Result<NewCitizen, FormProblem> {
-    normalise_code(code_input).map_err(|c| FormProblem::field("code", c))?;
+) -> Result<NewCitizen, Problem> {
+    normalise_code(code_input).map_err(|c| Problem::field("code", c))?;
     let mut tx = pool.begin().await?;
-    let pending: Option<(String, String, Option<String>, String, String, Option<Uuid>)> =
-        sqlx::query_as(
-            "SELECT name, mobile, email, password_hash, locale, completed_user
+    type Pending = (String, String, Option<String>, String, String, Option<Uuid>);
+    let pending: Option<Pending> = sqlx::query_as(
+        "SELECT name, mobile, email, password_hash, locale, completed_user
          FROM pending_registrations WHERE id = $1 FOR UPDATE",
-        )
-        .bind(registration_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    )
+    .bind(registration_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     let Some((name, mobile, email, password_hash, locale, completed)) = pending else {
-        return Err(FormProblem::field("code", "err_registration_expired"));
+        return Err(Problem::field("code", "err_registration_expired"));
     };
     if completed.is_some() {
-        return Err(FormProblem::field("code", "err_code_used"));
+        return Err(Problem::field("code", "err_code_used"));
     }
     if let Err(problem) = spend_code(&mut tx, registration_id, code_input).await? {
         // a wrong guess is counted even though the registration does not go ahead
         tx.commit().await?;
-        return Err(FormProblem::field("code", problem));
+        return Err(Problem::field("code", problem));
     }
     // Someone may have registered the same number in the meantime with another code.
     let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE mobile = $1)")
@@ -385,7 +366,7 @@ pub async fn confirm_registration(
         .fetch_one(&mut *tx)
         .await?;
     if taken {
-        return Err(FormProblem::field("code", "err_mobile_taken"));
+        return Err(Problem::field("code", "err_mobile_taken"));
     }
     let user_id = new_id();
     let citizen_id = insert_user(
@@ -429,7 +410,7 @@ async fn insert_user(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     user_id: Uuid,
     user: NewUser<'_>,
-) -> Result<CitizenId, FormProblem> {
+) -> Result<CitizenId, Problem> {
     for _ in 0..8 {
         let citizen_id = random_citizen_id();
         let inserted = sqlx::query(
@@ -452,7 +433,7 @@ async fn insert_user(
             Ok(r) if r.rows_affected() == 1 => return Ok(citizen_id),
             Ok(_) => continue,
             Err(sqlx::Error::Database(e)) if e.constraint() == Some("users_mobile_key") => {
-                return Err(FormProblem::field("mobile", "err_mobile_taken"))
+                return Err(Problem::field("mobile", "err_mobile_taken"))
             }
             Err(e) => return Err(e.into()),
         }
@@ -506,10 +487,10 @@ const ACCOUNT_COLUMNS: &str = "id, citizen_id, name, mobile, email, role, depart
 
 /// Sign-in by citizen id or mobile number. Every failure after the form checks reads the same,
 /// so the form does not tell a stranger which numbers are registered.
-pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Account, FormProblem> {
+pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Account, Problem> {
     let login = login.trim();
     if login.is_empty() {
-        return Err(FormProblem::field("login", "err_login_required"));
+        return Err(Problem::field("login", "err_login_required"));
     }
     let row: Option<(Uuid, String)> = match login_kind(login) {
         Login::Citizen(id) => {
@@ -524,7 +505,7 @@ pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Accou
                 .fetch_optional(pool)
                 .await?
         }
-        Login::Invalid(code) => return Err(FormProblem::field("login", code)),
+        Login::Invalid(code) => return Err(Problem::field("login", code)),
     };
     let (user_id, hash) = match row {
         Some((id, hash)) => (Some(id), hash),
@@ -536,8 +517,8 @@ pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Accou
     match (user_id, ok) {
         (Some(id), true) => account(pool, id)
             .await?
-            .ok_or_else(|| FormProblem::Unexpected(anyhow::anyhow!("account vanished"))),
-        _ => Err(FormProblem::field("password", "err_sign_in_failed")),
+            .ok_or_else(|| Problem::unexpected("account vanished")),
+        _ => Err(Problem::field("password", "err_sign_in_failed")),
     }
 }
 
@@ -567,16 +548,16 @@ pub async fn change_password(
     keep_session: Uuid,
     current: &str,
     new: &str,
-) -> Result<(), FormProblem> {
+) -> Result<(), Problem> {
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(account.id)
         .fetch_one(pool)
         .await?;
     if !verify_password(current.to_string(), hash).await? {
-        return Err(FormProblem::field("current_password", "err_password_wrong"));
+        return Err(Problem::field("current_password", "err_password_wrong"));
     }
     if let Some(code) = password_problem(new, &[account.name.as_str(), account.mobile.as_str()]) {
-        return Err(FormProblem::field("new_password", code));
+        return Err(Problem::field("new_password", code));
     }
     let new_hash = hash_password(new.to_string()).await?;
     let mut tx = pool.begin().await?;
@@ -724,7 +705,7 @@ pub struct StaffForm {
 /// Creates an account directly, without a one-time code: officials and admins appointed by an
 /// admin, and demo accounts. The caller has checked that the actor may appoint this role in this
 /// department; the database checks that role and department fit together.
-pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen, FormProblem> {
+pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen, Problem> {
     let mut problems = Vec::new();
     let needs_department = matches!(form.role, Role::Official | Role::DepartmentAdmin);
     if needs_department != form.department_id.is_some() {

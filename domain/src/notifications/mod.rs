@@ -173,6 +173,31 @@ fn at_service(endpoint: &str, service: &str) -> bool {
     host_ok && port_ok
 }
 
+/// A recipient as staff may see it: the last digits of a mobile, the first letter and domain of
+/// an email, "their devices" for push, and nothing at all of an anonymous filer.
+pub fn masked_recipient(
+    channel: Channel,
+    recipient: &str,
+    anonymous: bool,
+    l: crate::Locale,
+) -> String {
+    if anonymous {
+        return "—".into();
+    }
+    match channel {
+        Channel::Sms => crate::identity::MobileNumber::parse(recipient)
+            .map(|m| m.masked())
+            .unwrap_or_else(|_| "—".into()),
+        Channel::Email => match recipient.split_once('@') {
+            Some((name, domain)) => {
+                format!("{}•••@{domain}", name.chars().next().unwrap_or('•'))
+            }
+            None => "—".into(),
+        },
+        Channel::Push => i18n::t::message_to_devices(l).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +282,27 @@ mod tests {
             check_push_subscription(endpoint, &p256dh, "a+b/", &services),
             Err("err_push_keys")
         );
+    }
+
+    #[test]
+    fn staff_see_recipients_masked_and_anonymous_filers_not_at_all() {
+        use crate::Locale;
+        assert_eq!(
+            masked_recipient(Channel::Sms, "9876543210", false, Locale::En),
+            "••••••3210"
+        );
+        assert_eq!(
+            masked_recipient(Channel::Email, "sita@example.in", false, Locale::En),
+            "s•••@example.in"
+        );
+        assert_eq!(
+            masked_recipient(Channel::Email, "nonsense", false, Locale::En),
+            "—"
+        );
+        assert_eq!(
+            masked_recipient(Channel::Sms, "9876543210", true, Locale::En),
+            "—"
+        );
+        assert!(!masked_recipient(Channel::Push, "acct", false, Locale::En).contains("acct"));
     }
 }

@@ -128,15 +128,6 @@ pub trait Provider: Send + Sync {
     ) -> impl std::future::Future<Output = Result<Option<String>, Failure>> + Send;
 }
 
-/// Development delivery: the message counts as delivered and is read on the dev messages page.
-pub struct DevInbox;
-
-impl Provider for DevInbox {
-    async fn deliver(&self, _n: &Notification) -> Result<Option<String>, Failure> {
-        Ok(None)
-    }
-}
-
 /// Messages handed to providers at once by one worker.
 const IN_FLIGHT: usize = 8;
 

@@ -4,7 +4,6 @@
 //! its channel; bodies may be JSON or form-encoded (what SMS gateways usually send).
 
 use super::ApiError;
-use app::grievances::GrievanceWording;
 use app::request::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -13,9 +12,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use domain::grievances::intake::{self, category_in_text, ward_in_text};
-use domain::grievances::store::{self, Filing, FilingProblem};
-use domain::grievances::{Channel, GrievanceNumber, Status};
-use domain::identity::{FieldError, MobileNumber};
+use domain::grievances::store::{self, Filing};
+use domain::grievances::{Channel, GrievanceNumber};
+use domain::identity::MobileNumber;
+use domain::problem::FieldError;
 use domain::Locale;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -144,21 +144,16 @@ async fn file_answer(
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }
-    match store::file(pool, f, OffsetDateTime::now_utc(), &GrievanceWording).await {
-        Ok(filed) => {
-            let status = if filed.repeated {
-                StatusCode::OK
-            } else {
-                StatusCode::CREATED
-            };
-            Ok((
-                status,
-                json!({ "number": filed.number, "duplicate": filed.repeated }),
-            ))
-        }
-        Err(FilingProblem::Fields(f)) => Err(ApiError::invalid(f)),
-        Err(FilingProblem::Database(e)) => Err(ApiError::unexpected(e)),
-    }
+    let filed = store::file(pool, f, OffsetDateTime::now_utc()).await?;
+    let status = if filed.repeated {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        json!({ "number": filed.number, "duplicate": filed.repeated }),
+    ))
 }
 
 /// A language guess from the script of a message: Odia, Devanagari, else English.
@@ -219,8 +214,8 @@ async fn status_reply(
     rest: &str,
     locale: Locale,
 ) -> Result<Response, ApiError> {
-    use app::i18n::{fill, t};
-    let found: Option<(String, String)> = match GrievanceNumber::parse(rest) {
+    use i18n::{fill, t};
+    let found: Option<(String, domain::grievances::Status)> = match GrievanceNumber::parse(rest) {
         Ok(number) => sqlx::query_as(
             "SELECT number, status FROM grievances WHERE number = $1 AND contact_mobile = $2",
         )
@@ -234,20 +229,14 @@ async fn status_reply(
     let reply = match &found {
         Some((number, status)) => fill(
             t::sms_status_reply(locale),
-            &[
-                ("number", number),
-                ("status", app::grievances::status_label(locale, status)),
-            ],
+            &[("number", number), ("status", status.label(locale))],
         ),
         None => t::sms_status_unknown(locale).to_string(),
     };
     domain::notifications::enqueue(pool, domain::notifications::Channel::Sms, from, "", &reply)
         .await
         .map_err(ApiError::unexpected)?;
-    let status = found
-        .as_ref()
-        .and_then(|(_, s)| Status::parse(s))
-        .map(|s| s.as_str());
+    let status = found.as_ref().map(|(_, s)| s.as_str());
     Ok(Json(json!({ "reply": reply, "status": status })).into_response())
 }
 
@@ -430,7 +419,7 @@ async fn ivrs(
     let mut f = filing(
         Channel::Ivrs,
         category.expect("checked"),
-        app::i18n::t::ivrs_description(locale).to_string(),
+        i18n::t::ivrs_description(locale).to_string(),
         key,
     );
     f.ward = ward;

@@ -8,7 +8,7 @@ pub mod photos;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::identity::FieldError;
+use domain::problem::{FieldError, Problem};
 use serde_json::json;
 
 /// The API's one error shape: a machine code, an English message, and the fields at fault.
@@ -39,6 +39,23 @@ impl ApiError {
     }
 }
 
+/// The JSON API's half of the error policy (see `domain::problem`).
+impl From<Problem> for ApiError {
+    fn from(p: Problem) -> ApiError {
+        match p {
+            Problem::Invalid(fields) => ApiError::invalid(fields),
+            Problem::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found"),
+            Problem::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden"),
+            Problem::Conflict(code) => ApiError {
+                status: StatusCode::CONFLICT,
+                code: "conflict",
+                fields: vec![FieldError::new("form", code)],
+            },
+            Problem::Unexpected(e) => ApiError::unexpected(e),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let en = domain::Locale::En;
@@ -49,7 +66,7 @@ impl IntoResponse for ApiError {
                 json!({
                     "field": f.field,
                     "code": f.code,
-                    "message": app::i18n::error_message(en, &f.code).unwrap_or(""),
+                    "message": i18n::error_message(en, &f.code).unwrap_or(""),
                 })
             })
             .collect();
@@ -58,6 +75,7 @@ impl IntoResponse for ApiError {
             "forbidden" => "this key is not for this channel",
             "invalid" => "the request has problems; see fields",
             "not_found" => "not found",
+            "conflict" => "it cannot happen now; see fields",
             "bad_request" => "the body could not be read",
             _ => "unexpected error",
         };

@@ -5,8 +5,11 @@
 //! XML or JSON by the resource's suffix; errors use the spec's `errors` format and status codes
 //! (404 for what does not exist, 403 for a missing or wrong api_key, 400 for anything else).
 
+// A parameter that cannot be read answers the Open311 error response itself; it is built once,
+// on the error path, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 use super::intake;
-use app::grievances::GrievanceWording;
 use app::request::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -14,8 +17,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use domain::grievances::store::{self, Filing, FilingProblem, PublicFilter, PublicRequest};
+use domain::grievances::store::{self, Filing, PublicFilter, PublicRequest};
 use domain::grievances::{Channel, GrievanceNumber, Status};
+use domain::problem::Problem;
 use domain::Locale;
 use std::collections::HashMap;
 use time::format_description::well_known::Rfc3339;
@@ -167,6 +171,32 @@ fn unexpected(format: Format, e: impl std::fmt::Display) -> Response {
         format,
         "general service error: please try again later",
     )
+}
+
+/// Open311's half of the error policy (see `domain::problem`): the spec's errors are a list of
+/// {code, description}; a field's problem names the field and says it in English.
+fn problem(format: Format, p: Problem) -> Response {
+    match p {
+        Problem::Invalid(fields) => {
+            let (field, code) = fields
+                .first()
+                .map(|f| (f.field.as_str(), f.code.as_str()))
+                .unwrap_or(("request", "err_unexpected"));
+            let message = i18n::error_message(Locale::En, code).unwrap_or("invalid request");
+            error(
+                StatusCode::BAD_REQUEST,
+                format,
+                &format!("{field}: {message}"),
+            )
+        }
+        Problem::NotFound => error(StatusCode::NOT_FOUND, format, "not found"),
+        Problem::Forbidden => error(StatusCode::FORBIDDEN, format, "not allowed"),
+        Problem::Conflict(code) => {
+            let message = i18n::error_message(Locale::En, code).unwrap_or("conflict");
+            error(StatusCode::CONFLICT, format, message)
+        }
+        Problem::Unexpected(e) => unexpected(format, e),
+    }
 }
 
 fn w3(t: OffsetDateTime) -> String {
@@ -719,23 +749,10 @@ async fn post_resource(
         media_url,
         photos: Vec::new(),
     };
-    let problems = filing.problems();
-    if let Some(p) = problems.first() {
-        let message = app::i18n::error_message(Locale::En, &p.code).unwrap_or("invalid request");
-        return error(
-            StatusCode::BAD_REQUEST,
-            format,
-            &format!("{}: {message}", p.field),
-        );
+    if let Err(p) = Problem::check(filing.problems()) {
+        return problem(format, p);
     }
-    match store::file(
-        &state.pool,
-        filing,
-        OffsetDateTime::now_utc(),
-        &GrievanceWording,
-    )
-    .await
-    {
+    match store::file(&state.pool, filing, OffsetDateTime::now_utc()).await {
         Ok(filed) => {
             let notice = notice(&state, filed.id).await;
             respond(
@@ -752,17 +769,7 @@ async fn post_resource(
                 ),
             )
         }
-        Err(FilingProblem::Fields(f)) => {
-            let p = &f[0];
-            let message =
-                app::i18n::error_message(Locale::En, &p.code).unwrap_or("invalid request");
-            error(
-                StatusCode::BAD_REQUEST,
-                format,
-                &format!("{}: {message}", p.field),
-            )
-        }
-        Err(FilingProblem::Database(e)) => unexpected(format, e),
+        Err(p) => problem(format, p),
     }
 }
 

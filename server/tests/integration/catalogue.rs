@@ -106,3 +106,25 @@ async fn service_pages_are_server_rendered_with_their_own_title() {
         .unwrap();
     assert!(html.contains("/services/birth-certificate"));
 }
+
+#[tokio::test]
+async fn every_answer_names_its_request_for_the_logs() {
+    let app = spawn_app().await;
+    let mut seen = Vec::new();
+    for path in ["/", "/healthz", "/services?q=water"] {
+        let res = client()
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        let id = res
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(String::from)
+            .unwrap_or_default();
+        assert_eq!(id.len(), 36, "{path} carries a request id: {id:?}");
+        assert!(!seen.contains(&id), "each request has its own id");
+        seen.push(id);
+    }
+}

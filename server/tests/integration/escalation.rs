@@ -3,7 +3,7 @@
 
 use crate::grievances::{file, row, user_id};
 use crate::helpers::*;
-use app::grievances::GrievanceWording;
+use domain::grievances::escalation::sweeps;
 use domain::grievances::store;
 use time::{Duration, OffsetDateTime};
 
@@ -39,22 +39,21 @@ async fn warned_before_the_deadline_then_escalated_up_the_ladder() {
     )
     .await;
     let t0 = created(&app, &number).await;
-    let w = &GrievanceWording;
 
     assert_eq!(
-        store::warn_due(&app.pool, t0 + Duration::hours(35), 10, w)
+        sweeps::warn_due(&app.pool, t0 + Duration::hours(35), 10)
             .await
             .unwrap(),
         0
     );
     assert_eq!(
-        store::warn_due(&app.pool, t0 + Duration::hours(36), 10, w)
+        sweeps::warn_due(&app.pool, t0 + Duration::hours(36), 10)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        store::warn_due(&app.pool, t0 + Duration::hours(40), 10, w)
+        sweeps::warn_due(&app.pool, t0 + Duration::hours(40), 10)
             .await
             .unwrap(),
         0,
@@ -73,13 +72,13 @@ async fn warned_before_the_deadline_then_escalated_up_the_ladder() {
     );
 
     assert_eq!(
-        store::escalate_due(&app.pool, t0 + Duration::hours(47), 10, w)
+        sweeps::escalate_due(&app.pool, t0 + Duration::hours(47), 10)
             .await
             .unwrap(),
         0
     );
     assert_eq!(
-        store::escalate_due(&app.pool, t0 + Duration::hours(48), 10, w)
+        sweeps::escalate_due(&app.pool, t0 + Duration::hours(48), 10)
             .await
             .unwrap(),
         1
@@ -106,7 +105,7 @@ async fn warned_before_the_deadline_then_escalated_up_the_ladder() {
 
     // level 3: a city admin; then nobody is left and the admins are told
     assert_eq!(
-        store::escalate_due(&app.pool, t0 + Duration::hours(72), 10, w)
+        sweeps::escalate_due(&app.pool, t0 + Duration::hours(72), 10)
             .await
             .unwrap(),
         1
@@ -116,13 +115,13 @@ async fn warned_before_the_deadline_then_escalated_up_the_ladder() {
         Some(user_id(&app, CITY_ADMIN).await)
     );
     assert_eq!(
-        store::escalate_due(&app.pool, t0 + Duration::hours(96), 10, w)
+        sweeps::escalate_due(&app.pool, t0 + Duration::hours(96), 10)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        store::escalate_due(&app.pool, t0 + Duration::hours(200), 10, w)
+        sweeps::escalate_due(&app.pool, t0 + Duration::hours(200), 10)
             .await
             .unwrap(),
         0,
@@ -170,7 +169,7 @@ async fn a_level_that_names_nobody_is_skipped() {
     .await;
     let t0 = created(&app, &number).await;
     assert_eq!(
-        store::escalate_due(&app.pool, t0 + Duration::hours(72), 10, &GrievanceWording)
+        sweeps::escalate_due(&app.pool, t0 + Duration::hours(72), 10)
             .await
             .unwrap(),
         1
@@ -198,14 +197,29 @@ async fn resolved_grievances_do_not_escalate_and_reopening_restarts_the_clock() 
     let t0 = created(&app, &number).await;
     crate::grievances::step(&app, &official, &number, "resolved", "Filled").await;
     assert_eq!(
-        store::escalate_due(&app.pool, t0 + Duration::hours(100), 10, &GrievanceWording)
+        sweeps::escalate_due(&app.pool, t0 + Duration::hours(100), 10)
             .await
             .unwrap(),
         0
     );
-    crate::grievances::step(&app, &citizen, &number, "reopened", "Still there").await;
-    let deadline: OffsetDateTime =
-        sqlx::query_scalar("SELECT deadline_at FROM grievances WHERE number = $1")
+    // Two days pass before the citizen reopens it: the old deadline is then a day away.
+    sqlx::query(
+        "UPDATE grievances SET deadline_at = deadline_at - interval '48 hours',
+             resolved_at = resolved_at - interval '48 hours' WHERE number = $1",
+    )
+    .bind(&number)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (status, body) =
+        crate::grievances::step(&app, &citizen, &number, "reopened", "Still there").await;
+    assert_eq!(
+        (status, &body["Done"]),
+        (200, &serde_json::json!("reopened")),
+        "{body}"
+    );
+    let (deadline, reopens): (OffsetDateTime, i32) =
+        sqlx::query_as("SELECT deadline_at, reopen_count FROM grievances WHERE number = $1")
             .bind(&number)
             .fetch_one(&app.pool)
             .await
@@ -213,8 +227,10 @@ async fn resolved_grievances_do_not_escalate_and_reopening_restarts_the_clock() 
     let hours = (deadline - OffsetDateTime::now_utc()).whole_minutes() as f64 / 60.0;
     assert!(
         (71.0..=72.0).contains(&hours),
-        "deadline restarted: {hours} h"
+        "the deadline starts again at the level's 72 h, not the old one's 24 h left: {hours} h"
     );
+    assert_eq!(reopens, 1);
+    assert_eq!(row(&app, &number).await.0, "reopened");
 }
 
 #[tokio::test]
@@ -238,9 +254,7 @@ async fn two_workers_escalate_each_breach_exactly_once() {
     let sweep = |pool: sqlx::PgPool| async move {
         let mut handled = 0;
         loop {
-            let n = store::escalate_due(&pool, later, 3, &GrievanceWording)
-                .await
-                .unwrap();
+            let n = sweeps::escalate_due(&pool, later, 3).await.unwrap();
             if n == 0 {
                 break handled;
             }
@@ -283,13 +297,13 @@ async fn a_resolution_nobody_answers_closes_after_the_reopen_window() {
     crate::grievances::step(&app, &official, &number, "resolved", "Filled").await;
     let now = OffsetDateTime::now_utc();
     assert_eq!(
-        store::close_unanswered(&app.pool, now + Duration::days(6), 10)
+        sweeps::close_unanswered(&app.pool, now + Duration::days(6), 10)
             .await
             .unwrap(),
         0
     );
     assert_eq!(
-        store::close_unanswered(&app.pool, now + Duration::days(8), 10)
+        sweeps::close_unanswered(&app.pool, now + Duration::days(8), 10)
             .await
             .unwrap(),
         1
@@ -317,7 +331,7 @@ async fn a_resolution_nobody_answers_closes_after_the_reopen_window() {
     )
     .await;
     assert_eq!(
-        store::close_unanswered(&app.pool, now + Duration::days(30), 10)
+        sweeps::close_unanswered(&app.pool, now + Duration::days(30), 10)
             .await
             .unwrap(),
         0

@@ -30,21 +30,28 @@ pub fn url_for(db: &str) -> String {
     format!("{base}/{db}{query}")
 }
 
-/// A migrated, seeded database to clone, made once per set of migrations and seed code.
+/// A migrated, seeded database to clone, made once per build of the tests: keyed on the test
+/// binary itself, so a change anywhere in the code the seed runs (search text, say) makes a new
+/// one, not only a change of the migrations or the seed's own files.
 async fn template() -> String {
     let mut hasher = 0xcbf29ce484222325u64;
-    for m in domain::db::MIGRATOR.iter() {
-        for b in m.checksum.iter() {
+    let mut mix = |bytes: &[u8]| {
+        for b in bytes {
             hasher = (hasher ^ *b as u64).wrapping_mul(0x100000001b3);
         }
+    };
+    for m in domain::db::MIGRATOR.iter() {
+        mix(&m.checksum);
     }
-    let seed_src = [
-        include_str!("../../src/seed.rs"),
-        include_str!("../../src/seed_grievances.rs"),
-    ]
-    .concat();
-    for b in seed_src.bytes() {
-        hasher = (hasher ^ b as u64).wrapping_mul(0x100000001b3);
+    let exe = std::env::current_exe().expect("the test binary");
+    let meta = std::fs::metadata(&exe).expect("the test binary's metadata");
+    mix(exe.to_string_lossy().as_bytes());
+    mix(&meta.len().to_le_bytes());
+    if let Ok(modified) = meta.modified() {
+        let since = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        mix(&since.as_nanos().to_le_bytes());
     }
     let name = format!("nagarik_tpl_{:x}", hasher & 0xffff_ffff_ffff);
     let mut admin = PgConnection::connect(&admin_url())
@@ -80,6 +87,20 @@ async fn template() -> String {
             .execute(&mut admin)
             .await
             .unwrap();
+        // Templates of earlier builds are of no more use (one still cloned from is left).
+        let old: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'nagarik\\_tpl\\_%' AND datname <> $1
+               AND datname NOT LIKE '%\\_building'",
+        )
+        .bind(&name)
+        .fetch_all(&mut admin)
+        .await
+        .unwrap();
+        for db in old {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db}"))
+                .execute(&mut admin)
+                .await;
+        }
     }
     sqlx::query("SELECT pg_advisory_unlock(4242)")
         .execute(&mut admin)
@@ -91,6 +112,29 @@ async fn template() -> String {
 pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
+    /// The test's own database, dropped when the test ends.
+    db: String,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let db = self.db.clone();
+        // Drop runs outside any runtime we may block: a thread of its own does the work.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            rt.block_on(async {
+                if let Ok(mut admin) = PgConnection::connect(&admin_url()).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -131,6 +175,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     TestApp {
         base: format!("http://{addr}"),
         pool,
+        db,
     }
 }
 

@@ -31,6 +31,16 @@ async fn last_sms(app: &TestApp, mobile: &str) -> String {
         .unwrap()
 }
 
+async fn sms_count(app: &TestApp, mobile: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM notifications WHERE recipient = $1 AND channel = 'sms'",
+    )
+    .bind(mobile)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn an_sms_becomes_a_grievance_and_the_reply_goes_back_by_sms() {
     let app = spawn_app().await;
@@ -70,6 +80,7 @@ async fn an_sms_becomes_a_grievance_and_the_reply_goes_back_by_sms() {
     assert!(last_sms(&app, "9876543210").await.contains(&number));
 
     // STATUS answers by SMS, to the filer only
+    let sent_before = sms_count(&app, "9876543210").await;
     let (status, body) = post(
         &app,
         "sms",
@@ -79,15 +90,30 @@ async fn an_sms_becomes_a_grievance_and_the_reply_goes_back_by_sms() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(body["status"], "assigned");
-    assert!(last_sms(&app, "9876543210").await.contains(&number));
-    let (_, body) = post(
+    assert_eq!(
+        sms_count(&app, "9876543210").await,
+        sent_before + 1,
+        "one reply"
+    );
+    let reply = last_sms(&app, "9876543210").await;
+    assert!(
+        reply.contains(&number) && reply.contains(" is Assigned"),
+        "the reply names the number and its state: {reply}"
+    );
+    let (status, body) = post(
         &app,
         "sms",
         Some(&k),
         json!({"from": "9123456789", "text": format!("STATUS {number}")}),
     )
     .await;
+    assert_eq!(status, 200);
     assert_eq!(body["status"], Value::Null);
+    let stranger = last_sms(&app, "9123456789").await;
+    assert!(
+        stranger.contains("no grievance of yours") && !stranger.contains(&number),
+        "someone else's number is not told its state: {stranger}"
+    );
 
     // text naming no category lands in "other civic problem" with the words as its address
     let (status, body) = post(

@@ -96,7 +96,7 @@ async fn the_same_problem_nearby_is_offered_and_nothing_else() {
     let mine = "The streetlight is not working, dark for days";
     assert_eq!(
         similar(&app, &b, STREETLIGHT, "12", mine).await,
-        [first.clone()]
+        std::slice::from_ref(&first)
     );
     // another ward, another category, unrelated words: not offered
     assert!(similar(&app, &b, STREETLIGHT, "13", mine).await.is_empty());

@@ -92,10 +92,53 @@ async fn the_dev_inbox_shows_delivered_codes() {
     )
     .await
     .unwrap();
-    let delivered = notifications::deliver_due(&app.pool, &notifications::DevInbox, 10)
+    // The server's own providers as `./dev run` has them without an SMS gateway: the
+    // development inbox stands in for the channel that has no provider.
+    let settings = server::notifications::ProviderSettings {
+        sms_gateway_url: None,
+        sms_gateway_token: String::new(),
+        smtp_url: None,
+        mail_from: "Nagarik <no-reply@nagarik.localhost>".into(),
+        public_url: "http://127.0.0.1".into(),
+        vapid_private_key: None,
+        vapid_subject: "mailto:operations@nagarik.localhost".into(),
+    };
+    let providers = server::notifications::Providers::new(app.pool.clone(), &settings, true)
+        .await
+        .unwrap();
+    let delivered = notifications::deliver_due(&app.pool, &providers, 10)
         .await
         .unwrap();
     assert_eq!(delivered, 1);
+    let status: String = sqlx::query_scalar(
+        "SELECT status FROM notifications WHERE recipient = '9876543210' ORDER BY created_at DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "delivered");
+    // without the inbox, a channel with no provider is a failure, not a delivery
+    let strict = server::notifications::Providers::new(app.pool.clone(), &settings, false)
+        .await
+        .unwrap();
+    notifications::enqueue(
+        &app.pool,
+        Channel::Sms,
+        "9876543211",
+        "",
+        "654321 is your Nagarik code",
+    )
+    .await
+    .unwrap();
+    notifications::deliver_due(&app.pool, &strict, 10)
+        .await
+        .unwrap();
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM notifications WHERE recipient = '9876543211'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "failed");
     let res = client()
         .get(format!("{}/dev/messages", app.base))
         .send()

@@ -44,6 +44,15 @@ impl Priority {
         }
     }
 
+    /// The priority's name in a language.
+    pub fn label(self, l: i18n::Locale) -> &'static str {
+        match self {
+            Priority::Normal => i18n::t::priority_normal(l),
+            Priority::High => i18n::t::priority_high(l),
+            Priority::Urgent => i18n::t::priority_urgent(l),
+        }
+    }
+
     /// The same rule in SQL, for ordering queues (higher first).
     pub fn sql_rank(count_column: &str) -> String {
         format!(

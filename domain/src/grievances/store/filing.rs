@@ -1,0 +1,372 @@
+//! Filing a grievance from any channel: two round trips and one commit. The plan (category,
+//! route, first level, serial) is one query; one statement then writes the grievance, its first
+//! history entry, its photos and the acknowledgement together — intake is the hot path of
+//! every channel.
+
+use super::routing::least_loaded;
+use crate::db::new_id;
+use crate::grievances::escalation::{self, default_ladder};
+use crate::grievances::history::{self, Entry};
+use crate::grievances::photos::{self, Photo};
+use crate::grievances::{Channel, Event, GrievanceNumber, Notice, Status};
+use crate::notifications;
+use crate::problem::{FieldError, Problem};
+use crate::Locale;
+use sqlx::PgPool;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+/// A grievance as it arrives, from whichever channel. Checked fields come in already parsed.
+#[derive(Clone, Debug)]
+pub struct Filing {
+    pub channel: Channel,
+    pub category_id: Uuid,
+    /// The category by its slug instead (other systems name it so): looked up in the filing's
+    /// plan query, which saves the API a round trip.
+    pub category_slug: Option<String>,
+    pub ward: Option<i32>,
+    pub landmark: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub description: String,
+    pub recording_url: Option<String>,
+    /// The signed-in citizen filing it (None for assisted, gateway and anonymous filings).
+    pub filer_id: Option<Uuid>,
+    pub anonymous: bool,
+    pub contact_name: String,
+    pub contact_mobile: Option<String>,
+    pub contact_email: Option<String>,
+    pub locale: Locale,
+    /// Another system's (name, reference): a repeat returns the grievance already made.
+    pub external: Option<(String, String)>,
+    /// A client's key for this filing: a retry returns the grievance already made.
+    pub idempotency_key: Option<String>,
+    pub intake_key_id: Option<Uuid>,
+    /// The call-centre or kiosk agent who filed it for someone.
+    pub agent_id: Option<Uuid>,
+    /// A link to media another system holds for it (Open311's media_url).
+    pub media_url: Option<String>,
+    /// Photos, already checked and re-encoded (`photos::prepare`).
+    pub photos: Vec<Photo>,
+}
+
+impl Filing {
+    /// The place and text rules every channel's filing meets (`check_filing`).
+    pub fn problems(&self) -> Vec<FieldError> {
+        crate::grievances::check_filing(&crate::grievances::FilingInput {
+            category_chosen: true,
+            description: self.description.clone(),
+            ward: self.ward,
+            landmark: self.landmark.clone(),
+            address: self.address.clone(),
+            latitude: self.latitude,
+            longitude: self.longitude,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filed {
+    pub id: Uuid,
+    pub number: String,
+    /// True when this filing repeated an earlier one (same idempotency key or external reference).
+    pub repeated: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct FilingPlan {
+    category_id: Uuid,
+    department_id: Uuid,
+    allows_anonymous: bool,
+    is_leaf: bool,
+    ward_exists: bool,
+    routed: Option<Uuid>,
+    hours: i32,
+    warn_percent: i32,
+    serial: i64,
+    /// The filer has a device subscribed to web push.
+    pushable: bool,
+}
+
+/// Files a grievance; a repeat (the same idempotency key or external reference) answers with
+/// the grievance the first filing made.
+#[tracing::instrument(name = "grievances::file", skip_all, fields(channel = f.channel.as_str()))]
+pub async fn file(pool: &PgPool, f: Filing, now: OffsetDateTime) -> Result<Filed, Problem> {
+    // A repeat is found by the insert's conflict, not by a lookup first: the first filing, by
+    // far the common case, pays nothing for it.
+    let plan = plan(pool, &f).await?;
+    let Some(plan) = plan.filter(|p| p.is_leaf) else {
+        return Err(Problem::field("category", "err_category_required"));
+    };
+    let mut problems = Vec::new();
+    if !plan.ward_exists {
+        problems.push(FieldError::new("ward", "err_ward_invalid"));
+    }
+    if f.anonymous && !plan.allows_anonymous {
+        problems.push(FieldError::new("anonymous", "err_anonymous_not_allowed"));
+    }
+    Problem::check(problems)?;
+    // Nobody routed: the department admin takes it at level 1 (and is the one told).
+    let assignee = match plan.routed {
+        Some(id) => Some(id),
+        None => least_loaded(pool, "department_admin", Some(plan.department_id)).await?,
+    };
+    let now = history::to_micros(now);
+    let number = GrievanceNumber::new(now.year(), plan.serial as u64).to_string();
+    let id = new_id();
+    let written = insert(pool, &f, &plan, id, &number, assignee, now).await?;
+    match written {
+        true => Ok(Filed {
+            id,
+            number,
+            repeated: false,
+        }),
+        // Lost a race with the same key or reference: answer with the one that won.
+        false => repeated(pool, &f)
+            .await?
+            .ok_or_else(|| Problem::unexpected("filing conflicted but no grievance found")),
+    }
+}
+
+/// Category (by id or slug), ward, route, first level and the next serial, in one query.
+async fn plan(pool: &PgPool, f: &Filing) -> Result<Option<FilingPlan>, sqlx::Error> {
+    sqlx::query_as(
+        "WITH RECURSIVE picked AS (
+             SELECT id FROM grievance_categories WHERE CASE WHEN $2::text IS NULL THEN id = $1 ELSE slug = $2 END
+         ),
+         up(id, parent_id, depth) AS (
+             SELECT c.id, c.parent_id, 0 FROM grievance_categories c JOIN picked ON c.id = picked.id
+             UNION ALL
+             SELECT c.id, c.parent_id, up.depth + 1 FROM grievance_categories c JOIN up ON c.id = up.parent_id
+         ),
+         cat AS (SELECT c.id, c.department_id, c.allows_anonymous,
+                        NOT EXISTS (SELECT 1 FROM grievance_categories k WHERE k.parent_id = c.id) AS is_leaf
+                 FROM grievance_categories c JOIN picked ON c.id = picked.id),
+         first_level AS (
+             SELECT e.hours, e.warn_percent FROM up JOIN escalation_levels e ON e.category_id = up.id
+             WHERE e.level = 1 ORDER BY up.depth LIMIT 1
+         )
+         SELECT cat.id AS category_id, cat.department_id, cat.allows_anonymous, cat.is_leaf,
+                ($3::int IS NULL OR EXISTS (SELECT 1 FROM wards WHERE number = $3)) AS ward_exists,
+                (SELECT r.official_id FROM up JOIN grievance_routes r ON r.category_id = up.id
+                   JOIN users u ON u.id = r.official_id
+                        AND u.role IN ('official', 'department_admin') AND u.department_id = cat.department_id
+                  WHERE r.ward_number = $3 OR r.ward_number IS NULL
+                  ORDER BY r.ward_number IS NULL, up.depth LIMIT 1) AS routed,
+                COALESCE((SELECT hours FROM first_level), $4) AS hours,
+                COALESCE((SELECT warn_percent FROM first_level), $5) AS warn_percent,
+                nextval('grievance_number_seq') AS serial,
+                ($6::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM push_subscriptions WHERE account_id = $6)) AS pushable
+         FROM cat",
+    )
+    .bind(f.category_id)
+    .bind(&f.category_slug)
+    .bind(f.ward)
+    .bind(default_ladder()[0].hours)
+    .bind(default_ladder()[0].warn_percent)
+    .bind(f.filer_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// What the first history entry records about the filing (chained, so it cannot change later).
+fn facts(f: &Filing, category: Uuid) -> String {
+    format!(
+        "channel={};category={};ward={};landmark={};address={};lat={};lon={};anonymous={};contact={}|{}|{};external={}",
+        f.channel.as_str(),
+        category,
+        f.ward.map(|w| w.to_string()).unwrap_or_default(),
+        f.landmark,
+        f.address,
+        f.latitude.map(|v| v.to_string()).unwrap_or_default(),
+        f.longitude.map(|v| v.to_string()).unwrap_or_default(),
+        f.anonymous,
+        f.contact_name,
+        f.contact_mobile.clone().unwrap_or_default(),
+        f.contact_email.clone().unwrap_or_default(),
+        f.external.as_ref().map(|(s, r)| format!("{s}:{r}")).unwrap_or_default(),
+    ) + &f.media_url.as_ref().map(|m| format!(";media={m}")).unwrap_or_default()
+        + &photos::facts(&f.photos)
+}
+
+/// Writes the grievance, its first history entry, its photos and the acknowledgement in one
+/// statement. False when an earlier filing with the same key or reference is already there.
+async fn insert(
+    pool: &PgPool,
+    f: &Filing,
+    plan: &FilingPlan,
+    id: Uuid,
+    number: &str,
+    assignee: Option<Uuid>,
+    now: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
+    let deadline = history::to_micros(now + Duration::hours(plan.hours as i64));
+    let warn_at = now
+        + Duration::seconds(escalation::warn_after_seconds(
+            plan.hours,
+            plan.warn_percent,
+        ));
+    let status = if assignee.is_some() {
+        Status::Assigned
+    } else {
+        Status::Submitted
+    };
+    let entry = Entry {
+        grievance_id: id,
+        seq: 1,
+        at: now,
+        actor_id: f.filer_id.or(f.agent_id),
+        actor_kind: if f.filer_id.is_some() {
+            "citizen".into()
+        } else {
+            f.channel.as_str().into()
+        },
+        kind: Event::Filed.as_str().into(),
+        status: status.as_str().into(),
+        assignee_id: assignee,
+        department_id: Some(plan.department_id),
+        level: 1,
+        deadline_at: Some(deadline),
+        note: f.description.trim().to_string(),
+        facts: facts(f, plan.category_id),
+        public: true,
+    };
+    let hash = history::entry_hash(&history::GENESIS, &entry);
+    let ack = Notice::Filed {
+        number: number.to_string(),
+    };
+    let chain = notifications::delivery_chain(&notifications::Reach {
+        push_account: f.filer_id.filter(|_| plan.pushable).map(|a| a.to_string()),
+        mobile: f.contact_mobile.clone(),
+        email: f.contact_email.clone(),
+    });
+    let (ack_to, ack_fallbacks) = match chain.split_first() {
+        Some((first, rest)) => (Some(first.clone()), notifications::fallbacks_json(rest)),
+        None => (None, "[]".to_string()),
+    };
+    let (external_system, external_ref) = f.external.clone().unzip();
+    // Parameters are numbered in the order they are bound.
+    let inserted: Option<(Uuid,)> = sqlx::query_as(
+        "WITH g AS (
+             INSERT INTO grievances (id, number, channel, category_id, department_id, ward_number, landmark,
+                 address, latitude, longitude, description, recording_url, filer_id, anonymous, contact_name,
+                 contact_mobile, contact_email, locale, status, assignee_id, level, deadline_at, warn_at,
+                 external_system, external_ref, idempotency_key, intake_key_id, agent_id, created_at,
+                 updated_at, history_seq, history_head, media_url)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                 $20, 1, $21, $22, $23, $24, $25, $26, $27, $28, $28, 1, $29, $30)
+             ON CONFLICT DO NOTHING
+             RETURNING id
+         ),
+         h AS (
+             INSERT INTO grievance_history (grievance_id, seq, at, actor_id, actor_kind, kind, status,
+                 assignee_id, department_id, level, deadline_at, note, facts, public, prev_hash, hash)
+             SELECT id, 1, $28, $31, $32, 'filed', $19, $20, $5, 1, $21, $11, $33, true, $34, $29 FROM g
+         ),
+         ack AS (
+             INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks)
+             SELECT $35, $36, $37, $2, $38, '/grievances/' || $2, $39::jsonb FROM g WHERE $36::text IS NOT NULL
+         ),
+         photos AS (
+             INSERT INTO grievance_photos (id, grievance_id, history_seq, position, content, sha256, width, height)
+             SELECT p.id, g.id, 1, p.position, p.content, p.sha256, p.width, p.height
+             FROM g, unnest($40::uuid[], $41::int[], $42::bytea[], $43::bytea[], $44::int[], $45::int[])
+                  AS p(id, position, content, sha256, width, height)
+         )
+         SELECT id FROM g",
+    )
+    // the grievance
+    .bind(id)
+    .bind(number)
+    .bind(f.channel)
+    .bind(plan.category_id)
+    .bind(plan.department_id)
+    .bind(f.ward)
+    .bind(f.landmark.trim())
+    .bind(f.address.trim())
+    .bind(f.latitude)
+    .bind(f.longitude)
+    .bind(&entry.note)
+    .bind(&f.recording_url)
+    .bind(f.filer_id)
+    .bind(f.anonymous)
+    .bind(f.contact_name.trim())
+    .bind(&f.contact_mobile)
+    .bind(&f.contact_email)
+    .bind(f.locale.code())
+    .bind(status)
+    .bind(assignee)
+    .bind(deadline)
+    .bind(warn_at)
+    .bind(&external_system)
+    .bind(&external_ref)
+    .bind(&f.idempotency_key)
+    .bind(f.intake_key_id)
+    .bind(f.agent_id)
+    .bind(now)
+    .bind(&hash)
+    .bind(&f.media_url)
+    // its first history entry
+    .bind(entry.actor_id)
+    .bind(&entry.actor_kind)
+    .bind(&entry.facts)
+    .bind(&history::GENESIS[..])
+    // the acknowledgement
+    .bind(new_id())
+    .bind(ack_to.as_ref().map(|a| a.channel.as_str()))
+    .bind(ack_to.as_ref().map(|a| a.recipient.as_str()))
+    .bind(ack.words(f.locale))
+    .bind(&ack_fallbacks)
+    // the photos
+    .bind(f.photos.iter().map(|_| new_id()).collect::<Vec<_>>())
+    .bind((1..=f.photos.len() as i32).collect::<Vec<_>>())
+    .bind(f.photos.iter().map(|p| p.jpeg.clone()).collect::<Vec<_>>())
+    .bind(f.photos.iter().map(|p| p.sha256.clone()).collect::<Vec<_>>())
+    .bind(f.photos.iter().map(|p| p.width as i32).collect::<Vec<_>>())
+    .bind(f.photos.iter().map(|p| p.height as i32).collect::<Vec<_>>())
+    .fetch_optional(pool)
+    .await?;
+    Ok(inserted.is_some())
+}
+
+/// The grievance an earlier identical filing made (same idempotency key from the same filer, or
+/// the same external reference), if any.
+async fn repeated(pool: &PgPool, f: &Filing) -> Result<Option<Filed>, Problem> {
+    if let Some(key) = &f.idempotency_key {
+        let found: Option<(Uuid, String, Option<Uuid>)> = sqlx::query_as(
+            "SELECT id, number, filer_id FROM grievances WHERE idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(pool)
+        .await?;
+        if let Some((id, number, filer)) = found {
+            // A key is the client's own; someone else's key is not a way to read their grievance.
+            if filer != f.filer_id {
+                return Err(Problem::field("idempotency_key", "err_unexpected"));
+            }
+            return Ok(Some(Filed {
+                id,
+                number,
+                repeated: true,
+            }));
+        }
+    }
+    if let Some((system, reference)) = &f.external {
+        let found: Option<(Uuid, String)> = sqlx::query_as(
+            "SELECT id, number FROM grievances WHERE external_system = $1 AND external_ref = $2",
+        )
+        .bind(system)
+        .bind(reference)
+        .fetch_optional(pool)
+        .await?;
+        if let Some((id, number)) = found {
+            return Ok(Some(Filed {
+                id,
+                number,
+                repeated: true,
+            }));
+        }
+    }
+    Ok(None)
+}

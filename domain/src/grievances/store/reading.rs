@@ -1,0 +1,276 @@
+//! What people read: the categories and wards to file under, a citizen's list, an official's
+//! queue, one grievance with its timeline and photos, and who it belongs to.
+
+use super::OPEN;
+use crate::grievances::{GrievanceNumber, Ownership, Status};
+use crate::Locale;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Category {
+    pub id: Uuid,
+    pub slug: String,
+    pub parent_id: Option<Uuid>,
+    pub department_id: Uuid,
+    pub department_name: String,
+    pub name: String,
+    pub allows_anonymous: bool,
+    pub keypad: Option<String>,
+    pub keywords: String,
+    pub is_leaf: bool,
+}
+
+/// Every category, parents before children, in the language asked for.
+pub async fn categories(pool: &PgPool, locale: Locale) -> Result<Vec<Category>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.slug, c.parent_id, c.department_id,
+                COALESCE(dt.name, de.name) AS department_name,
+                CASE $1 WHEN 'or' THEN c.name_or WHEN 'hi' THEN c.name_hi ELSE c.name_en END AS name,
+                c.allows_anonymous, c.keypad, c.keywords,
+                NOT EXISTS (SELECT 1 FROM grievance_categories k WHERE k.parent_id = c.id) AS is_leaf
+         FROM grievance_categories c
+         JOIN department_translations de ON de.department_id = c.department_id AND de.locale = 'en'
+         LEFT JOIN department_translations dt ON dt.department_id = c.department_id AND dt.locale = $1
+         LEFT JOIN grievance_categories p ON p.id = c.parent_id
+         ORDER BY department_name, COALESCE(p.position, c.position), c.parent_id NULLS FIRST, c.position",
+    )
+    .bind(locale.code())
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn wards(pool: &PgPool) -> Result<Vec<(i32, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT number, name FROM wards ORDER BY number")
+        .fetch_all(pool)
+        .await
+}
+
+/// Who a grievance belongs to, for the caller checks.
+pub async fn ownership(pool: &PgPool, id: Uuid) -> Result<Option<Ownership>, sqlx::Error> {
+    type Row = (Option<Uuid>, Uuid, Option<Uuid>, Vec<Uuid>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT filer_id, department_id, assignee_id,
+                ARRAY(SELECT account_id FROM grievance_followers f WHERE f.grievance_id = g.id)
+         FROM grievances g WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(
+        row.map(|(filer, department, assignee, followers)| Ownership {
+            filer_id: filer.map(|u| u.to_string()),
+            department_id: department.to_string(),
+            assignee_id: assignee.map(|u| u.to_string()),
+            followers: followers.iter().map(Uuid::to_string).collect(),
+        }),
+    )
+}
+
+pub async fn id_by_number(
+    pool: &PgPool,
+    number: &GrievanceNumber,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM grievances WHERE number = $1")
+        .bind(number.as_str())
+        .fetch_optional(pool)
+        .await
+}
+
+/// A grievance's photos: (id, history entry) in order.
+pub async fn photo_ids(pool: &PgPool, grievance: Uuid) -> Result<Vec<(Uuid, i32)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, history_seq FROM grievance_photos WHERE grievance_id = $1 ORDER BY history_seq, position")
+        .bind(grievance)
+        .fetch_all(pool)
+        .await
+}
+
+/// One photo's JPEG, with the grievance it belongs to (for the caller check).
+pub async fn photo(pool: &PgPool, id: Uuid) -> Result<Option<(Uuid, Vec<u8>)>, sqlx::Error> {
+    sqlx::query_as("SELECT grievance_id, content FROM grievance_photos WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Summary {
+    pub id: Uuid,
+    pub number: String,
+    pub status: String,
+    pub channel: String,
+    pub category_name: String,
+    pub department_name: String,
+    pub ward_number: Option<i32>,
+    pub landmark: String,
+    pub description: String,
+    pub assignee_name: Option<String>,
+    pub level: i32,
+    pub deadline_at: Option<OffsetDateTime>,
+    pub overdue_since: Option<OffsetDateTime>,
+    pub me_too_count: i32,
+    pub created_at: OffsetDateTime,
+}
+
+fn summary_select(locale_param: &str) -> String {
+    format!(
+        "SELECT g.id, g.number, g.status, g.channel,
+                CASE {locale_param} WHEN 'or' THEN c.name_or WHEN 'hi' THEN c.name_hi ELSE c.name_en END AS category_name,
+                COALESCE(dt.name, de.name) AS department_name,
+                g.ward_number, g.landmark, g.description, a.name AS assignee_name, g.level, g.deadline_at,
+                g.overdue_since, g.me_too_count, g.created_at
+         FROM grievances g
+         JOIN grievance_categories c ON c.id = g.category_id
+         JOIN department_translations de ON de.department_id = g.department_id AND de.locale = 'en'
+         LEFT JOIN department_translations dt ON dt.department_id = g.department_id AND dt.locale = {locale_param}
+         LEFT JOIN users a ON a.id = g.assignee_id"
+    )
+}
+
+/// A citizen's own grievances and those they joined with "me too", newest first.
+pub async fn filed_by(
+    pool: &PgPool,
+    filer: Uuid,
+    locale: Locale,
+) -> Result<Vec<Summary>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{} WHERE g.filer_id = $2
+              OR g.id IN (SELECT grievance_id FROM grievance_followers WHERE account_id = $2)
+         ORDER BY g.created_at DESC LIMIT 200",
+        summary_select("$1")
+    ))
+    .bind(locale.code())
+    .bind(filer)
+    .fetch_all(pool)
+    .await
+}
+
+/// Filters of the work queue.
+#[derive(Clone, Debug, Default)]
+pub struct QueueFilter {
+    /// Only these states (default: the open ones).
+    pub status: Option<Status>,
+    pub ward: Option<i32>,
+    pub category: Option<Uuid>,
+    /// Only those past their deadline.
+    pub overdue_only: bool,
+    /// The whole department's (for its admin) instead of the caller's own.
+    pub department: Option<Uuid>,
+}
+
+/// An official's queue: their grievances (or a department's), the highest priority (raised by
+/// citizens joining with "me too") first, then the nearest deadline.
+pub async fn queue(
+    pool: &PgPool,
+    assignee: Uuid,
+    filter: &QueueFilter,
+    now: OffsetDateTime,
+    locale: Locale,
+) -> Result<Vec<Summary>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{} WHERE (CASE WHEN $3::uuid IS NULL THEN g.assignee_id = $2 ELSE g.department_id = $3 END)
+           AND (CASE WHEN $4::text IS NULL THEN g.status IN {OPEN} ELSE g.status = $4 END)
+           AND ($5::int IS NULL OR g.ward_number = $5)
+           AND ($6::uuid IS NULL OR g.category_id = $6)
+           AND (NOT $7 OR g.deadline_at <= $8)
+         ORDER BY {} DESC, g.deadline_at NULLS LAST, g.me_too_count DESC, g.created_at LIMIT 200",
+        summary_select("$1"),
+        crate::grievances::me_too::Priority::sql_rank("g.me_too_count")
+    ))
+    .bind(locale.code())
+    .bind(assignee)
+    .bind(filter.department)
+    .bind(filter.status.map(|s| s.as_str()))
+    .bind(filter.ward)
+    .bind(filter.category)
+    .bind(filter.overdue_only)
+    .bind(now)
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Detail {
+    #[sqlx(flatten)]
+    pub summary: Summary,
+    pub category_id: Uuid,
+    pub department_id: Uuid,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub recording_url: Option<String>,
+    pub filer_id: Option<Uuid>,
+    pub anonymous: bool,
+    pub contact_name: String,
+    pub contact_mobile: Option<String>,
+    pub contact_email: Option<String>,
+    pub assignee_id: Option<Uuid>,
+    pub reopen_count: i32,
+    pub resolved_at: Option<OffsetDateTime>,
+    pub rating: Option<i16>,
+    pub rating_comment: Option<String>,
+    pub external_system: Option<String>,
+    pub external_ref: Option<String>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TimelineEntry {
+    pub seq: i32,
+    pub at: OffsetDateTime,
+    pub actor_kind: String,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub assignee_name: Option<String>,
+    pub department_name: Option<String>,
+    pub level: i32,
+    pub deadline_at: Option<OffsetDateTime>,
+    pub note: String,
+    pub public: bool,
+}
+
+pub async fn detail(
+    pool: &PgPool,
+    id: Uuid,
+    locale: Locale,
+) -> Result<Option<Detail>, sqlx::Error> {
+    let select = summary_select("$1").replacen(
+        "SELECT g.id,",
+        "SELECT g.category_id, g.department_id, g.address, g.latitude, g.longitude, g.recording_url,
+                g.filer_id, g.anonymous, g.contact_name, g.contact_mobile, g.contact_email, g.assignee_id,
+                g.reopen_count, g.resolved_at, g.rating, g.rating_comment, g.external_system, g.external_ref,
+                g.id,",
+        1,
+    );
+    sqlx::query_as(&format!("{select} WHERE g.id = $2"))
+        .bind(locale.code())
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Every step, oldest first; internal notes only when `staff`.
+pub async fn timeline(
+    pool: &PgPool,
+    id: Uuid,
+    staff: bool,
+    locale: Locale,
+) -> Result<Vec<TimelineEntry>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT h.seq, h.at, h.actor_kind, u.name AS actor_name, h.kind, h.status, a.name AS assignee_name,
+                COALESCE(dt.name, de.name) AS department_name, h.level, h.deadline_at, h.note, h.public
+         FROM grievance_history h
+         LEFT JOIN users u ON u.id = h.actor_id
+         LEFT JOIN users a ON a.id = h.assignee_id
+         LEFT JOIN department_translations de ON de.department_id = h.department_id AND de.locale = 'en'
+         LEFT JOIN department_translations dt ON dt.department_id = h.department_id AND dt.locale = $3
+         WHERE h.grievance_id = $1 AND (h.public OR $2)
+         ORDER BY h.seq",
+    )
+    .bind(id)
+    .bind(staff)
+    .bind(locale.code())
+    .fetch_all(pool)
+    .await
+}
