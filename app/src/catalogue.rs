@@ -51,7 +51,7 @@ fn card(c: store::ServiceCard) -> ServiceCardView {
         summary: c.summary,
         department_code: c.department_code,
         department_name: c.department_name,
-        fee: (c.fee_paise > 0).then(|| store::format_rupees(c.fee_paise)),
+        fee: (c.fee_paise > 0).then(|| domain::money::Paise(c.fee_paise).to_string()),
         fee_varies: c.fee_varies,
         days_to_deliver: c.days_to_deliver,
     }
@@ -69,7 +69,7 @@ fn topic(t: store::Topic) -> TopicView {
 }
 
 #[cfg(feature = "ssr")]
-fn department_view(d: store::DepartmentSummary) -> DepartmentView {
+fn department_view(d: domain::departments::store::DepartmentSummary) -> DepartmentView {
     DepartmentView {
         code: d.code,
         name: d.name,
@@ -166,7 +166,7 @@ pub async fn service_page(slug: String) -> Result<Option<ServicePageData>, Serve
             department_name: s.department_name,
             category_slug: s.category_slug,
             category_name: s.category_name,
-            fee: (s.fee_paise > 0).then(|| store::format_rupees(s.fee_paise)),
+            fee: (s.fee_paise > 0).then(|| domain::money::Paise(s.fee_paise).to_string()),
             fee_varies: s.fee_varies,
             days_to_deliver: s.days_to_deliver,
         }))
@@ -174,7 +174,7 @@ pub async fn service_page(slug: String) -> Result<Option<ServicePageData>, Serve
 
 #[server(endpoint = "catalogue/departments")]
 pub async fn departments() -> Result<Vec<DepartmentView>, ServerFnError> {
-    let all = store::departments(&request::pool(), request::request_locale())
+    let all = domain::departments::store::departments(&request::pool(), request::request_locale())
         .await
         .map_err(request::unexpected)?;
     Ok(all.into_iter().map(department_view).collect())
@@ -193,7 +193,10 @@ pub async fn listing(kind: String, slug: String) -> Result<Option<ServiceListing
     let (pool, l) = (request::pool(), request::request_locale());
     let e = request::unexpected;
     let (title, description) = match kind.as_str() {
-        "department" => match store::department(&pool, &slug, l).await.map_err(e)? {
+        "department" => match domain::departments::store::department(&pool, &slug, l)
+            .await
+            .map_err(e)?
+        {
             Some(d) => (d.name, d.description),
             None => return Ok(None),
         },

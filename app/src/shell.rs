@@ -24,18 +24,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon-192.png" type="image/png"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options islands=true/>
+                // The islands' loader waits in an inert template: a page without islands never
+                // loads the WASM, and a page with them loads it after it has painted (below).
+                <template id="island-scripts"><HydrationScripts options islands=true/></template>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
                 // Registering the service worker needs no WASM: it should work on the first visit.
                 // Whenever a page loads or the connection returns, what waits in the offline outbox is sent.
+                <script>{ISLAND_LOADER}</script>
                 <script>"if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')});var f=function(){navigator.serviceWorker.ready.then(function(r){if(navigator.onLine&&r.active)r.active.postMessage('flush')})};addEventListener('online',f);addEventListener('load',f)}"</script>
             </body>
         </html>
     }
 }
+
+/// Starts the islands' loader (Leptos's own, from the template) once the page has loaded, and
+/// only when the page has an island: links and text never wait for the WASM.
+const ISLAND_LOADER: &str = "(function(){if(!document.querySelector('leptos-island'))return;\
+function go(){var t=document.getElementById('island-scripts');if(!t)return;\
+t.content.querySelectorAll('script').forEach(function(o){var s=document.createElement('script');\
+if(o.type)s.type=o.type;s.textContent=o.textContent;document.head.appendChild(s)})}\
+if(document.readyState==='complete')go();else addEventListener('load',go)})()";
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -4,8 +4,10 @@
 //! sit beside them behind the `ssr` feature.
 
 pub mod catalogue;
+pub mod departments;
 pub mod grievances;
 pub mod identity;
+pub mod money;
 pub mod notifications;
 pub mod problem;
 

@@ -44,7 +44,13 @@ test('a citizen files with a ward, the official resolves it, the citizen rates i
   await signIn(official, DEMO.official);
   await official.getByRole('link', { name: 'Work queue' }).first().click();
   await expect(official.getByRole('heading', { name: 'Work queue', level: 1 })).toBeVisible();
+  await expect(official.getByTestId('queue-count')).toHaveText(/^Showing 1–\d+ of \d+$/);
   await expectAccessible(official);
+  // the ward filter stays in the address, and the new grievance is in ward 12's queue
+  await official.getByLabel('Ward', { exact: true }).selectOption('12');
+  await official.getByRole('button', { name: 'Show' }).click();
+  await expect(official).toHaveURL(/\/work\?.*ward=12/);
+  await expect(official.getByLabel('Ward', { exact: true })).toHaveValue('12');
   await official.getByRole('link', { name: number }).click();
   await hydrated(official);
   // the official sees that the citizen was told, by SMS through the gateway

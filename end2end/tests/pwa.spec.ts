@@ -43,7 +43,7 @@ test('the install prompt can be accepted or dismissed, and a dismissal is rememb
   await expect(banner).toBeHidden();
   // The browser offers installation: Chromium fires beforeinstallprompt with a prompt() method.
   const offer = async () => {
-    await page.locator('.install-prompt[data-hydrated="true"]').waitFor({ state: 'attached' });
+    await page.locator('.install-prompt[data-ready="true"]').waitFor({ state: 'attached' });
     await page.evaluate(() => {
       const ev = new Event('beforeinstallprompt', { cancelable: true }) as Event & { prompt: () => void };
       ev.prompt = () => { (window as any).__prompted = true; };
@@ -62,4 +62,17 @@ test('the install prompt can be accepted or dismissed, and a dismissal is rememb
   await page.reload();
   await offer();
   await expect(banner).toBeHidden();
+});
+
+test('a page without forms loads no WASM; a page with one loads it after it has painted', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('What do you need today?');
+  await page.goto('/services/birth-certificate');
+  await page.waitForLoadState('networkidle');
+  expect(wasm).toHaveLength(0);
+  await page.goto('/sign-in');
+  await page.locator('form[data-hydrated="true"]').first().waitFor();
+  expect(wasm).toHaveLength(1);
 });

@@ -433,7 +433,7 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
     tx.commit().await?;
 
     for s in SERVICES {
-        let department_id = catalogue::department_id_by_code(pool, s.dept)
+        let department_id = domain::departments::store::id_by_code(pool, s.dept)
             .await?
             .expect("seeded department");
         let text = |locale, name: &str, english: bool| ServiceText {
@@ -490,7 +490,7 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
     }
 
     crate::seed_grievances::seed(pool).await?;
-    let bmc = catalogue::department_id_by_code(pool, "bmc").await?;
+    let bmc = domain::departments::store::id_by_code(pool, "bmc").await?;
     let mut accounts = vec![
         ("Anita Mohanty", "9000000001", Role::CityAdmin, None),
         ("Bikash Nayak", "9000000002", Role::DepartmentAdmin, bmc),
@@ -498,7 +498,7 @@ pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
         ("Deepak Sahu", "9000000004", Role::Citizen, None),
     ];
     for (name, mobile, department, _) in crate::seed_grievances::GRIEVANCE_STAFF {
-        let department = catalogue::department_id_by_code(pool, department).await?;
+        let department = domain::departments::store::id_by_code(pool, department).await?;
         accounts.push((name, mobile, Role::Official, department));
     }
     println!("demo accounts (password: {DEMO_PASSWORD}):");

@@ -136,11 +136,13 @@ pub fn parse_filing(
     };
     let contact_email = match form.contact_email.trim() {
         "" => None,
-        e if e.contains('@') && e.len() <= 254 => Some(e.to_string()),
-        _ => {
-            problems.push(FieldError::new("contact_email", "err_email_invalid"));
-            None
-        }
+        e => match domain::identity::EmailAddress::parse(e) {
+            Ok(e) => Some(e.as_str().to_string()),
+            Err(code) => {
+                problems.push(FieldError::new("contact_email", code));
+                None
+            }
+        },
     };
     if !problems.is_empty() {
         return Err(problems);

@@ -5,6 +5,7 @@ use super::status_label;
 use crate::i18n::{fill, t, use_locale};
 use crate::layout::{LoadFailed, Refused, SignInFirst};
 use domain::grievances::me_too::Priority;
+use domain::grievances::QUEUE_PAGE;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -160,6 +161,56 @@ pub struct QueueView {
     /// A department admin (or city admin) may look at the whole department's queue.
     pub may_see_department: bool,
     pub wards: Vec<(i32, String)>,
+    /// The filters as they were read (unknown values dropped), for the form and the page links.
+    pub filters: QueueFilters,
+    /// How many items the whole filtered queue holds, and which page this is.
+    pub total: i64,
+    pub page: i64,
+}
+
+/// A work queue's filters, kept in the URL: `/work?status=…&ward=…&overdue=1&scope=department&page=2`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueFilters {
+    pub status: Option<String>,
+    pub ward: Option<i32>,
+    pub overdue: bool,
+    pub department: bool,
+}
+
+impl QueueFilters {
+    /// The queue's address with these filters, at `page`.
+    pub fn href(&self, page: i64) -> String {
+        let mut q = Vec::new();
+        if let Some(s) = &self.status {
+            q.push(format!("status={s}"));
+        }
+        if let Some(w) = self.ward {
+            q.push(format!("ward={w}"));
+        }
+        if self.overdue {
+            q.push("overdue=1".to_string());
+        }
+        if self.department {
+            q.push("scope=department".to_string());
+        }
+        if page > 1 {
+            q.push(format!("page={page}"));
+        }
+        if q.is_empty() {
+            "/work".into()
+        } else {
+            format!("/work?{}", q.join("&"))
+        }
+    }
+}
+
+/// Which items a page shows (from, to, 1-based) and the pages before and after it, if any.
+pub fn pager(total: i64, page: i64, per_page: i64) -> (i64, i64, Option<i64>, Option<i64>) {
+    let from = (page - 1) * per_page + 1;
+    let to = (page * per_page).min(total);
+    let previous = (page > 1).then_some(page - 1);
+    let next = (to < total).then_some(page + 1);
+    (from.min(total.max(1)), to, previous, next)
 }
 
 #[server(endpoint = "grievances/queue")]
@@ -168,30 +219,43 @@ pub async fn work_queue(
     ward: Option<String>,
     overdue: Option<String>,
     scope: Option<String>,
+    page: Option<String>,
 ) -> Result<QueueView, ServerFnError> {
     let account = request::require(|a| a.role != Role::Citizen)?;
     let pool = request::pool();
     let may_see_department = matches!(account.role(), Role::DepartmentAdmin | Role::CityAdmin)
         && account.department_id.is_some();
-    let filter = store::QueueFilter {
-        status: status.as_deref().and_then(Status::parse),
+    let status = status.as_deref().and_then(Status::parse);
+    let filters = QueueFilters {
+        status: status.map(|s| s.as_str().to_string()),
         ward: ward.as_deref().and_then(|w| w.trim().parse().ok()),
-        category: None,
-        overdue_only: overdue.is_some_and(|o| !o.is_empty()),
-        department: if may_see_department && scope.as_deref() == Some("department") {
-            account.department_id
-        } else {
-            None
-        },
+        overdue: overdue.is_some_and(|o| !o.is_empty()),
+        department: may_see_department && scope.as_deref() == Some("department"),
     };
-    let rows = store::queue(&pool, account.id, &filter, now(), request::request_locale())
+    let page = page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1);
+    let filter = store::QueueFilter {
+        status,
+        ward: filters.ward,
+        category: None,
+        overdue_only: filters.overdue,
+        department: account.department_id.filter(|_| filters.department),
+        page,
+    };
+    let found = store::queue(&pool, account.id, &filter, now(), request::request_locale())
         .await
         .map_err(request::unexpected)?;
     let wards = store::wards(&pool).await.map_err(request::unexpected)?;
     Ok(QueueView {
-        rows: rows.into_iter().map(row).collect(),
+        rows: found.rows.into_iter().map(row).collect(),
         may_see_department,
         wards,
+        filters,
+        total: found.total,
+        page,
     })
 }
 
@@ -199,15 +263,13 @@ pub async fn work_queue(
 pub fn WorkQueuePage() -> impl IntoView {
     let l = use_locale();
     let q = use_query_map().get_untracked();
-    let status = q.get("status").filter(|s| !s.is_empty());
-    let ward = q.get("ward").filter(|s| !s.is_empty());
-    let overdue = q.get("overdue").filter(|s| !s.is_empty());
-    let scope = q.get("scope").filter(|s| !s.is_empty());
+    let given = |k: &str| q.get(k).filter(|s| !s.is_empty());
     let data = OnceResource::new(work_queue(
-        status.clone(),
-        ward.clone(),
-        overdue.clone(),
-        scope.clone(),
+        given("status"),
+        given("ward"),
+        given("overdue"),
+        given("scope"),
+        given("page"),
     ));
     view! {
         <Title text=t::work_queue_title(l)/>
@@ -217,39 +279,103 @@ pub fn WorkQueuePage() -> impl IntoView {
                 <a class="button button-secondary" href="/assist">{t::assist_title(l)}</a>
             </div>
             <Suspense fallback=|| ()>
-                {move || {
-                    let (status, ward, overdue, scope) = (status.clone(), ward.clone(), overdue.clone(), scope.clone());
-                    Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match data.await {
-                        Ok(v) => view! {
-                            <form method="get" action="/work" class="filters" aria-label=t::filters_label(l)>
-                                <label for="f-status">{t::field_status(l)}</label>
-                                <select id="f-status" name="status">
-                                    <option value="">{t::all_open(l)}</option>
-                                    {domain::grievances::Status::ALL.into_iter().map(|s| view! {
-                                        <option value=s.as_str() selected=status.as_deref() == Some(s.as_str())>{status_label(l, s.as_str())}</option>
-                                    }).collect_view()}
-                                </select>
-                                <label for="f-ward">{t::field_ward(l)}</label>
-                                <select id="f-ward" name="form[ward]">
-                                    <option value="">{t::all_wards(l)}</option>
-                                    {v.wards.iter().map(|(n, _)| view! {
-                                        <option value=n.to_string() selected=ward.as_deref() == Some(n.to_string().as_str())>{fill(t::ward_n(l), &[("number", &n.to_string())])}</option>
-                                    }).collect_view()}
-                                </select>
-                                <label class="checkbox"><input type="checkbox" name="overdue" value="1" checked=overdue.is_some()/>{t::overdue_only(l)}</label>
-                                {v.may_see_department.then(|| view! {
-                                    <label class="checkbox"><input type="checkbox" name="scope" value="department" checked=scope.is_some()/>{t::whole_department(l)}</label>
-                                })}
-                                <button type="submit" class="button button-small">{t::apply_filters(l)}</button>
-                            </form>
-                            <GrievanceList rows=v.rows empty=t::queue_empty(l)/>
-                        }.into_any(),
+                        Ok(v) => view! { <QueueFilterForm v=v.clone()/><QueuePageView v=v/> }.into_any(),
                         Err(_) if !crate::identity::signed_in() => view! { <SignInFirst next="/work"/> }.into_any(),
                         Err(_) => view! { <Refused/> }.into_any(),
                     }
-                })}}
+                })}
             </Suspense>
         </section>
+    }
+}
+
+/// The queue's filters, a plain GET form: they stay in the address, so a filtered queue can be
+/// bookmarked, shared and paged.
+#[component]
+fn QueueFilterForm(v: QueueView) -> impl IntoView {
+    let l = use_locale();
+    let f = v.filters;
+    view! {
+        <form method="get" action="/work" class="filters" aria-label=t::filters_label(l)>
+            <label for="f-status">{t::field_status(l)}</label>
+            <select id="f-status" name="status">
+                <option value="">{t::all_open(l)}</option>
+                {domain::grievances::Status::ALL.into_iter().map(|s| view! {
+                    <option value=s.as_str() selected=f.status.as_deref() == Some(s.as_str())>{s.label(l)}</option>
+                }).collect_view()}
+            </select>
+            <label for="f-ward">{t::field_ward(l)}</label>
+            <select id="f-ward" name="ward">
+                <option value="">{t::all_wards(l)}</option>
+                {v.wards.iter().map(|(n, _)| view! {
+                    <option value=n.to_string() selected=f.ward == Some(*n)>{fill(t::ward_n(l), &[("number", &n.to_string())])}</option>
+                }).collect_view()}
+            </select>
+            <label class="checkbox"><input type="checkbox" name="overdue" value="1" checked=f.overdue/>{t::overdue_only(l)}</label>
+            {v.may_see_department.then(|| view! {
+                <label class="checkbox"><input type="checkbox" name="scope" value="department" checked=f.department/>{t::whole_department(l)}</label>
+            })}
+            <button type="submit" class="button button-small">{t::apply_filters(l)}</button>
+        </form>
+    }
+}
+
+/// One page of the queue, with how many there are in all and links to the pages around it.
+#[component]
+fn QueuePageView(v: QueueView) -> impl IntoView {
+    let l = use_locale();
+    let (from, to, previous, next) = pager(v.total, v.page, QUEUE_PAGE);
+    let counts = (v.total > 0).then(|| {
+        fill(
+            t::queue_showing(l),
+            &[
+                ("from", &from.to_string()),
+                ("to", &to.to_string()),
+                ("total", &v.total.to_string()),
+            ],
+        )
+    });
+    let f = v.filters.clone();
+    view! {
+        {counts.map(|c| view! { <p class="meta" data-testid="queue-count">{c}</p> })}
+        <GrievanceList rows=v.rows empty=t::queue_empty(l)/>
+        {(previous.is_some() || next.is_some()).then(|| view! {
+            <nav class="pager" aria-label=t::queue_pages(l)>
+                {previous.map(|p| view! { <a class="button button-secondary" rel="prev" href=f.href(p)>{t::page_previous(l)}</a> })}
+                {next.map(|p| view! { <a class="button button-secondary" rel="next" href=f.href(p)>{t::page_next(l)}</a> })}
+            </nav>
+        })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_count_from_one_and_stop_at_the_end() {
+        assert_eq!(pager(6600, 1, 50), (1, 50, None, Some(2)));
+        assert_eq!(pager(6600, 2, 50), (51, 100, Some(1), Some(3)));
+        assert_eq!(pager(6600, 132, 50), (6551, 6600, Some(131), None));
+        assert_eq!(pager(30, 1, 50), (1, 30, None, None));
+        assert_eq!(pager(0, 1, 50).3, None);
+    }
+
+    #[test]
+    fn filters_stay_in_the_address() {
+        let f = QueueFilters {
+            status: Some("in_progress".into()),
+            ward: Some(12),
+            overdue: true,
+            department: false,
+        };
+        assert_eq!(f.href(1), "/work?status=in_progress&ward=12&overdue=1");
+        assert_eq!(
+            f.href(3),
+            "/work?status=in_progress&ward=12&overdue=1&page=3"
+        );
+        assert_eq!(QueueFilters::default().href(1), "/work");
     }
 }

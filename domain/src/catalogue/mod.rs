@@ -100,35 +100,6 @@ pub fn tsquery(readings: &[String], matches: &[WordMatches], all_words: bool) ->
     (!parts.is_empty()).then(|| parts.join(" | "))
 }
 
-/// A fee in rupees with Indian digit grouping: 125000 paise → "₹1,250", 12550 → "₹125.50".
-pub fn format_rupees(paise: i64) -> String {
-    let rupees = paise / 100;
-    let rest = paise % 100;
-    let digits = rupees.to_string();
-    let grouped = if digits.len() <= 3 {
-        digits
-    } else {
-        let (head, last3) = digits.split_at(digits.len() - 3);
-        let mut parts = Vec::new();
-        let mut h = head;
-        while h.len() > 2 {
-            let (a, b) = h.split_at(h.len() - 2);
-            parts.push(b.to_string());
-            h = a;
-        }
-        if !h.is_empty() {
-            parts.push(h.to_string());
-        }
-        parts.reverse();
-        format!("{},{}", parts.join(","), last3)
-    };
-    if rest == 0 {
-        format!("₹{grouped}")
-    } else {
-        format!("₹{grouped}.{rest:02}")
-    }
-}
-
 /// A service's address in the catalogue, from its English name.
 pub fn slugify(name: &str) -> String {
     let mut slug = String::new();
@@ -233,15 +204,6 @@ mod tests {
             "(('it''s':*))"
         );
         assert_eq!(tsquery(&[], &[], true), None);
-    }
-
-    #[test]
-    fn rupees_use_indian_grouping() {
-        assert_eq!(format_rupees(0), "₹0");
-        assert_eq!(format_rupees(5000), "₹50");
-        assert_eq!(format_rupees(12550), "₹125.50");
-        assert_eq!(format_rupees(125_000), "₹1,250");
-        assert_eq!(format_rupees(1_234_567_800), "₹1,23,45,678");
     }
 
     #[test]

@@ -317,12 +317,10 @@ async fn email(
         .map(|(_, a)| a.trim_end_matches('>').trim())
         .unwrap_or(from)
         .to_string();
-    if !address.contains('@') || address.len() > 254 {
-        return Err(ApiError::invalid(vec![FieldError::new(
-            "from",
-            "err_email_invalid",
-        )]));
-    }
+    let address = domain::identity::EmailAddress::parse(&address)
+        .map_err(|code| ApiError::invalid(vec![FieldError::new("from", code)]))?
+        .as_str()
+        .to_string();
     let text = format!("{}\n\n{}", msg.subject.trim(), msg.body.trim())
         .trim()
         .to_string();
@@ -508,7 +506,10 @@ async fn external(
     f.longitude = g.longitude;
     f.contact_name = g.name;
     f.contact_mobile = contact_mobile;
-    f.contact_email = g.email.filter(|e| e.contains('@'));
+    f.contact_email = g
+        .email
+        .and_then(|e| domain::identity::EmailAddress::parse(&e).ok())
+        .map(|e| e.as_str().to_string());
     f.external = Some((system, reference));
     file(&state.pool, f).await
 }

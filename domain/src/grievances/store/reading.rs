@@ -2,7 +2,7 @@
 //! queue, one grievance with its timeline and photos, and who it belongs to.
 
 use super::OPEN;
-use crate::grievances::{GrievanceNumber, Ownership, Status};
+use crate::grievances::{GrievanceNumber, Ownership, Status, QUEUE_PAGE};
 use crate::Locale;
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -113,18 +113,34 @@ pub struct Summary {
     pub created_at: OffsetDateTime,
 }
 
-fn summary_select(locale_param: &str) -> String {
+const SUMMARY_COLUMNS: &str = "g.id, g.number, g.status, g.channel,
+    CASE $1 WHEN 'or' THEN c.name_or WHEN 'hi' THEN c.name_hi ELSE c.name_en END AS category_name,
+    COALESCE(dt.name, de.name) AS department_name,
+    g.ward_number, g.landmark, g.description, a.name AS assignee_name, g.level, g.deadline_at,
+    g.overdue_since, g.me_too_count, g.created_at";
+
+/// The grievances and what a summary shows of them; the language is `$1`.
+const SUMMARY_FROM: &str = "FROM grievances g
+    JOIN grievance_categories c ON c.id = g.category_id
+    JOIN department_translations de ON de.department_id = g.department_id AND de.locale = 'en'
+    LEFT JOIN department_translations dt ON dt.department_id = g.department_id AND dt.locale = $1
+    LEFT JOIN users a ON a.id = g.assignee_id";
+
+/// `SELECT` a summary; the language is `$1`.
+fn summary_select() -> String {
+    format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}")
+}
+
+/// Which grievances a work queue holds: `$2` the caller, `$3` a department (its whole queue
+/// instead), `$4` a state (else the open ones), `$5` a ward, `$6` a category, `$7` overdue only
+/// (by `$8`, now).
+fn queue_where() -> String {
     format!(
-        "SELECT g.id, g.number, g.status, g.channel,
-                CASE {locale_param} WHEN 'or' THEN c.name_or WHEN 'hi' THEN c.name_hi ELSE c.name_en END AS category_name,
-                COALESCE(dt.name, de.name) AS department_name,
-                g.ward_number, g.landmark, g.description, a.name AS assignee_name, g.level, g.deadline_at,
-                g.overdue_since, g.me_too_count, g.created_at
-         FROM grievances g
-         JOIN grievance_categories c ON c.id = g.category_id
-         JOIN department_translations de ON de.department_id = g.department_id AND de.locale = 'en'
-         LEFT JOIN department_translations dt ON dt.department_id = g.department_id AND dt.locale = {locale_param}
-         LEFT JOIN users a ON a.id = g.assignee_id"
+        "WHERE (CASE WHEN $3::uuid IS NULL THEN g.assignee_id = $2 ELSE g.department_id = $3 END)
+           AND (CASE WHEN $4::text IS NULL THEN g.status IN {OPEN} ELSE g.status = $4 END)
+           AND ($5::int IS NULL OR g.ward_number = $5)
+           AND ($6::uuid IS NULL OR g.category_id = $6)
+           AND (NOT $7 OR g.deadline_at <= $8)"
     )
 }
 
@@ -138,7 +154,7 @@ pub async fn filed_by(
         "{} WHERE g.filer_id = $2
               OR g.id IN (SELECT grievance_id FROM grievance_followers WHERE account_id = $2)
          ORDER BY g.created_at DESC LIMIT 200",
-        summary_select("$1")
+        summary_select()
     ))
     .bind(locale.code())
     .bind(filer)
@@ -157,6 +173,22 @@ pub struct QueueFilter {
     pub overdue_only: bool,
     /// The whole department's (for its admin) instead of the caller's own.
     pub department: Option<Uuid>,
+    /// Which page, from 1, of `QUEUE_PAGE` items.
+    pub page: i64,
+}
+
+/// One page of a work queue and how many items the whole queue holds.
+#[derive(Clone, Debug)]
+pub struct QueuePage {
+    pub rows: Vec<Summary>,
+    pub total: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Counted {
+    #[sqlx(flatten)]
+    summary: Summary,
+    total: i64,
 }
 
 /// An official's queue: their grievances (or a department's), the highest priority (raised by
@@ -167,27 +199,49 @@ pub async fn queue(
     filter: &QueueFilter,
     now: OffsetDateTime,
     locale: Locale,
-) -> Result<Vec<Summary>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{} WHERE (CASE WHEN $3::uuid IS NULL THEN g.assignee_id = $2 ELSE g.department_id = $3 END)
-           AND (CASE WHEN $4::text IS NULL THEN g.status IN {OPEN} ELSE g.status = $4 END)
-           AND ($5::int IS NULL OR g.ward_number = $5)
-           AND ($6::uuid IS NULL OR g.category_id = $6)
-           AND (NOT $7 OR g.deadline_at <= $8)
-         ORDER BY {} DESC, g.deadline_at NULLS LAST, g.me_too_count DESC, g.created_at LIMIT 200",
-        summary_select("$1"),
+) -> Result<QueuePage, sqlx::Error> {
+    let page = filter.page.max(1);
+    // The count comes with the page (a window over the whole filtered queue); a page past the
+    // end has no rows to carry it, and asks once more for the count alone.
+    let rows: Vec<Counted> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS}, count(*) OVER () AS total {SUMMARY_FROM} {}
+         ORDER BY {} DESC, g.deadline_at NULLS LAST, g.me_too_count DESC, g.created_at, g.id
+         LIMIT $9 OFFSET $10",
+        queue_where(),
         crate::grievances::me_too::Priority::sql_rank("g.me_too_count")
     ))
     .bind(locale.code())
     .bind(assignee)
     .bind(filter.department)
-    .bind(filter.status.map(|s| s.as_str()))
+    .bind(filter.status)
     .bind(filter.ward)
     .bind(filter.category)
     .bind(filter.overdue_only)
     .bind(now)
+    .bind(QUEUE_PAGE)
+    .bind((page - 1) * QUEUE_PAGE)
     .fetch_all(pool)
-    .await
+    .await?;
+    let total = match rows.first() {
+        Some(r) => r.total,
+        None => {
+            sqlx::query_scalar(&format!("SELECT count(*) {SUMMARY_FROM} {}", queue_where()))
+                .bind(locale.code())
+                .bind(assignee)
+                .bind(filter.department)
+                .bind(filter.status)
+                .bind(filter.ward)
+                .bind(filter.category)
+                .bind(filter.overdue_only)
+                .bind(now)
+                .fetch_one(pool)
+                .await?
+        }
+    };
+    Ok(QueuePage {
+        rows: rows.into_iter().map(|r| r.summary).collect(),
+        total,
+    })
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -235,15 +289,13 @@ pub async fn detail(
     id: Uuid,
     locale: Locale,
 ) -> Result<Option<Detail>, sqlx::Error> {
-    let select = summary_select("$1").replacen(
-        "SELECT g.id,",
-        "SELECT g.category_id, g.department_id, g.address, g.latitude, g.longitude, g.recording_url,
-                g.filer_id, g.anonymous, g.contact_name, g.contact_mobile, g.contact_email, g.assignee_id,
-                g.reopen_count, g.resolved_at, g.rating, g.rating_comment, g.external_system, g.external_ref,
-                g.id,",
-        1,
-    );
-    sqlx::query_as(&format!("{select} WHERE g.id = $2"))
+    sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS}, g.category_id, g.department_id, g.address, g.latitude, g.longitude,
+                g.recording_url, g.filer_id, g.anonymous, g.contact_name, g.contact_mobile, g.contact_email,
+                g.assignee_id, g.reopen_count, g.resolved_at, g.rating, g.rating_comment, g.external_system,
+                g.external_ref
+         {SUMMARY_FROM} WHERE g.id = $2"
+    ))
         .bind(locale.code())
         .bind(id)
         .fetch_optional(pool)

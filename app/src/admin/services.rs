@@ -1,10 +1,11 @@
-//! Administration behind the role gate: departments and their staff (city admin), a department's
-//! officials and services (department admin). Every server function here checks the caller's
-//! role and department itself; the pages only decide what to show.
+//! The catalogue's admin pages: the services a department runs, and the editor of one.
 
+#[cfg(feature = "ssr")]
+use super::is_admin;
+use super::{refusal, DepartmentOption};
 use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, ServerForm};
 use crate::i18n::{t, use_locale, Locale};
-use crate::layout::{NotFound, Refused};
+use crate::layout::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -15,191 +16,9 @@ use crate::request;
 #[cfg(feature = "ssr")]
 use domain::catalogue as catalogue_store;
 #[cfg(feature = "ssr")]
-use domain::identity::{store as identity_store, Actor, Role};
+use domain::identity::Role;
 #[cfg(feature = "ssr")]
 use domain::problem::FieldError;
-
-#[cfg(feature = "ssr")]
-fn is_admin(a: &Actor) -> bool {
-    matches!(a.role, Role::CityAdmin | Role::DepartmentAdmin)
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DepartmentOption {
-    pub id: String,
-    pub code: String,
-    pub name: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StaffView {
-    pub id: String,
-    pub can_remove: bool,
-    pub citizen_id: String,
-    pub name: String,
-    pub role: String,
-    pub department_code: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AdminSummary {
-    pub is_city_admin: bool,
-    /// The departments the caller manages (all, for a city admin).
-    pub departments: Vec<DepartmentOption>,
-    pub staff: Vec<StaffView>,
-}
-
-#[server(endpoint = "admin/overview")]
-pub async fn admin_overview() -> Result<AdminSummary, ServerFnError> {
-    let account = request::require(is_admin)?;
-    let actor = account.actor();
-    let pool = request::pool();
-    let all = catalogue_store::departments(&pool, request::request_locale())
-        .await
-        .map_err(request::unexpected)?;
-    let departments: Vec<DepartmentOption> = all
-        .into_iter()
-        .filter(|d| actor.may_manage_department(&d.id.to_string()))
-        .map(|d| DepartmentOption {
-            id: d.id.to_string(),
-            code: d.code,
-            name: d.name,
-        })
-        .collect();
-    let scope = if actor.role == Role::CityAdmin {
-        None
-    } else {
-        account.department_id
-    };
-    let staff = identity_store::list_staff(&pool, scope)
-        .await
-        .map_err(request::unexpected)?;
-    let staff: Vec<StaffView> = staff
-        .into_iter()
-        .map(|s| StaffView {
-            id: s.id.to_string(),
-            can_remove: actor.may_remove(
-                &s.id.to_string(),
-                Role::parse(&s.role).unwrap_or(Role::Citizen),
-                s.department_id.map(|d| d.to_string()).as_deref(),
-            ),
-            citizen_id: domain::identity::CitizenId::parse(&s.citizen_id)
-                .map(|c| c.to_string())
-                .unwrap_or(s.citizen_id),
-            name: s.name,
-            role: s.role,
-            department_code: s.department_code,
-        })
-        .collect();
-    Ok(AdminSummary {
-        is_city_admin: actor.role == Role::CityAdmin,
-        departments,
-        staff,
-    })
-}
-
-/// Takes the staff role away from an official (department admin, own department) or any staff
-/// member (city admin). A plain form posts here; the answer sends the browser back to /admin.
-#[server(endpoint = "admin/remove_staff")]
-pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
-    let account = request::require(is_admin)?;
-    let actor = account.actor();
-    let pool = request::pool();
-    let target = uuid::Uuid::parse_str(&user_id).ok();
-    let found = match target {
-        Some(id) => identity_store::staff_role(&pool, id)
-            .await
-            .map_err(request::unexpected)?,
-        None => None,
-    };
-    let (Some(id), Some((role, department))) = (target, found) else {
-        request::set_status(http::StatusCode::NOT_FOUND);
-        return Err(ServerFnError::new("no such staff member"));
-    };
-    let department = department.map(|d| d.to_string());
-    if !actor.may_remove(&id.to_string(), role, department.as_deref()) {
-        request::set_status(http::StatusCode::FORBIDDEN);
-        return Err(ServerFnError::new("not allowed"));
-    }
-    identity_store::remove_staff(&pool, id)
-        .await
-        .map_err(request::unexpected)?;
-    leptos_axum::redirect("/admin");
-    Ok(())
-}
-
-#[server(endpoint = "admin/create_department")]
-pub async fn create_department(
-    code: String,
-    name_en: String,
-    name_or: String,
-    name_hi: String,
-    is_agency: Option<String>,
-) -> Result<FormResult<String>, ServerFnError> {
-    request::require(|a| a.may_manage_departments())?;
-    let form = catalogue_store::DepartmentForm {
-        code: code.trim().to_lowercase(),
-        is_agency: is_agency.is_some(),
-        names: vec![
-            (Locale::En, name_en),
-            (Locale::Or, name_or),
-            (Locale::Hi, name_hi),
-        ],
-    };
-    let problems = catalogue_store::validate_department(&form);
-    if !problems.is_empty() {
-        return Ok(FormResult::Invalid(problems));
-    }
-    match catalogue_store::create_department(&request::pool(), &form)
-        .await
-        .map_err(request::unexpected)?
-    {
-        Ok(_) => Ok(FormResult::Done(form.code)),
-        Err(problem) => Ok(FormResult::Invalid(vec![problem])),
-    }
-}
-
-/// Appoints an official or admin. A department admin appoints officials of their own department
-/// only; a city admin appoints anyone anywhere.
-#[server(endpoint = "admin/create_staff")]
-pub async fn create_staff(
-    name: String,
-    mobile: String,
-    email: String,
-    password: String,
-    role: String,
-    department: String,
-) -> Result<FormResult<String>, ServerFnError> {
-    let account = request::require(is_admin)?;
-    let actor = account.actor();
-    let Some(role) = Role::parse(&role).filter(|r| *r != Role::Citizen) else {
-        return Ok(FormResult::Invalid(vec![FieldError::new(
-            "role",
-            "err_role_invalid",
-        )]));
-    };
-    let department_id = if matches!(role, Role::CityAdmin) {
-        None
-    } else {
-        uuid::Uuid::parse_str(&department).ok()
-    };
-    if !actor.may_appoint(role)
-        || department_id.is_some_and(|d| !actor.may_manage_department(&d.to_string()))
-    {
-        request::set_status(http::StatusCode::FORBIDDEN);
-        return Err(ServerFnError::new("not allowed"));
-    }
-    let form = identity_store::StaffForm {
-        name,
-        mobile,
-        email,
-        password,
-        role,
-        department_id,
-    };
-    let created = identity_store::create_account(&request::pool(), form).await;
-    request::answer(created.map(|new| new.citizen_id.to_string()))
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdminServiceRow {
@@ -274,7 +93,7 @@ pub async fn service_editor(slug: String) -> Result<Option<ServiceEditorData>, S
     let pool = request::pool();
     let e = request::unexpected;
     let l = request::request_locale();
-    let departments: Vec<DepartmentOption> = catalogue_store::departments(&pool, l)
+    let departments: Vec<DepartmentOption> = domain::departments::store::departments(&pool, l)
         .await
         .map_err(e)?
         .into_iter()
@@ -368,29 +187,6 @@ pub async fn service_editor(slug: String) -> Result<Option<ServiceEditorData>, S
     }))
 }
 
-#[cfg(feature = "ssr")]
-fn parse_rupees(input: &str) -> Option<i64> {
-    let s = input.trim().replace(',', "");
-    let s = s.strip_prefix('₹').unwrap_or(&s).trim();
-    if s.is_empty() {
-        return Some(0);
-    }
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if frac.len() > 2
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
-    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
-    whole.checked_mul(100)?.checked_add(frac)
-}
-
 #[server(endpoint = "admin/save_service")]
 pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, ServerFnError> {
     let account = request::require(is_admin)?;
@@ -413,10 +209,12 @@ pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, Serve
             return Err(ServerFnError::new("not allowed"));
         }
     }
-    let fee_paise = parse_rupees(&form.fee_rupees).unwrap_or_else(|| {
-        problems.push(FieldError::new("fee_rupees", "err_fee_invalid"));
-        0
-    });
+    let fee_paise = domain::money::Paise::parse_rupees(&form.fee_rupees)
+        .map(|p| p.0)
+        .unwrap_or_else(|| {
+            problems.push(FieldError::new("fee_rupees", "err_fee_invalid"));
+            0
+        });
     let days = form.days.trim().parse::<i32>().unwrap_or_else(|_| {
         problems.push(FieldError::new("days", "err_days_invalid"));
         0
@@ -478,141 +276,6 @@ pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, Serve
         .await
         .map_err(request::unexpected)?;
     Ok(FormResult::Done(service.slug))
-}
-
-// ---- pages ----
-
-/// What a gated page shows when its data was refused.
-fn refusal() -> AnyView {
-    #[cfg(feature = "ssr")]
-    if request::account().is_none() {
-        return view! { <crate::layout::SignInFirst next="/admin"/> }.into_any();
-    }
-    view! { <Refused/> }.into_any()
-}
-
-#[component]
-pub fn AdminPage() -> impl IntoView {
-    let l = use_locale();
-    let data = OnceResource::new(admin_overview());
-    view! {
-        <Title text=t::admin_title(l)/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(o) => view! { <AdminView overview=o/> }.into_any(),
-                    Err(_) => refusal(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn AdminView(overview: AdminSummary) -> impl IntoView {
-    let l = use_locale();
-    view! {
-        <section class="page">
-            <h1>{t::admin_title(l)}</h1>
-            <p class="page-heading">
-                <a class="button button-secondary" href="/admin/services">{t::admin_services_title(l)}</a>
-                <a class="button button-secondary" href="/admin/escalation">{t::ladders_title(l)}</a>
-                {overview.is_city_admin.then(|| view! { <a class="button button-secondary" href="/admin/intake-keys">{t::intake_keys_title(l)}</a> })}
-            </p>
-            {overview.is_city_admin.then(|| view! {
-                <h2>{t::admin_new_department(l)}</h2>
-                <DepartmentForm locale=l/>
-            })}
-            <h2>{t::admin_staff(l)}</h2>
-            <div class="table-wrap" tabindex="0" role="region" aria-label=t::admin_staff(l)>
-            <table class="table">
-                <thead><tr><th>{t::field_name(l)}</th><th>{t::citizen_id_label(l)}</th><th>{t::field_role(l)}</th><th>{t::department_label(l)}</th><th>{t::actions_label(l)}</th></tr></thead>
-                <tbody>
-                    {overview.staff.into_iter().map(|s| view! {
-                        <tr>
-                            <td>{s.name.clone()}</td><td>{s.citizen_id}</td><td>{s.role}</td><td>{s.department_code.unwrap_or_default().to_uppercase()}</td>
-                            <td>{s.can_remove.then(|| view! {
-                                <form method="post" action="/api/admin/remove_staff" class="inline-form">
-                                    <input type="hidden" name="user_id" value=s.id.clone()/>
-                                    <button type="submit" class="button button-secondary button-small"
-                                        aria-label=format!("{} {}", t::remove_staff(l), s.name)>{t::remove_staff(l)}</button>
-                                </form>
-                            })}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-            </div>
-            <h2>{t::admin_new_staff(l)}</h2>
-            <StaffForm locale=l departments=overview.departments is_city_admin=overview.is_city_admin/>
-        </section>
-    }
-}
-
-#[component]
-fn DepartmentForm(locale: Locale) -> impl IntoView {
-    let l = locale;
-    view! {
-        <ServerForm endpoint="admin/create_department".to_string() locale=l then=FormThen::show("department-saved") class="stack".to_string()>
-            <FailureBanner locale=l/>
-            <label for="dept-code">{t::field_department_code(l)}</label>
-            <input id="dept-code" name="code" required aria-describedby="code-error" aria-invalid="false"/>
-            <FieldMessage field="code"/>
-            <label for="dept-name-en">{t::field_name_en(l)}</label>
-            <input id="dept-name-en" name="name_en" required aria-describedby="name_en-error" aria-invalid="false"/>
-            <FieldMessage field="name_en"/>
-            <label for="dept-name-or">{t::field_name_or(l)}</label>
-            <input id="dept-name-or" name="name_or" lang="or"/>
-            <label for="dept-name-hi">{t::field_name_hi(l)}</label>
-            <input id="dept-name-hi" name="name_hi" lang="hi"/>
-            <label class="checkbox"><input type="checkbox" name="is_agency"/> {t::field_is_agency(l)}</label>
-            <button type="submit" class="button">{t::create(l)}</button>
-            <p id="department-saved" role="status" class="banner" hidden>{t::saved(l)} " " <span data-slot="value"></span></p>
-        </ServerForm>
-    }
-}
-
-#[component]
-fn StaffForm(
-    locale: Locale,
-    departments: Vec<DepartmentOption>,
-    is_city_admin: bool,
-) -> impl IntoView {
-    let l = locale;
-    view! {
-        <ServerForm endpoint="admin/create_staff".to_string() locale=l then=FormThen::show("staff-saved") class="stack".to_string()>
-            <FailureBanner locale=l/>
-            <label for="staff-name">{t::field_name(l)}</label>
-            <input id="staff-name" name="name" required aria-describedby="name-error" aria-invalid="false"/>
-            <FieldMessage field="name"/>
-            <label for="staff-mobile">{t::field_mobile(l)}</label>
-            <input id="staff-mobile" name="mobile" type="tel" required aria-describedby="mobile-error" aria-invalid="false"/>
-            <FieldMessage field="mobile"/>
-            <label for="staff-email">{t::field_email_optional(l)}</label>
-            <input id="staff-email" name="email" type="email" aria-describedby="email-error" aria-invalid="false"/>
-            <FieldMessage field="email"/>
-            <label for="staff-password">{t::field_initial_password(l)}</label>
-            <input id="staff-password" name="password" type="password" autocomplete="new-password" required
-                aria-describedby="password-error" aria-invalid="false"/>
-            <FieldMessage field="password"/>
-            <label for="staff-role">{t::field_role(l)}</label>
-            <select id="staff-role" name="role" aria-describedby="role-error">
-                <option value="official">{t::role_official(l)}</option>
-                {is_city_admin.then(|| view! {
-                    <option value="department_admin">{t::role_department_admin(l)}</option>
-                    <option value="city_admin">{t::role_city_admin(l)}</option>
-                })}
-            </select>
-            <FieldMessage field="role"/>
-            <label for="staff-department">{t::department_label(l)}</label>
-            <select id="staff-department" name="department" aria-describedby="department-error">
-                {departments.into_iter().map(|d| view! { <option value=d.id>{d.code.to_uppercase()} " — " {d.name}</option> }).collect_view()}
-            </select>
-            <FieldMessage field="department"/>
-            <button type="submit" class="button">{t::create(l)}</button>
-            <p id="staff-saved" role="status" class="banner" hidden>{t::saved(l)} " " {t::citizen_id_label(l)} " " <span data-slot="value"></span></p>
-        </ServerForm>
-    }
 }
 
 #[component]

@@ -1,0 +1,160 @@
+//! Accounts: signing in (by citizen id or mobile), reading one, its language and password.
+
+use super::super::rules::*;
+use super::super::CitizenId;
+use super::passwords::{dummy_hash, hash_password, password_problem, verify_password};
+use crate::problem::Problem;
+use crate::Locale;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+enum Login {
+    Citizen(CitizenId),
+    Mobile(MobileNumber),
+    Invalid(&'static str),
+}
+
+/// Twelve digits are a citizen id, ten (or +91 and ten) a mobile number. A wrong check digit is
+/// named as such, so a typo in the citizen id is not mistaken for a wrong password.
+fn login_kind(login: &str) -> Login {
+    let digits: String = login.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    if digits.len() == 12 && !digits.starts_with('+') {
+        return match CitizenId::parse(&digits) {
+            Ok(id) => Login::Citizen(id),
+            Err(_) if digits.starts_with("91") => match MobileNumber::parse(&digits) {
+                Ok(m) => Login::Mobile(m),
+                Err(_) => Login::Invalid("err_citizen_id_check"),
+            },
+            Err(super::super::CitizenIdError::CheckDigit) => Login::Invalid("err_citizen_id_check"),
+            Err(_) => Login::Invalid("err_login_invalid"),
+        };
+    }
+    match MobileNumber::parse(login) {
+        Ok(m) => Login::Mobile(m),
+        Err(_) => Login::Invalid("err_login_invalid"),
+    }
+}
+
+/// A person as the rest of the app sees them after sign-in.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Account {
+    pub id: Uuid,
+    pub citizen_id: String,
+    pub name: String,
+    pub mobile: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub department_id: Option<Uuid>,
+    pub locale: String,
+}
+
+impl Account {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Citizen)
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id.to_string(),
+            role: self.role(),
+            department_id: self.department_id.map(|d| d.to_string()),
+        }
+    }
+
+    pub fn citizen_id(&self) -> CitizenId {
+        CitizenId::parse(&self.citizen_id).expect("stored citizen ids are valid")
+    }
+}
+
+pub(super) const ACCOUNT_COLUMNS: &str =
+    "id, citizen_id, name, mobile, email, role, department_id, locale";
+
+/// Sign-in by citizen id or mobile number. Every failure after the form checks reads the same,
+/// so the form does not tell a stranger which numbers are registered.
+pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Account, Problem> {
+    let login = login.trim();
+    if login.is_empty() {
+        return Err(Problem::field("login", "err_login_required"));
+    }
+    let row: Option<(Uuid, String)> = match login_kind(login) {
+        Login::Citizen(id) => {
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE citizen_id = $1")
+                .bind(id.as_str())
+                .fetch_optional(pool)
+                .await?
+        }
+        Login::Mobile(mobile) => {
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE mobile = $1")
+                .bind(mobile.as_str())
+                .fetch_optional(pool)
+                .await?
+        }
+        Login::Invalid(code) => return Err(Problem::field("login", code)),
+    };
+    let (user_id, hash) = match row {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, dummy_hash().to_string()),
+    };
+    let ok = verify_password(password.to_string(), hash)
+        .await
+        .unwrap_or(false);
+    match (user_id, ok) {
+        (Some(id), true) => account(pool, id)
+            .await?
+            .ok_or_else(|| Problem::unexpected("account vanished")),
+        _ => Err(Problem::field("password", "err_sign_in_failed")),
+    }
+}
+
+pub async fn account(pool: &PgPool, user_id: Uuid) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"
+    ))
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn set_locale(pool: &PgPool, user_id: Uuid, locale: Locale) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET locale = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(locale.code())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Changes a password after checking the current one; every other session of the person ends,
+/// so whoever knew the old password is signed out.
+pub async fn change_password(
+    pool: &PgPool,
+    account: &Account,
+    keep_session: Uuid,
+    current: &str,
+    new: &str,
+) -> Result<(), Problem> {
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(account.id)
+        .fetch_one(pool)
+        .await?;
+    if !verify_password(current.to_string(), hash).await? {
+        return Err(Problem::field("current_password", "err_password_wrong"));
+    }
+    if let Some(code) = password_problem(new, &[account.name.as_str(), account.mobile.as_str()]) {
+        return Err(Problem::field("new_password", code));
+    }
+    let new_hash = hash_password(new.to_string()).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(account.id)
+        .bind(new_hash)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL")
+        .bind(account.id)
+        .bind(keep_session)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

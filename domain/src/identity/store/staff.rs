@@ -1,0 +1,117 @@
+//! Staff accounts: officials and admins appointed by those who manage their department.
+
+use super::super::rules::*;
+use super::passwords::hash_password;
+use super::registration::{check_person, insert_user, NewCitizen, NewUser};
+use crate::db::new_id;
+use crate::problem::{FieldError, Problem};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub struct StaffForm {
+    pub name: String,
+    pub mobile: String,
+    pub email: String,
+    pub password: String,
+    pub role: Role,
+    pub department_id: Option<Uuid>,
+}
+
+/// Creates an account directly, without a one-time code: officials and admins appointed by an
+/// admin, and demo accounts. The caller has checked that the actor may appoint this role in this
+/// department; the database checks that role and department fit together.
+pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen, Problem> {
+    let mut problems = Vec::new();
+    let needs_department = matches!(form.role, Role::Official | Role::DepartmentAdmin);
+    if needs_department != form.department_id.is_some() {
+        problems.push(FieldError::new("department", "err_department_required"));
+    }
+    let (name, mobile, email) = check_person(
+        pool,
+        &form.name,
+        &form.mobile,
+        &form.email,
+        &form.password,
+        problems,
+    )
+    .await?;
+    let password_hash = hash_password(form.password).await?;
+    let user_id = new_id();
+    let mut tx = pool.begin().await?;
+    let citizen_id = insert_user(
+        &mut tx,
+        user_id,
+        NewUser {
+            name: &name,
+            mobile: mobile.as_str(),
+            email: email.as_deref(),
+            password_hash: &password_hash,
+            role: form.role,
+            department_id: form.department_id,
+            locale: "en",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewCitizen {
+        user_id,
+        citizen_id,
+    })
+}
+
+/// A staff member's role and department, to check who may act on them.
+pub async fn staff_role(
+    pool: &PgPool,
+    user_id: Uuid,
+) -> Result<Option<(Role, Option<Uuid>)>, sqlx::Error> {
+    let row: Option<(String, Option<Uuid>)> =
+        sqlx::query_as("SELECT role, department_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(role, dept)| (Role::parse(&role).unwrap_or(Role::Citizen), dept)))
+}
+
+/// Takes a person's staff role away: they stay a citizen with their citizen id, and every session
+/// they have ends at once, so a removed official cannot act on the next request. The caller has
+/// checked that the actor may manage this person.
+pub async fn remove_staff(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let changed = sqlx::query("UPDATE users SET role = 'citizen', department_id = NULL WHERE id = $1 AND role <> 'citizen'")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(changed == 1)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StaffMember {
+    pub id: Uuid,
+    pub citizen_id: String,
+    pub name: String,
+    pub role: String,
+    pub department_id: Option<Uuid>,
+    pub department_code: Option<String>,
+}
+
+/// Staff of one department, or of every department when `department_id` is None.
+pub async fn list_staff(
+    pool: &PgPool,
+    department_id: Option<Uuid>,
+) -> Result<Vec<StaffMember>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.citizen_id, u.name, u.role, u.department_id, d.code AS department_code
+         FROM users u LEFT JOIN departments d ON d.id = u.department_id
+         WHERE u.role <> 'citizen' AND ($1::uuid IS NULL OR u.department_id = $1)
+         ORDER BY d.code NULLS FIRST, u.name",
+    )
+    .bind(department_id)
+    .fetch_all(pool)
+    .await
+}
