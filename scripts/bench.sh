@@ -24,9 +24,15 @@ psql "$db" -q -c "DROP TABLE IF EXISTS bench_raw_inserts" -c "CREATE TABLE bench
 echo "INSERT INTO bench_raw_inserts (id, body) VALUES (gen_random_uuid(), 'Pothole reported by the load test');" > /tmp/nagarik-raw-insert.sql
 raw_rps=$("$pgbench" -n -c32 -j2 -T8 -f /tmp/nagarik-raw-insert.sql "$db" 2>/dev/null | awk '/^tps/{printf "%.0f", $3}')
 psql "$db" -q -c "DROP TABLE bench_raw_inserts"
+# The same rows a filing writes, as plain SQL in one transaction each: intake's real limit.
+read -r cat dept assignee <<<"$(psql "$db" -qAt -F ' ' -c "SELECT c.id, c.department_id, r.official_id FROM grievance_routes r JOIN grievance_categories c ON c.id = r.category_id ORDER BY r.ward_number NULLS FIRST, c.slug LIMIT 1")"
+same_rps=$("$pgbench" -n -c32 -j2 -T8 -D cat="$cat" -D dept="$dept" -D assignee="$assignee" \
+  -f "$(dirname "$0")/intake-raw.sql" "$db" 2>/dev/null | awk '/^tps/{printf "%.0f", $3}')
 echo "grievance intake:   $intake_rps acknowledged/s (p95 ${p95} ms; $created acknowledged, $committed committed rows)"
 echo "raw INSERT:         $raw_rps rows/s (pgbench, one row per transaction, 32 clients)"
-awk -v a="$intake_rps" -v b="$raw_rps" 'BEGIN { printf "intake/raw ratio:   %.2f (aim >= 0.6)\n", a / b }'
+echo "same rows, plain SQL: $same_rps filings/s (pgbench: grievance, history entry, outbox row; one transaction each)"
+awk -v a="$intake_rps" -v b="$raw_rps" 'BEGIN { printf "intake/raw ratio:   %.2f\n", a / b }'
+awk -v a="$intake_rps" -v b="$same_rps" 'BEGIN { printf "intake/same-rows:   %.2f (aim >= 0.8)\n", a / b }'
 
 wasm=$(ls "$pkg"/*.wasm | head -1)
 raw=$(stat -c %s "$wasm")
