@@ -40,13 +40,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Starts the islands' loader (Leptos's own, from the template) once the page has loaded, and
-/// only when the page has an island: links and text never wait for the WASM.
+/// Starts the islands' loader (Leptos's own, from the template) only when the page has an
+/// island, and only once the page has loaded, or two seconds after its HTML did (a page with
+/// photos still loading should not wait for them): text and links never wait for the WASM.
 const ISLAND_LOADER: &str = "(function(){if(!document.querySelector('leptos-island'))return;\
-function go(){var t=document.getElementById('island-scripts');if(!t)return;\
+var done=false;function go(){if(done)return;done=true;var t=document.getElementById('island-scripts');if(!t)return;\
 t.content.querySelectorAll('script').forEach(function(o){var s=document.createElement('script');\
 if(o.type)s.type=o.type;s.textContent=o.textContent;document.head.appendChild(s)})}\
-if(document.readyState==='complete')go();else addEventListener('load',go)})()";
+if(document.readyState==='complete')go();else{addEventListener('load',go);setTimeout(go,2000)}})()";
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -36,33 +36,35 @@ impl Paise {
     }
 }
 
+/// A whole number with Indian digit grouping: 6600 → "6,600", 1234567 → "12,34,567".
+pub fn group_indian(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let sign = if n < 0 { "-" } else { "" };
+    if digits.len() <= 3 {
+        return format!("{sign}{digits}");
+    }
+    let (head, last3) = digits.split_at(digits.len() - 3);
+    let mut parts = Vec::new();
+    let mut h = head;
+    while h.len() > 2 {
+        let (a, b) = h.split_at(h.len() - 2);
+        parts.push(b.to_string());
+        h = a;
+    }
+    if !h.is_empty() {
+        parts.push(h.to_string());
+    }
+    parts.reverse();
+    format!("{sign}{},{}", parts.join(","), last3)
+}
+
 /// In rupees with Indian digit grouping: 125000 paise → "₹1,250", 12550 → "₹125.50".
 impl fmt::Display for Paise {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rupees = self.0 / 100;
-        let rest = self.0 % 100;
-        let digits = rupees.to_string();
-        let grouped = if digits.len() <= 3 {
-            digits
-        } else {
-            let (head, last3) = digits.split_at(digits.len() - 3);
-            let mut parts = Vec::new();
-            let mut h = head;
-            while h.len() > 2 {
-                let (a, b) = h.split_at(h.len() - 2);
-                parts.push(b.to_string());
-                h = a;
-            }
-            if !h.is_empty() {
-                parts.push(h.to_string());
-            }
-            parts.reverse();
-            format!("{},{}", parts.join(","), last3)
-        };
-        if rest == 0 {
-            write!(f, "₹{grouped}")
-        } else {
-            write!(f, "₹{grouped}.{rest:02}")
+        let grouped = group_indian(self.0 / 100);
+        match self.0 % 100 {
+            0 => write!(f, "₹{grouped}"),
+            rest => write!(f, "₹{grouped}.{rest:02}"),
         }
     }
 }
@@ -78,6 +80,13 @@ mod tests {
         assert_eq!(Paise(12550).to_string(), "₹125.50");
         assert_eq!(Paise(125_000).to_string(), "₹1,250");
         assert_eq!(Paise(1_234_567_800).to_string(), "₹1,23,45,678");
+    }
+
+    #[test]
+    fn counts_are_grouped_the_indian_way() {
+        assert_eq!(group_indian(0), "0");
+        assert_eq!(group_indian(6600), "6,600");
+        assert_eq!(group_indian(1_234_567), "12,34,567");
     }
 
     #[test]

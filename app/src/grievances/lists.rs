@@ -6,6 +6,7 @@ use crate::i18n::{fill, t, use_locale};
 use crate::layout::{LoadFailed, Refused, SignInFirst};
 use domain::grievances::me_too::Priority;
 use domain::grievances::QUEUE_PAGE;
+use domain::money::group_indian;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -204,6 +205,11 @@ impl QueueFilters {
     }
 }
 
+/// The last page of a queue of `total` items (page 1 when it is empty).
+pub fn last_page(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page).max(1)
+}
+
 /// Which items a page shows (from, to, 1-based) and the pages before and after it, if any.
 pub fn pager(total: i64, page: i64, per_page: i64) -> (i64, i64, Option<i64>, Option<i64>) {
     let from = (page - 1) * per_page + 1;
@@ -245,9 +251,24 @@ pub async fn work_queue(
         department: account.department_id.filter(|_| filters.department),
         page,
     };
-    let found = store::queue(&pool, account.id, &filter, now(), request::request_locale())
+    let locale = request::request_locale();
+    let mut found = store::queue(&pool, account.id, &filter, now(), locale)
         .await
         .map_err(request::unexpected)?;
+    // A page past the end (a bookmark, or items resolved meanwhile) shows the last page instead.
+    let last = last_page(found.total, QUEUE_PAGE);
+    let page = if page > last {
+        let filter = store::QueueFilter {
+            page: last,
+            ..filter
+        };
+        found = store::queue(&pool, account.id, &filter, now(), locale)
+            .await
+            .map_err(request::unexpected)?;
+        last
+    } else {
+        page
+    };
     let wards = store::wards(&pool).await.map_err(request::unexpected)?;
     Ok(QueueView {
         rows: found.rows.into_iter().map(row).collect(),
@@ -331,9 +352,9 @@ fn QueuePageView(v: QueueView) -> impl IntoView {
         fill(
             t::queue_showing(l),
             &[
-                ("from", &from.to_string()),
-                ("to", &to.to_string()),
-                ("total", &v.total.to_string()),
+                ("from", &group_indian(from)),
+                ("to", &group_indian(to)),
+                ("total", &group_indian(v.total)),
             ],
         )
     });
@@ -361,6 +382,9 @@ mod tests {
         assert_eq!(pager(6600, 132, 50), (6551, 6600, Some(131), None));
         assert_eq!(pager(30, 1, 50), (1, 30, None, None));
         assert_eq!(pager(0, 1, 50).3, None);
+        assert_eq!(last_page(6600, 50), 132);
+        assert_eq!(last_page(6601, 50), 133);
+        assert_eq!(last_page(0, 50), 1);
     }
 
     #[test]

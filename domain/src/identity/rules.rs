@@ -64,7 +64,7 @@ pub fn validate_name(input: &str) -> Result<String, &'static str> {
 /// An email address: one `@`, a dotted domain, no spaces, at most 254 characters, lower-cased.
 /// The real proof is a delivered message, so this only catches typing slips; every address the
 /// app, the intake API and Open311 take is read by this one rule.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EmailAddress(String);
 
 impl EmailAddress {

@@ -7,7 +7,7 @@ use super::ladder::ladder;
 use super::{next_level, warn_after_seconds, Candidates, Level, LevelAssignee};
 use crate::grievances::history::{self, Entry};
 use crate::grievances::store::routing::{least_loaded, route};
-use crate::grievances::store::{append, tell_filer, tell_staff, Locked, LOCKED_COLUMNS, OPEN};
+use crate::grievances::store::{append, claim, tell_filer, tell_staff, Locked, OPEN};
 use crate::grievances::{Event, Notice, Status, REOPEN_WINDOW_DAYS};
 use sqlx::{PgPool, Postgres, Transaction};
 use time::{Duration, OffsetDateTime};
@@ -22,14 +22,13 @@ pub async fn escalate_due(
 ) -> Result<usize, sqlx::Error> {
     let now = history::to_micros(now);
     let mut tx = pool.begin().await?;
-    let due: Vec<Locked> = sqlx::query_as(&format!(
-        "SELECT {LOCKED_COLUMNS} FROM grievances
-         WHERE status IN {OPEN} AND overdue_since IS NULL AND deadline_at <= $1
-         ORDER BY deadline_at LIMIT $2 FOR UPDATE SKIP LOCKED"
-    ))
-    .bind(now)
-    .bind(batch)
-    .fetch_all(&mut *tx)
+    let due = claim(
+        &mut tx,
+        &format!("status IN {OPEN} AND overdue_since IS NULL AND deadline_at <= $1"),
+        "deadline_at",
+        now,
+        batch,
+    )
     .await?;
     for g in &due {
         let levels = ladder(&mut *tx, g.category_id).await?;
@@ -170,14 +169,15 @@ pub async fn warn_due(
 ) -> Result<usize, sqlx::Error> {
     let now = history::to_micros(now);
     let mut tx = pool.begin().await?;
-    let due: Vec<Locked> = sqlx::query_as(&format!(
-        "SELECT {LOCKED_COLUMNS} FROM grievances
-         WHERE status IN {OPEN} AND warn_at <= $1 AND (deadline_at IS NULL OR deadline_at > $1)
-         ORDER BY warn_at LIMIT $2 FOR UPDATE SKIP LOCKED"
-    ))
-    .bind(now)
-    .bind(batch)
-    .fetch_all(&mut *tx)
+    let due = claim(
+        &mut tx,
+        &format!(
+            "status IN {OPEN} AND warn_at <= $1 AND (deadline_at IS NULL OR deadline_at > $1)"
+        ),
+        "warn_at",
+        now,
+        batch,
+    )
     .await?;
     for g in &due {
         let entry = Entry {
@@ -215,14 +215,13 @@ pub async fn close_unanswered(
 ) -> Result<usize, sqlx::Error> {
     let now = history::to_micros(now);
     let mut tx = pool.begin().await?;
-    let due: Vec<Locked> = sqlx::query_as(&format!(
-        "SELECT {LOCKED_COLUMNS} FROM grievances
-         WHERE status = 'resolved' AND resolved_at <= $1
-         ORDER BY resolved_at LIMIT $2 FOR UPDATE SKIP LOCKED"
-    ))
-    .bind(now - Duration::days(REOPEN_WINDOW_DAYS))
-    .bind(batch)
-    .fetch_all(&mut *tx)
+    let due = claim(
+        &mut tx,
+        "status = 'resolved' AND resolved_at <= $1",
+        "resolved_at",
+        now - Duration::days(REOPEN_WINDOW_DAYS),
+        batch,
+    )
     .await?;
     for g in &due {
         let entry = Entry {

@@ -1,6 +1,6 @@
 //! "Me too" in the database: the same problem open nearby, and joining it.
 
-use super::{append, tell_staff, Locked, LOCKED_COLUMNS, OPEN};
+use super::{append, lock, tell_staff, OPEN};
 use crate::grievances::history;
 use crate::grievances::{Event, Notice};
 use crate::problem::Problem;
@@ -93,13 +93,7 @@ pub async fn join_me_too(
     use crate::grievances::me_too::{check_join, raised_priority};
     let now = history::to_micros(now);
     let mut tx = pool.begin().await?;
-    let g: Locked = sqlx::query_as(&format!(
-        "SELECT {LOCKED_COLUMNS} FROM grievances WHERE id = $1 FOR UPDATE"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(Problem::NotFound)?;
+    let g = lock(&mut tx, id).await?;
     let count: i32 = sqlx::query_scalar("SELECT me_too_count FROM grievances WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *tx)

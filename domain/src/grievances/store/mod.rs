@@ -89,6 +89,39 @@ impl Locked {
     }
 }
 
+/// Reads a grievance for a change, locking it until the transaction ends.
+pub(in crate::grievances) async fn lock(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+) -> Result<Locked, crate::problem::Problem> {
+    sqlx::query_as(&format!(
+        "SELECT {LOCKED_COLUMNS} FROM grievances WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(crate::problem::Problem::NotFound)
+}
+
+/// Claims up to `batch` grievances for a sweep: those `due` selects (SQL over `$1`), in `order`,
+/// skipping any another instance holds, so each is handled once however many sweep at once.
+pub(in crate::grievances) async fn claim(
+    tx: &mut Transaction<'_, Postgres>,
+    due: &str,
+    order: &str,
+    at: OffsetDateTime,
+    batch: i64,
+) -> Result<Vec<Locked>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {LOCKED_COLUMNS} FROM grievances WHERE {due}
+         ORDER BY {order} LIMIT $2 FOR UPDATE SKIP LOCKED"
+    ))
+    .bind(at)
+    .bind(batch)
+    .fetch_all(&mut **tx)
+    .await
+}
+
 /// Appends one entry after the grievance's head; returns the new head.
 pub(in crate::grievances) async fn append(
     tx: &mut Transaction<'_, Postgres>,

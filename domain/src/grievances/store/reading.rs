@@ -202,30 +202,11 @@ pub async fn queue(
 ) -> Result<QueuePage, sqlx::Error> {
     let page = filter.page.max(1);
     // The count comes with the page (a window over the whole filtered queue); a page past the
-    // end has no rows to carry it, and asks once more for the count alone.
-    let rows: Vec<Counted> = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS}, count(*) OVER () AS total {SUMMARY_FROM} {}
-         ORDER BY {} DESC, g.deadline_at NULLS LAST, g.me_too_count DESC, g.created_at, g.id
-         LIMIT $9 OFFSET $10",
-        queue_where(),
-        crate::grievances::me_too::Priority::sql_rank("g.me_too_count")
-    ))
-    .bind(locale.code())
-    .bind(assignee)
-    .bind(filter.department)
-    .bind(filter.status)
-    .bind(filter.ward)
-    .bind(filter.category)
-    .bind(filter.overdue_only)
-    .bind(now)
-    .bind(QUEUE_PAGE)
-    .bind((page - 1) * QUEUE_PAGE)
-    .fetch_all(pool)
-    .await?;
-    let total = match rows.first() {
-        Some(r) => r.total,
-        None => {
-            sqlx::query_scalar(&format!("SELECT count(*) {SUMMARY_FROM} {}", queue_where()))
+    // end has no rows to carry it, and asks once more for the count alone. Both bind $1–$8 as
+    // `queue_where` names them.
+    macro_rules! bind_filter {
+        ($query:expr) => {
+            $query
                 .bind(locale.code())
                 .bind(assignee)
                 .bind(filter.department)
@@ -234,8 +215,28 @@ pub async fn queue(
                 .bind(filter.category)
                 .bind(filter.overdue_only)
                 .bind(now)
-                .fetch_one(pool)
-                .await?
+        };
+    }
+    let rows: Vec<Counted> = bind_filter!(sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS}, count(*) OVER () AS total {SUMMARY_FROM} {}
+         ORDER BY {} DESC, g.deadline_at NULLS LAST, g.me_too_count DESC, g.created_at, g.id
+         LIMIT $9 OFFSET $10",
+        queue_where(),
+        crate::grievances::me_too::Priority::sql_rank("g.me_too_count")
+    )))
+    .bind(QUEUE_PAGE)
+    .bind((page - 1) * QUEUE_PAGE)
+    .fetch_all(pool)
+    .await?;
+    let total = match rows.first() {
+        Some(r) => r.total,
+        None => {
+            bind_filter!(sqlx::query_scalar(&format!(
+                "SELECT count(*) {SUMMARY_FROM} {}",
+                queue_where()
+            )))
+            .fetch_one(pool)
+            .await?
         }
     };
     Ok(QueuePage {

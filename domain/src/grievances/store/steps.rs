@@ -2,7 +2,7 @@
 //! (`steps::effects`); here it is read, applied and recorded in one transaction.
 
 use super::routing::{least_loaded, route};
-use super::{append, tell_filer, tell_staff, Locked, LOCKED_COLUMNS};
+use super::{append, lock, tell_filer, tell_staff, Locked};
 use crate::db::new_id;
 use crate::grievances::escalation::{self, ladder::ladder};
 use crate::grievances::history::{self, Entry};
@@ -48,13 +48,7 @@ pub async fn take_step(
     let now = history::to_micros(now);
     Problem::check(check_step(step.action, &step.note, step.rating))?;
     let mut tx = pool.begin().await?;
-    let g: Locked = sqlx::query_as(&format!(
-        "SELECT {LOCKED_COLUMNS} FROM grievances WHERE id = $1 FOR UPDATE"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(Problem::NotFound)?;
+    let g = lock(&mut tx, id).await?;
     let days = g.resolved_at.map(|r| (now - r).whole_days()).unwrap_or(0);
     // A step that does not apply now is named first, before what a transfer's target says.
     next_status(g.status, step.action, days, g.reopen_count)
