@@ -61,11 +61,17 @@ impl Priority {
     }
 }
 
+/// An offer to join stands this long: the citizen is filing now, not browsing numbers.
+pub const OFFER_VALID_MINUTES: i64 = 60;
+
 /// Why a citizen cannot join a grievance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JoinRefusal {
     /// It is theirs already.
     OwnGrievance,
+    /// It was never offered to them (or the offer lapsed): a grievance number is not a way in.
+    /// Answered as "not found", so that numbers cannot be probed.
+    NotOffered,
     /// It is resolved, closed or rejected: a new grievance is the way.
     NotOpen,
 }
@@ -74,15 +80,19 @@ impl JoinRefusal {
     pub fn code(self) -> &'static str {
         match self {
             JoinRefusal::OwnGrievance => "err_me_too_own",
+            JoinRefusal::NotOffered => "err_me_too_not_open",
             JoinRefusal::NotOpen => "err_me_too_not_open",
         }
     }
 }
 
-/// Whether a citizen may join: an open grievance that is not their own.
-pub fn check_join(is_filer: bool, open: bool) -> Result<(), JoinRefusal> {
+/// Whether a citizen may join: an open grievance, not their own, that was offered to them while
+/// they filed (within `OFFER_VALID_MINUTES`).
+pub fn check_join(is_filer: bool, offered: bool, open: bool) -> Result<(), JoinRefusal> {
     if is_filer {
         Err(JoinRefusal::OwnGrievance)
+    } else if !offered {
+        Err(JoinRefusal::NotOffered)
     } else if !open {
         Err(JoinRefusal::NotOpen)
     } else {
@@ -114,8 +124,14 @@ mod tests {
 
     #[test]
     fn only_an_open_grievance_of_someone_else_can_be_joined() {
-        assert_eq!(check_join(false, true), Ok(()));
-        assert_eq!(check_join(true, true), Err(JoinRefusal::OwnGrievance));
-        assert_eq!(check_join(false, false), Err(JoinRefusal::NotOpen));
+        assert_eq!(check_join(false, true, true), Ok(()));
+        assert_eq!(check_join(true, true, true), Err(JoinRefusal::OwnGrievance));
+        assert_eq!(check_join(false, true, false), Err(JoinRefusal::NotOpen));
+        // a number alone is no way in: only what was offered while filing can be joined
+        assert_eq!(check_join(false, false, true), Err(JoinRefusal::NotOffered));
+        assert_eq!(
+            check_join(false, false, false),
+            Err(JoinRefusal::NotOffered)
+        );
     }
 }

@@ -151,7 +151,31 @@ async fn joining_follows_the_grievance_raises_its_priority_and_brings_its_update
     )
     .await;
     let b = neighbour(&app, "9437000001").await;
+    let theirs = "Streetlight not working near the temple, dark all week";
 
+    // A number alone is no way in: what was not offered to them cannot be joined, and the
+    // answer is the same as for a number that does not exist.
+    let (status, _) = me_too(&app, &b, &number).await;
+    assert_eq!(status, 404);
+    assert_eq!(count(&app, &number).await, 0);
+    let list = app.page(&b, "/grievances").await.text().await.unwrap();
+    assert!(!list.contains(&number), "a refused join follows nothing");
+    // An offer lapses after an hour.
+    assert_eq!(
+        similar(&app, &b, STREETLIGHT, "12", theirs).await,
+        std::slice::from_ref(&number)
+    );
+    sqlx::query("UPDATE me_too_offers SET offered_at = offered_at - interval '61 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(me_too(&app, &b, &number).await.0, 404);
+
+    // Offered while filing: joined.
+    assert_eq!(
+        similar(&app, &b, STREETLIGHT, "12", theirs).await,
+        std::slice::from_ref(&number)
+    );
     let (status, body) = me_too(&app, &b, &number).await;
     assert_eq!(
         (status, &body),
@@ -192,6 +216,10 @@ async fn joining_follows_the_grievance_raises_its_priority_and_brings_its_update
     // two more join: three joined, high priority, the assignee is told, and it leads the queue
     for m in ["9437000002", "9437000003"] {
         let c = neighbour(&app, m).await;
+        assert_eq!(
+            similar(&app, &c, STREETLIGHT, "12", theirs).await,
+            std::slice::from_ref(&number)
+        );
         assert_eq!(me_too(&app, &c, &number).await.0, 200);
     }
     assert_eq!(count(&app, &number).await, 3);
@@ -266,7 +294,12 @@ async fn who_may_join() {
     );
     let b = neighbour(&app, "9437000001").await;
     assert_eq!(me_too(&app, &b, "GR-26-9999999-1").await.0, 404);
-    // closed grievances are not joined
+    // closed grievances are not joined, even when offered before they closed
+    let theirs = "Streetlight not working near the temple, dark all week";
+    assert_eq!(
+        similar(&app, &b, STREETLIGHT, "12", theirs).await,
+        std::slice::from_ref(&number)
+    );
     let official = app.signed_in(BMC_OFFICIAL).await;
     step(
         &app,

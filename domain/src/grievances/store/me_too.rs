@@ -37,6 +37,7 @@ pub struct Lookalike {
 
 /// Open grievances of the same category, near (same ward, or within `NEAR_METRES` by location),
 /// recent, with a similar text (description and landmark, by trigrams); the most alike first.
+/// What is offered to a citizen is noted (`me_too_offers`): only that can be joined.
 pub async fn similar_open(
     pool: &PgPool,
     like: &Lookalike,
@@ -51,9 +52,11 @@ pub async fn similar_open(
         return Ok(Vec::new());
     }
     sqlx::query_as(&format!(
-        "SELECT g.number, g.status,
+        "WITH found AS (
+         SELECT g.id, g.number, g.status,
                 CASE $9 WHEN 'or' THEN c.name_or WHEN 'hi' THEN c.name_hi ELSE c.name_en END AS category_name,
-                g.ward_number, g.landmark, g.description, g.me_too_count, g.created_at
+                g.ward_number, g.landmark, g.description, g.me_too_count, g.created_at,
+                similarity(g.description || ' ' || g.landmark, $5) AS alike
          FROM grievances g JOIN grievance_categories c ON c.id = g.category_id
          WHERE g.category_id = $1 AND g.status IN {OPEN}
            AND g.created_at > $7 - make_interval(days => {RECENT_DAYS})
@@ -64,8 +67,16 @@ pub async fn similar_open(
            AND ($6::uuid IS NULL OR (g.filer_id IS DISTINCT FROM $6
                 AND NOT EXISTS (SELECT 1 FROM grievance_followers f WHERE f.grievance_id = g.id AND f.account_id = $6)))
            AND similarity(g.description || ' ' || g.landmark, $5) >= {LEAST_TEXT_SIMILARITY}
-         ORDER BY similarity(g.description || ' ' || g.landmark, $5) DESC, g.me_too_count DESC
-         LIMIT $8"
+         ORDER BY alike DESC, g.me_too_count DESC
+         LIMIT $8
+         ),
+         offered AS (
+             INSERT INTO me_too_offers (account_id, grievance_id, offered_at)
+             SELECT $6, id, $7 FROM found WHERE $6::uuid IS NOT NULL
+             ON CONFLICT (account_id, grievance_id) DO UPDATE SET offered_at = EXCLUDED.offered_at
+         )
+         SELECT number, status, category_name, ward_number, landmark, description, me_too_count, created_at
+         FROM found ORDER BY alike DESC, me_too_count DESC"
     ))
     .bind(like.category_id)
     .bind(like.ward)
@@ -90,16 +101,28 @@ pub async fn join_me_too(
     citizen: Uuid,
     now: OffsetDateTime,
 ) -> Result<i32, Problem> {
-    use crate::grievances::me_too::{check_join, raised_priority};
+    use crate::grievances::me_too::{
+        check_join, raised_priority, JoinRefusal, OFFER_VALID_MINUTES,
+    };
     let now = history::to_micros(now);
     let mut tx = pool.begin().await?;
     let g = lock(&mut tx, id).await?;
-    let count: i32 = sqlx::query_scalar("SELECT me_too_count FROM grievances WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    check_join(g.filer_id == Some(citizen), g.status.is_open())
-        .map_err(|why| Problem::field("me_too", why.code()))?;
+    let (count, offered): (i32, bool) = sqlx::query_as(
+        "SELECT me_too_count, EXISTS (SELECT 1 FROM me_too_offers o
+                 WHERE o.account_id = $2 AND o.grievance_id = g.id AND o.offered_at > $3)
+         FROM grievances g WHERE id = $1",
+    )
+    .bind(id)
+    .bind(citizen)
+    .bind(now - time::Duration::minutes(OFFER_VALID_MINUTES))
+    .fetch_one(&mut *tx)
+    .await?;
+    check_join(g.filer_id == Some(citizen), offered, g.status.is_open()).map_err(
+        |why| match why {
+            JoinRefusal::NotOffered => Problem::NotFound,
+            other => Problem::field("me_too", other.code()),
+        },
+    )?;
     let joined = sqlx::query(
         "INSERT INTO grievance_followers (grievance_id, account_id, joined_at) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING",
