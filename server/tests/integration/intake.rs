@@ -223,7 +223,7 @@ async fn an_email_becomes_a_grievance() {
             "subject": "Garbage heap",
             "body": "Garbage not collected for a week at ward 9, photo attached.",
             "attachments": [
-                {"filename": "heap.png", "content_base64": b64(&crate::grievances::png(800, 600))},
+                {"filename": "heap.png", "content_base64": b64(&crate::grievance_photos::png(800, 600))},
                 {"filename": "letter.pdf", "content_base64": b64(b"%PDF-1.4 not a picture")},
             ],
         }),
