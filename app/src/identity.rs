@@ -322,10 +322,10 @@ pub fn RegisterPage() -> impl IntoView {
 
 /// Only a path on this site is a place to go back to after sign-in.
 fn safe_next(next: Option<String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/me".to_string(),
-    }
+    next.as_deref()
+        .and_then(domain::identity::safe_return_path)
+        .unwrap_or("/me")
+        .to_string()
 }
 
 #[component]

@@ -236,6 +236,17 @@ impl Actor {
     }
 }
 
+/// Where to go after signing in, if `next` is a path on this site: it starts with one `/` and
+/// holds no whitespace, control character or backslash anywhere (browsers drop tabs and line
+/// breaks from addresses, so `/<TAB>/evil.example` would become `//evil.example`, another site).
+pub fn safe_return_path(next: &str) -> Option<&str> {
+    let on_site = next.starts_with('/') && !next.starts_with("//");
+    let clean = !next
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+    (on_site && clean && next.len() <= 2000).then_some(next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,5 +354,30 @@ mod tests {
         assert!(!city.may_remove("a", Role::CityAdmin, None), "not oneself");
         assert!(city.may_remove("b", Role::DepartmentAdmin, Some("bmc")));
         assert!(!official.may_remove("z", Role::Official, Some("bmc")));
+    }
+
+    #[test]
+    fn only_paths_on_this_site_are_returned_to() {
+        for ok in [
+            "/me",
+            "/grievances/GR-26-0000001-5",
+            "/work?ward=12&page=2",
+            "/%2F%2Fx",
+        ] {
+            assert_eq!(safe_return_path(ok), Some(ok), "{ok}");
+        }
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            " /me",
+            "me",
+            "",
+        ] {
+            assert_eq!(safe_return_path(bad), None, "{bad:?}");
+        }
     }
 }

@@ -428,3 +428,36 @@ async fn changing_the_password_checks_the_old_one_and_signs_out_other_devices() 
         401
     );
 }
+
+#[tokio::test]
+async fn signing_in_returns_only_to_a_page_of_this_site() {
+    let app = spawn_app().await;
+    let page = |next: &'static str| {
+        let app = &app;
+        async move {
+            client()
+                .get(format!("{}/sign-in?next={next}", app.base))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let html = page("/grievances/new").await;
+    assert!(html.contains("/grievances/new"), "a page of ours is kept");
+    // a tab or line break the browser would drop, a protocol-relative or a foreign address
+    for next in [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "//evil.example",
+        "https://evil.example",
+    ] {
+        let html = page(next).await;
+        assert!(
+            !html.contains("evil.example"),
+            "{next} must not be returned to"
+        );
+    }
+}
