@@ -210,13 +210,13 @@ pub fn last_page(total: i64, per_page: i64) -> i64 {
     ((total + per_page - 1) / per_page).max(1)
 }
 
-/// Which items a page shows (from, to, 1-based) and the pages before and after it, if any.
+/// Which items a page shows (from, to, 1-based) and the pages before and after it, if any. The
+/// page is within the queue (`work_queue` keeps it there).
 pub fn pager(total: i64, page: i64, per_page: i64) -> (i64, i64, Option<i64>, Option<i64>) {
-    let from = (page - 1) * per_page + 1;
     let to = (page * per_page).min(total);
     let previous = (page > 1).then_some(page - 1);
     let next = (to < total).then_some(page + 1);
-    (from.min(total.max(1)), to, previous, next)
+    ((page - 1) * per_page + 1, to, previous, next)
 }
 
 #[server(endpoint = "grievances/queue")]

@@ -42,34 +42,52 @@ pub async fn escalate_due(
     Ok(due.len())
 }
 
-/// The people each kind of level would name for this grievance now.
+/// The people the levels above the grievance's would name now: only the kinds those levels use
+/// are looked up (a breach at the last level looks up nobody).
 async fn candidates(
     tx: &mut Transaction<'_, Postgres>,
     g: &Locked,
     levels: &[Level],
 ) -> Result<Candidates<Uuid>, sqlx::Error> {
-    let named: Vec<(String, Uuid)> = levels
+    let later: Vec<&LevelAssignee> = levels
         .iter()
-        .filter_map(|l| match &l.assignee {
+        .filter(|l| l.level > g.level)
+        .map(|l| &l.assignee)
+        .collect();
+    let uses = |kind: &LevelAssignee| later.contains(&kind);
+    let named: Vec<(String, Uuid)> = later
+        .iter()
+        .filter_map(|a| match a {
             LevelAssignee::Official(id) => Some((id.clone(), Uuid::parse_str(id).ok()?)),
             _ => None,
         })
         .collect();
-    let staff: Vec<Uuid> =
+    let staff: Vec<Uuid> = if named.is_empty() {
+        Vec::new()
+    } else {
         sqlx::query_scalar("SELECT id FROM users WHERE id = ANY($1) AND role <> 'citizen'")
             .bind(named.iter().map(|(_, id)| *id).collect::<Vec<_>>())
             .fetch_all(&mut **tx)
-            .await?;
-    Ok(Candidates {
-        routed: route(&mut **tx, g.category_id, g.ward_number, g.department_id).await?,
-        department_admin: least_loaded(&mut **tx, "department_admin", Some(g.department_id))
-            .await?,
-        city_admin: least_loaded(&mut **tx, "city_admin", None).await?,
+            .await?
+    };
+    let mut people = Candidates {
         officials: named
             .into_iter()
             .filter(|(_, id)| staff.contains(id))
             .collect(),
-    })
+        ..Candidates::default()
+    };
+    if uses(&LevelAssignee::Routed) {
+        people.routed = route(&mut **tx, g.category_id, g.ward_number, g.department_id).await?;
+    }
+    if uses(&LevelAssignee::DepartmentAdmin) {
+        people.department_admin =
+            least_loaded(&mut **tx, "department_admin", Some(g.department_id)).await?;
+    }
+    if uses(&LevelAssignee::CityAdmin) {
+        people.city_admin = least_loaded(&mut **tx, "city_admin", None).await?;
+    }
+    Ok(people)
 }
 
 /// Moves a grievance to `level`, assigned to `person`, with that level's time; the filer and the
