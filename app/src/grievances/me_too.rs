@@ -171,7 +171,9 @@ mod browser {
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
     use web_sys::{HtmlFormElement, UrlSearchParams};
 
-    /// Asks again whenever a field of the surrounding form changes.
+    /// Asks again whenever a field of the surrounding form changes. Only the answer to the
+    /// latest question is shown: on a slow network an earlier answer (asked before the
+    /// description was typed, say) may arrive last and must not empty the offers.
     pub fn watch(div: &web_sys::HtmlDivElement, set_offers: WriteSignal<Vec<SimilarOffer>>) {
         let Some(form) = div
             .closest("form")
@@ -182,11 +184,17 @@ mod browser {
             return;
         };
         let target = form.clone();
+        let asked = std::rc::Rc::new(std::cell::Cell::new(0u32));
         let on_change = Closure::<dyn Fn()>::new(move || {
             let form = target.clone();
+            let asked = asked.clone();
+            let this = asked.get().wrapping_add(1);
+            asked.set(this);
             leptos::task::spawn_local(async move {
                 if let Ok(found) = lookup(&form).await {
-                    set_offers.set(found);
+                    if asked.get() == this {
+                        set_offers.set(found);
+                    }
                 }
             });
         });
