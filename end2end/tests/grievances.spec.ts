@@ -250,17 +250,19 @@ test('a grievance filed offline is kept, shown as waiting, and arrives exactly o
   // The same filing sent again (its answer lost on the way back): the server lands it once.
   expect(await page.evaluate(() => (window as any).copyOutbox('e2e-copy', 'nagarik'))).toBe(1);
   expect(await page.evaluate(() => (window as any).outboxItems())).toHaveLength(1);
+  // The page reloads itself when the worker reports the filing sent: the mark set here is gone
+  // once it has, and a read that the reload interrupts is simply tried again.
+  await page.evaluate(() => { (window as any).beforeFlush = true; });
   await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active && r.active.postMessage('flush')));
-  // The page reloads itself when the worker reports the filing sent: a read that the reload
-  // interrupts is simply tried again.
-  const waiting = async () => {
+  const reloadedAndEmpty = async () => {
     try {
-      return await page.evaluate(() => (window as any).outboxItems().then((items: any[]) => items.length));
+      return await page.evaluate(async () => !(window as any).beforeFlush
+        && (await (window as any).outboxItems()).length === 0);
     } catch {
-      return -1;
+      return false;
     }
   };
-  await expect.poll(waiting, { timeout: 20_000 }).toBe(0);
-  await page.reload();
+  await expect.poll(reloadedAndEmpty, { timeout: 20_000 }).toBe(true);
+  await page.waitForLoadState();
   await expect(page.getByText(text)).toHaveCount(1);
 });
