@@ -12,11 +12,12 @@ VALUES (gen_random_uuid(), 'PB-' || nextval('grievance_number_seq'), 'external',
     'assigned', ':assignee'::uuid, 1, now() + interval '72 hours', now() + interval '54 hours', 'pgbench',
     :client_id || '-' || :r, now(), now(), 1, sha256(random()::text::bytea))
 RETURNING id, number \gset
-INSERT INTO grievance_history (grievance_id, seq, at, actor_id, actor_kind, kind, status, assignee_id,
-    department_id, level, deadline_at, note, facts, public, prev_hash, hash)
-VALUES (':id'::uuid, 1, now(), NULL, 'external', 'filed', 'assigned', ':assignee'::uuid, ':dept'::uuid, 1,
-    now() + interval '72 hours', 'Pothole reported by the load test',
-    'channel=external;ward=12;landmark=near the bus stop;external=pgbench', true,
+INSERT INTO history (subject, subject_id, seq, format, at, actor_id, actor_kind, kind, public, facts,
+    note, personal, salt, digest, prev_hash, hash)
+VALUES ('grievance', ':id'::uuid, 1, 2, now(), NULL, 'external', 'filed', true,
+    '{"status": "assigned", "assignee": ":assignee", "department": ":dept", "level": "1", "channel": "external", "ward": "12", "external": "pgbench"}'::jsonb,
+    'Pothole reported by the load test', '{"landmark": "near the bus stop", "contact_mobile": "9876543210"}'::jsonb,
+    sha256(random()::text::bytea), sha256((':id' || random())::bytea),
     '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea,
     sha256((':id' || random())::bytea));
 INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks)

@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/services/:slug") view=admin::ServiceEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/escalation") view=grievances::admin::LadderPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/intake-keys") view=grievances::admin::IntakeKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/jobs") view=admin::JobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/grievances") view=grievances::MyGrievancesPage ssr=SsrMode::Async/>
                     <Route path=path!("/grievances/new") view=grievances::FileGrievancePage ssr=SsrMode::Async/>
                     <Route path=path!("/grievances/:number") view=grievances::GrievancePage ssr=SsrMode::Async/>

@@ -7,11 +7,14 @@ pub mod catalogue;
 pub mod departments;
 pub mod grievances;
 pub mod identity;
+pub mod jobs;
 pub mod money;
 pub mod notifications;
 pub mod problem;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod history;
 
 pub use i18n::Locale;

@@ -3,9 +3,9 @@
 
 pub mod api;
 pub mod bench;
+pub mod jobs;
 pub mod notifications;
 pub mod sandbox_gateway;
 pub mod seed;
 pub mod seed_grievances;
 pub mod startup;
-pub mod workers;

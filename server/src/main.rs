@@ -96,18 +96,15 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         "audit-check" => {
-            let (checked, broken) = domain::grievances::store::verify_history(&pool).await?;
+            let (checked, broken) = domain::history::store::verify(&pool).await?;
             if broken.is_empty() {
-                println!("{checked} grievances checked: every history chain is intact");
+                println!("{checked} histories checked: every chain is intact");
                 Ok(())
             } else {
                 for b in &broken {
-                    println!("{}: {:?}", b.number, b.problem);
+                    println!("{} {}: {:?}", b.subject.as_str(), b.name, b.problem);
                 }
-                anyhow::bail!(
-                    "{} of {checked} grievances have a broken history",
-                    broken.len()
-                )
+                anyhow::bail!("{} of {checked} histories are broken", broken.len())
             }
         }
         _ => anyhow::bail!("{USAGE}"),

@@ -137,6 +137,9 @@ fn service_worker_script(pkg_dir: &str) -> String {
         .replace("__ASSETS__", &list)
 }
 
+/// Job runner loops per instance: a long sweep does not hold up the outbox.
+const JOB_LOOPS: usize = 2;
+
 pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
     let conf = get_configuration(None)?;
     let options = conf.leptos_options;
@@ -166,8 +169,9 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
             )
             .collect(),
     };
-    crate::workers::spawn_notification_delivery(pool.clone(), providers);
-    crate::workers::spawn_grievance_sweeps(pool.clone());
+    crate::jobs::nagarik(providers)
+        .start(pool.clone(), JOB_LOOPS)
+        .await?;
     let app = router(pool, options, config);
     // Nagle's algorithm with delayed ACKs holds small responses back ~40 ms: turn it off.
     use axum::serve::ListenerExt;

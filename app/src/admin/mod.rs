@@ -16,8 +16,10 @@ use domain::identity::{store as identity_store, Actor, Role};
 #[cfg(feature = "ssr")]
 use domain::problem::FieldError;
 
+pub mod jobs;
 pub mod services;
 
+pub use jobs::JobsPage;
 pub use services::*;
 
 #[cfg(feature = "ssr")]
@@ -230,7 +232,10 @@ fn AdminView(overview: AdminSummary) -> impl IntoView {
             <p class="page-heading">
                 <a class="button button-secondary" href="/admin/services">{t::admin_services_title(l)}</a>
                 <a class="button button-secondary" href="/admin/escalation">{t::ladders_title(l)}</a>
-                {overview.is_city_admin.then(|| view! { <a class="button button-secondary" href="/admin/intake-keys">{t::intake_keys_title(l)}</a> })}
+                {overview.is_city_admin.then(|| view! {
+                    <a class="button button-secondary" href="/admin/intake-keys">{t::intake_keys_title(l)}</a>
+                    <a class="button button-secondary" href="/admin/jobs">{t::jobs_title(l)}</a>
+                })}
             </p>
             {overview.is_city_admin.then(|| view! {
                 <h2>{t::admin_new_department(l)}</h2>

@@ -61,16 +61,14 @@ pub fn prepare(bytes: &[u8]) -> Result<Photo, &'static str> {
     })
 }
 
-/// The photos' hashes, for the history entry they came with (`;photos=<sha256>,…`).
-pub fn facts(photos: &[Photo]) -> String {
-    if photos.is_empty() {
-        return String::new();
-    }
+/// The photos' SHA-256, hex, comma-separated: the fact the history entry they came with
+/// chains as `photos`, so a swapped photo shows in the audit check. Empty without photos.
+pub fn fact(photos: &[Photo]) -> String {
     let hashes: Vec<String> = photos
         .iter()
         .map(|p| p.sha256.iter().map(|b| format!("{b:02x}")).collect())
         .collect();
-    format!(";photos={}", hashes.join(","))
+    hashes.join(",")
 }
 
 #[cfg(test)]

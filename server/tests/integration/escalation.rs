@@ -4,7 +4,6 @@
 use crate::grievances::{file, row, user_id};
 use crate::helpers::*;
 use domain::grievances::escalation::sweeps;
-use domain::grievances::store;
 use time::{Duration, OffsetDateTime};
 
 async fn created(app: &TestApp, number: &str) -> OffsetDateTime {
@@ -17,7 +16,7 @@ async fn created(app: &TestApp, number: &str) -> OffsetDateTime {
 
 async fn kinds(app: &TestApp, number: &str) -> Vec<String> {
     sqlx::query_scalar(
-        "SELECT h.kind FROM grievance_history h JOIN grievances g ON g.id = h.grievance_id WHERE g.number = $1 ORDER BY h.seq",
+        "SELECT h.kind FROM history h JOIN grievances g ON g.id = h.subject_id WHERE g.number = $1 ORDER BY h.seq",
     )
     .bind(number)
     .fetch_all(&app.pool)
@@ -150,7 +149,7 @@ async fn warned_before_the_deadline_then_escalated_up_the_ladder() {
         overdue_told >= 2,
         "escalated to and overdue: {overdue_told}"
     );
-    let (_, broken) = store::verify_history(&app.pool).await.unwrap();
+    let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
     assert!(broken.is_empty());
 }
 
@@ -269,7 +268,7 @@ async fn two_workers_escalate_each_breach_exactly_once() {
     assert_eq!(a + b, 40, "each breach handled once: {a} + {b}");
     assert!(a > 0 && b > 0, "both workers took part: {a} + {b}");
     let escalations: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM grievance_history WHERE kind = 'escalated'")
+        sqlx::query_scalar("SELECT count(*) FROM history WHERE kind = 'escalated'")
             .fetch_one(&app.pool)
             .await
             .unwrap();

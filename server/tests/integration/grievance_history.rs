@@ -1,4 +1,5 @@
-//! The hash-chained history: append-only, and tampering found by the check.
+//! The shared hash-chained history, through grievances: append-only, tampering found by the
+//! check, and a person's words erasable without breaking a chain.
 
 use crate::grievances::*;
 use crate::helpers::*;
@@ -26,39 +27,35 @@ async fn the_history_is_append_only_and_tampering_is_found() {
         "A pack of dogs chasing children",
     )
     .await;
-    let (checked, broken) = domain::grievances::store::verify_history(&app.pool)
-        .await
-        .unwrap();
+    let (checked, broken) = domain::history::store::verify(&app.pool).await.unwrap();
     assert_eq!((checked, broken.len()), (2, 0));
 
     // the database refuses edits and deletions of history
-    let edit = sqlx::query("UPDATE grievance_history SET note = 'nothing' WHERE seq = 3")
+    let edit = sqlx::query("UPDATE history SET note = 'nothing' WHERE seq = 3")
         .execute(&app.pool)
         .await;
     assert!(edit.is_err());
-    let delete = sqlx::query("DELETE FROM grievance_history WHERE seq = 3")
+    let delete = sqlx::query("DELETE FROM history WHERE seq = 3")
         .execute(&app.pool)
         .await;
     assert!(delete.is_err());
 
     // someone with the power to drop the guard still cannot hide a change
-    sqlx::query("ALTER TABLE grievance_history DISABLE TRIGGER grievance_history_no_change")
+    sqlx::query("ALTER TABLE history DISABLE TRIGGER history_no_change")
         .execute(&app.pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE grievance_history h SET note = 'Nothing to do' FROM grievances g WHERE g.id = h.grievance_id AND g.number = $1 AND h.seq = 3")
+    sqlx::query("UPDATE history h SET note = 'Nothing to do' FROM grievances g WHERE g.id = h.subject_id AND g.number = $1 AND h.seq = 3")
         .bind(&number)
         .execute(&app.pool)
         .await
         .unwrap();
-    let (_, broken) = domain::grievances::store::verify_history(&app.pool)
-        .await
-        .unwrap();
+    let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
     assert_eq!(broken.len(), 1);
-    assert_eq!(broken[0].number, number);
+    assert_eq!(broken[0].name, number);
     assert_eq!(
         broken[0].problem,
-        domain::grievances::history::Break::Altered { seq: 3 }
+        domain::history::Break::Altered { seq: 3 }
     );
 
     // removing a grievance row leaves its history behind, and the check names it
@@ -72,13 +69,72 @@ async fn the_history_is_append_only_and_tampering_is_found() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let (checked, broken) = domain::grievances::store::verify_history(&app.pool)
-        .await
-        .unwrap();
+    let (checked, broken) = domain::history::store::verify(&app.pool).await.unwrap();
     assert_eq!((checked, broken.len()), (1, 2));
     assert_eq!(
         broken[1].problem,
-        domain::grievances::history::Break::Orphaned { entries: 1 }
+        domain::history::Break::Orphaned { entries: 1 }
     );
-    assert!(broken[1].number.contains(&second.to_string()));
+    assert!(broken[1].name.contains(&second.to_string()));
+}
+
+#[tokio::test]
+async fn personal_data_stays_out_of_the_chain_and_a_persons_words_can_be_erased() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let words = "Sewage on my doorstep at 14 Lane";
+    let number = file(&app, &citizen, "pothole", "12", words).await;
+    step(&app, &official, &number, "acknowledged", "Team on the way").await;
+    let (filer, mobile): (uuid::Uuid, String) =
+        sqlx::query_as("SELECT filer_id, contact_mobile FROM grievances WHERE number = $1")
+            .bind(&number)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+
+    // what the chain covers as it is holds no contact and no words, only references and states
+    let (facts, personal): (String, String) = sqlx::query_as(
+        "SELECT h.facts::text, h.personal::text FROM history h JOIN grievances g ON g.id = h.subject_id
+         WHERE g.number = $1 AND h.seq = 1",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        !facts.contains(&mobile) && !facts.contains("Sewage"),
+        "{facts}"
+    );
+    assert!(facts.contains("\"ward\": \"12\""), "{facts}");
+    assert!(personal.contains(&mobile), "{personal}");
+
+    // the citizen's words go; the official's stay; every chain still checks
+    let erased = domain::history::store::erase_words_of(&app.pool, filer)
+        .await
+        .unwrap();
+    assert_eq!(erased, 1);
+    let notes: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT h.note FROM history h JOIN grievances g ON g.id = h.subject_id
+         WHERE g.number = $1 ORDER BY h.seq",
+    )
+    .bind(&number)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(notes, vec![None, Some("Team on the way".to_string())]);
+    let (checked, broken) = domain::history::store::verify(&app.pool).await.unwrap();
+    assert_eq!((checked, broken), (1, vec![]));
+
+    // erasing is all the guard lets through: not a change of state, not words without their salt
+    let changed = sqlx::query(
+        "UPDATE history SET note = NULL, personal = NULL, salt = NULL, public = false WHERE seq = 2",
+    )
+    .execute(&app.pool)
+    .await;
+    assert!(changed.is_err());
+    let half = sqlx::query("UPDATE history SET note = NULL WHERE seq = 2")
+        .execute(&app.pool)
+        .await;
+    assert!(half.is_err());
 }

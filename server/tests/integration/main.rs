@@ -12,6 +12,7 @@ mod grievances;
 mod helpers;
 mod identity;
 mod intake;
+mod jobs;
 mod me_too;
 mod notifications;
 mod open311;

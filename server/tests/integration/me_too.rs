@@ -261,9 +261,7 @@ async fn joining_follows_the_grievance_raises_its_priority_and_brings_its_update
     assert!(queue.contains("High priority"));
 
     // the history records each join, and its chain holds
-    let (_, broken) = domain::grievances::store::verify_history(&app.pool)
-        .await
-        .unwrap();
+    let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
     assert!(broken.is_empty());
 }
 

@@ -6,9 +6,10 @@
 use super::routing::least_loaded;
 use crate::db::new_id;
 use crate::grievances::escalation::{self, default_ladder};
-use crate::grievances::history::{self, Entry};
+use crate::grievances::history::Entry;
 use crate::grievances::photos::{self, Photo};
 use crate::grievances::{Channel, Event, GrievanceNumber, Notice, Status};
+use crate::history::{self, Facts};
 use crate::notifications;
 use crate::problem::{FieldError, Problem};
 use crate::Locale;
@@ -170,24 +171,37 @@ async fn plan(pool: &PgPool, f: &Filing) -> Result<Option<FilingPlan>, sqlx::Err
     .await
 }
 
-/// What the first history entry records about the filing (chained, so it cannot change later).
-fn facts(f: &Filing, category: Uuid) -> String {
-    format!(
-        "channel={};category={};ward={};landmark={};address={};lat={};lon={};anonymous={};contact={}|{}|{};external={}",
-        f.channel.as_str(),
-        category,
-        f.ward.map(|w| w.to_string()).unwrap_or_default(),
-        f.landmark,
-        f.address,
-        f.latitude.map(|v| v.to_string()).unwrap_or_default(),
-        f.longitude.map(|v| v.to_string()).unwrap_or_default(),
-        f.anonymous,
-        f.contact_name,
-        f.contact_mobile.clone().unwrap_or_default(),
-        f.contact_email.clone().unwrap_or_default(),
-        f.external.as_ref().map(|(s, r)| format!("{s}:{r}")).unwrap_or_default(),
-    ) + &f.media_url.as_ref().map(|m| format!(";media={m}")).unwrap_or_default()
-        + &photos::facts(&f.photos)
+/// What the first history entry records about the filing: references and choices as facts, the
+/// contact and the place as personal facts (chained by digest, erasable).
+fn facts(f: &Filing, category: Uuid) -> (Facts, Facts) {
+    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let facts = Facts::new()
+        .with("channel", f.channel.as_str())
+        .with("category", category)
+        .with("ward", f.ward.map(|w| w.to_string()).unwrap_or_default())
+        .with("anonymous", f.anonymous)
+        .with(
+            "external",
+            f.external
+                .as_ref()
+                .map(|(s, r)| format!("{s}:{r}"))
+                .unwrap_or_default(),
+        )
+        .with("photos", photos::fact(&f.photos));
+    let personal = Facts::new()
+        .with("landmark", f.landmark.trim())
+        .with("address", f.address.trim())
+        .with("latitude", opt(f.latitude))
+        .with("longitude", opt(f.longitude))
+        .with("contact_name", f.contact_name.trim())
+        .with(
+            "contact_mobile",
+            f.contact_mobile.clone().unwrap_or_default(),
+        )
+        .with("contact_email", f.contact_email.clone().unwrap_or_default())
+        .with("media", f.media_url.clone().unwrap_or_default())
+        .with("recording", f.recording_url.clone().unwrap_or_default());
+    (facts, personal)
 }
 
 /// Writes the grievance, its first history entry, its photos and the acknowledgement in one
@@ -212,6 +226,7 @@ async fn insert(
     } else {
         Status::Submitted
     };
+    let (chained, personal) = facts(f, plan.category_id);
     let entry = Entry {
         grievance_id: id,
         seq: 1,
@@ -229,10 +244,12 @@ async fn insert(
         level: 1,
         deadline_at: Some(deadline),
         note: f.description.trim().to_string(),
-        facts: facts(f, plan.category_id),
+        facts: chained,
+        personal,
         public: true,
     };
-    let hash = history::entry_hash(&history::GENESIS, &entry);
+    let kept = entry.to_history();
+    let hash = history::entry_hash(&history::GENESIS, &kept);
     let ack = Notice::Filed {
         number: number.to_string(),
     };
@@ -260,18 +277,19 @@ async fn insert(
              RETURNING id
          ),
          h AS (
-             INSERT INTO grievance_history (grievance_id, seq, at, actor_id, actor_kind, kind, status,
-                 assignee_id, department_id, level, deadline_at, note, facts, public, prev_hash, hash)
-             SELECT id, 1, $28, $31, $32, 'filed', $19, $20, $5, 1, $21, $11, $33, true, $34, $29 FROM g
+             INSERT INTO history (subject, subject_id, seq, format, at, actor_id, actor_kind, kind, public,
+                 facts, note, personal, salt, digest, prev_hash, hash)
+             SELECT 'grievance', id, 1, $31, $28, $32, $33, 'filed', true, $34::jsonb, $11, $35::jsonb,
+                 $36, $37, $38, $29 FROM g
          ),
          ack AS (
              INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks)
-             SELECT $35, $36, $37, $2, $38, '/grievances/' || $2, $39::jsonb FROM g WHERE $36::text IS NOT NULL
+             SELECT $39, $40, $41, $2, $42, '/grievances/' || $2, $43::jsonb FROM g WHERE $40::text IS NOT NULL
          ),
          photos AS (
              INSERT INTO grievance_photos (id, grievance_id, history_seq, position, content, sha256, width, height)
              SELECT p.id, g.id, 1, p.position, p.content, p.sha256, p.width, p.height
-             FROM g, unnest($40::uuid[], $41::int[], $42::bytea[], $43::bytea[], $44::int[], $45::int[])
+             FROM g, unnest($44::uuid[], $45::int[], $46::bytea[], $47::bytea[], $48::int[], $49::int[])
                   AS p(id, position, content, sha256, width, height)
          )
          SELECT id FROM g",
@@ -308,9 +326,13 @@ async fn insert(
     .bind(&hash)
     .bind(&f.media_url)
     // its first history entry
-    .bind(entry.actor_id)
-    .bind(&entry.actor_kind)
-    .bind(&entry.facts)
+    .bind(kept.format)
+    .bind(kept.actor_id)
+    .bind(&kept.actor_kind)
+    .bind(kept.facts.to_json())
+    .bind(kept.private.personal.as_ref().map(Facts::to_json))
+    .bind(&kept.private.salt)
+    .bind(&kept.digest)
     .bind(&history::GENESIS[..])
     // the acknowledgement
     .bind(new_id())

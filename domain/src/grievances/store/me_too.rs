@@ -141,7 +141,7 @@ pub async fn join_me_too(
     let mut entry = g.system_entry(Event::MeToo, now);
     entry.actor_id = Some(citizen);
     entry.actor_kind = "citizen".into();
-    entry.facts = format!("me_too_count={after}");
+    entry.facts.set("me_too_count", after);
     let hash = append(&mut tx, &g, &entry).await?;
     sqlx::query(
         "UPDATE grievances SET me_too_count = $2, history_seq = $3, history_head = $4, updated_at = $5

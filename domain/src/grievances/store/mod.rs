@@ -1,10 +1,9 @@
 //! Grievance queries, one file per concern: `filing` (from any channel), `steps` (what people
 //! do), `routing` (who gets it), `reading` (lists, queue, page, timeline), `kiosk`, `public` (the
-//! Open311 view), `me_too` and `audit` (the history check). The ladders and the clock's sweeps
-//! live in `escalation`. What they share is here: the locked grievance a change starts from,
+//! Open311 view) and `me_too`. The ladders and the clock's sweeps live in `escalation`, the
+//! history in the shared `crate::history`. What they share is here: the locked grievance a change starts from,
 //! appending to its history, and telling people.
 
-mod audit;
 mod filing;
 mod kiosk;
 mod me_too;
@@ -13,7 +12,6 @@ mod reading;
 pub(in crate::grievances) mod routing;
 mod steps;
 
-pub use audit::*;
 pub use filing::*;
 pub use kiosk::*;
 pub use me_too::*;
@@ -21,8 +19,9 @@ pub use public::*;
 pub use reading::*;
 pub use steps::*;
 
-use super::history::{self, Entry};
+use super::history::Entry;
 use super::{Notice, Status};
+use crate::history::Facts;
 use crate::notifications;
 use crate::Locale;
 use sqlx::{Postgres, Transaction};
@@ -80,7 +79,8 @@ impl Locked {
             level: self.level,
             deadline_at: self.deadline_at,
             note: String::new(),
-            facts: String::new(),
+            facts: Facts::new(),
+            personal: Facts::new(),
             public: true,
         }
     }
@@ -122,41 +122,13 @@ pub(in crate::grievances) async fn claim(
     .await
 }
 
-/// Appends one entry after the grievance's head; returns the new head.
+/// Appends one entry after the grievance's head in the shared history; returns the new head.
 pub(in crate::grievances) async fn append(
     tx: &mut Transaction<'_, Postgres>,
     g: &Locked,
     e: &Entry,
 ) -> Result<Vec<u8>, sqlx::Error> {
-    let prev = g
-        .history_head
-        .clone()
-        .unwrap_or_else(|| history::GENESIS.to_vec());
-    let hash = history::entry_hash(&prev, e);
-    sqlx::query(
-        "INSERT INTO grievance_history (grievance_id, seq, at, actor_id, actor_kind, kind, status, assignee_id,
-             department_id, level, deadline_at, note, facts, public, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(e.grievance_id)
-    .bind(e.seq)
-    .bind(e.at)
-    .bind(e.actor_id)
-    .bind(&e.actor_kind)
-    .bind(&e.kind)
-    .bind(&e.status)
-    .bind(e.assignee_id)
-    .bind(e.department_id)
-    .bind(e.level)
-    .bind(e.deadline_at)
-    .bind(&e.note)
-    .bind(&e.facts)
-    .bind(e.public)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
-    Ok(hash)
+    crate::history::store::append(&mut **tx, g.history_head.as_deref(), &e.to_history()).await
 }
 
 /// Tells the filer, and every citizen who joined with "me too", each in their own language.

@@ -43,8 +43,8 @@ pub async fn public_requests(
 ) -> Result<Vec<PublicRequest>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT g.number, g.status,
-                (SELECT h.note FROM grievance_history h WHERE h.grievance_id = g.id AND h.public AND h.note <> ''
-                   AND h.kind <> 'filed' ORDER BY h.seq DESC LIMIT 1) AS status_notes,
+                (SELECT h.note FROM history h WHERE h.subject = 'grievance' AND h.subject_id = g.id AND h.public
+                   AND h.note <> '' AND h.kind <> 'filed' ORDER BY h.seq DESC LIMIT 1) AS status_notes,
                 c.slug AS category_slug, c.name_en AS category_name, g.description,
                 d.name AS department_name, g.created_at, g.updated_at, g.deadline_at,
                 g.ward_number, w.name AS ward_name, g.landmark, g.address, g.latitude, g.longitude, g.media_url
@@ -87,9 +87,9 @@ pub async fn public_updates(
     limit: i64,
 ) -> Result<Vec<PublicUpdate>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT g.number, h.seq, h.status, h.at, h.note
-         FROM grievance_history h JOIN grievances g ON g.id = h.grievance_id
-         WHERE h.public AND h.at >= $1 AND h.at <= $2
+        "SELECT g.number, h.seq, h.facts->>'status' AS status, h.at, COALESCE(h.note, '') AS note
+         FROM history h JOIN grievances g ON g.id = h.subject_id
+         WHERE h.subject = 'grievance' AND h.public AND h.at >= $1 AND h.at <= $2
          ORDER BY h.at, g.number, h.seq LIMIT $3",
     )
     .bind(from)

@@ -2,6 +2,7 @@
 //! queue, one grievance with its timeline and photos, and who it belongs to.
 
 use super::OPEN;
+use crate::grievances::history::STATE_COLUMNS;
 use crate::grievances::{GrievanceNumber, Ownership, Status, QUEUE_PAGE};
 use crate::Locale;
 use sqlx::PgPool;
@@ -311,15 +312,18 @@ pub async fn timeline(
     locale: Locale,
 ) -> Result<Vec<TimelineEntry>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT h.seq, h.at, h.actor_kind, u.name AS actor_name, h.kind, h.status, a.name AS assignee_name,
-                COALESCE(dt.name, de.name) AS department_name, h.level, h.deadline_at, h.note, h.public
-         FROM grievance_history h
-         LEFT JOIN users u ON u.id = h.actor_id
-         LEFT JOIN users a ON a.id = h.assignee_id
-         LEFT JOIN department_translations de ON de.department_id = h.department_id AND de.locale = 'en'
-         LEFT JOIN department_translations dt ON dt.department_id = h.department_id AND dt.locale = $3
-         WHERE h.grievance_id = $1 AND (h.public OR $2)
-         ORDER BY h.seq",
+        &format!(
+            "SELECT e.seq, e.at, e.actor_kind, u.name AS actor_name, e.kind, e.status, a.name AS assignee_name,
+                    COALESCE(dt.name, de.name) AS department_name, e.level, e.deadline_at, e.note, e.public
+             FROM (SELECT h.seq, h.at, h.actor_id, h.actor_kind, h.kind, h.public, {STATE_COLUMNS}
+                   FROM history h
+                   WHERE h.subject = 'grievance' AND h.subject_id = $1 AND (h.public OR $2)) e
+             LEFT JOIN users u ON u.id = e.actor_id
+             LEFT JOIN users a ON a.id = e.assignee_id
+             LEFT JOIN department_translations de ON de.department_id = e.department_id AND de.locale = 'en'
+             LEFT JOIN department_translations dt ON dt.department_id = e.department_id AND dt.locale = $3
+             ORDER BY e.seq"
+        ),
     )
     .bind(id)
     .bind(staff)

@@ -9,6 +9,7 @@ use crate::grievances::history::{self, Entry};
 use crate::grievances::photos::{self, Photo};
 use crate::grievances::steps::{check_step, effects, Effects};
 use crate::grievances::{next_status, Action, Event, Notice, Status};
+use crate::history::Facts;
 use crate::problem::{FieldError, Problem};
 use sqlx::{PgPool, Postgres, Transaction};
 use time::{Duration, OffsetDateTime};
@@ -102,7 +103,8 @@ pub async fn take_step(
         }
         .map(history::to_micros),
         note: step.note.trim().to_string(),
-        facts: photos::facts(&step.photos),
+        facts: Facts::new().with("photos", photos::fact(&step.photos)),
+        personal: Facts::new(),
         public: fx.public,
     };
     let hash = append(&mut tx, &g, &entry).await?;

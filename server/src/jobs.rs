@@ -1,0 +1,177 @@
+//! The job runner: every background job goes through it (`domain::jobs` has the queue's rules).
+//! Each instance runs a few loops that claim a due job from Postgres, run its handler inside one
+//! tracing span, and record how it went, so each job runs once however many instances run.
+
+use crate::notifications::Providers;
+use domain::jobs::store::{self, Claimed, Ran};
+use sqlx::PgPool;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+use tracing::Instrument;
+
+type Running = Pin<Box<dyn Future<Output = anyhow::Result<Ran>> + Send>>;
+type Handler = Arc<dyn Fn(PgPool, Claimed) -> Running + Send + Sync>;
+
+#[derive(Clone)]
+struct Periodic {
+    kind: &'static str,
+    every: Duration,
+    slots: u32,
+}
+
+/// The jobs an instance knows how to run.
+#[derive(Clone, Default)]
+pub struct Runner {
+    handlers: HashMap<String, Handler>,
+    periodic: Arc<Vec<Periodic>>,
+}
+
+impl Runner {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A one-off job kind and its handler.
+    pub fn on<F, Fut>(mut self, kind: &'static str, handler: F) -> Self
+    where
+        F: Fn(PgPool, Claimed) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = anyhow::Result<Ran>> + Send + 'static,
+    {
+        self.handlers.insert(
+            kind.to_string(),
+            Arc::new(move |pool, job| Box::pin(handler(pool, job))),
+        );
+        self
+    }
+
+    /// A job that runs every `every` (at once again while its handler says there is more), in
+    /// up to `slots` instances at a time.
+    pub fn every<F, Fut>(self, kind: &'static str, every: Duration, slots: u32, handler: F) -> Self
+    where
+        F: Fn(PgPool, Claimed) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = anyhow::Result<Ran>> + Send + 'static,
+    {
+        let mut runner = self.on(kind, handler);
+        Arc::make_mut(&mut runner.periodic).push(Periodic { kind, every, slots });
+        runner
+    }
+
+    fn kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self.handlers.keys().cloned().collect();
+        kinds.sort();
+        kinds
+    }
+
+    /// Runs one due job, if there is one; true when it did.
+    pub async fn run_one(&self, pool: &PgPool, runner: &str) -> Result<bool, sqlx::Error> {
+        let Some(job) = store::claim(pool, &self.kinds(), runner, now()).await? else {
+            return Ok(false);
+        };
+        let span = tracing::info_span!("job", kind = %job.kind, key = %job.key, id = %job.id, attempt = job.attempts + 1);
+        let handler = self.handlers[&job.kind].clone();
+        let outcome = handler(pool.clone(), job.clone())
+            .instrument(span.clone())
+            .await;
+        let _entered = span.enter();
+        let kept = match outcome {
+            Ok(ran) => store::succeeded(pool, &job, ran, now()).await?,
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "job failed");
+                store::failed(pool, &job, &format!("{e:#}"), now()).await?
+            }
+        };
+        if !kept {
+            tracing::warn!("job's claim was lost before it finished; its outcome is not recorded");
+        }
+        Ok(true)
+    }
+
+    /// Schedules the periodic jobs and starts `loops` runner loops in this instance.
+    pub async fn start(self, pool: PgPool, loops: usize) -> anyhow::Result<()> {
+        for p in self.periodic.iter() {
+            store::ensure_periodic(&pool, p.kind, p.every, p.slots, now()).await?;
+        }
+        let instance = format!(
+            "{}:{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "nagarik".into()),
+            std::process::id()
+        );
+        for n in 1..=loops {
+            let (runner, pool, name) = (self.clone(), pool.clone(), format!("{instance}/{n}"));
+            tokio::spawn(async move {
+                loop {
+                    let pause = match runner.run_one(&pool, &name).await {
+                        Ok(true) => Duration::ZERO,
+                        Ok(false) => Duration::from_millis(200),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "the job queue could not be read");
+                            Duration::from_secs(2)
+                        }
+                    };
+                    tokio::time::sleep(pause).await;
+                }
+            });
+        }
+        Ok(())
+    }
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// Notices per delivery run.
+const DELIVERY_BATCH: i64 = 50;
+/// Grievances per sweep, each of three kinds.
+const SWEEP_BATCH: i64 = 100;
+
+/// Every job Nagarik runs today.
+pub fn nagarik(providers: Providers) -> Runner {
+    let providers = Arc::new(providers);
+    Runner::new()
+        // The outbox: SMS, email and push, a quarter of a second after they are written at most.
+        // Two slots: delivery claims its own rows, so two instances may deliver at once.
+        .every(
+            "notification_delivery",
+            Duration::from_millis(250),
+            2,
+            move |pool, _| {
+                let providers = providers.clone();
+                async move {
+                    let sent =
+                        domain::notifications::deliver_due(&pool, &*providers, DELIVERY_BATCH)
+                            .await?;
+                    Ok(if sent as i64 >= DELIVERY_BATCH {
+                        Ran::More
+                    } else {
+                        Ran::Idle
+                    })
+                }
+            },
+        )
+        // The grievance clock: escalates breached deadlines, warns before them, and closes
+        // resolutions the citizen did not answer.
+        .every(
+            "grievance_sweeps",
+            Duration::from_secs(10),
+            1,
+            |pool, _| async move {
+                use domain::grievances::escalation::sweeps;
+                let now = now();
+                let escalated = sweeps::escalate_due(&pool, now, SWEEP_BATCH).await?;
+                let warned = sweeps::warn_due(&pool, now, SWEEP_BATCH).await?;
+                let closed = sweeps::close_unanswered(&pool, now, SWEEP_BATCH).await?;
+                Ok(
+                    if escalated.max(warned).max(closed) >= SWEEP_BATCH as usize {
+                        Ran::More
+                    } else {
+                        Ran::Idle
+                    },
+                )
+            },
+        )
+}
