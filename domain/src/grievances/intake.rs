@@ -31,14 +31,14 @@ pub async fn issue_key(
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     );
     let id = new_id();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO intake_keys (id, channel, label, key_hash, created_by) VALUES ($1, $2, $3, $4, $5)",
+        id,
+        channel,
+        label.trim(),
+        key_hash(&key),
+        created_by,
     )
-    .bind(id)
-    .bind(channel)
-    .bind(label.trim())
-    .bind(key_hash(&key))
-    .bind(created_by)
     .execute(pool)
     .await?;
     Ok((id, key))
@@ -49,22 +49,23 @@ pub async fn verify_key(pool: &PgPool, key: &str) -> Result<Option<(Uuid, String
     // Every intake request checks its key: note the use at most once a minute, so that a busy
     // gateway's requests do not all queue for the lock on its one key row.
     // A plain read on the hot path; the rare write when the note is stale.
-    let found: Option<(Uuid, String, bool)> = sqlx::query_as(
-        "SELECT id, channel, last_used_at IS NULL OR last_used_at < now() - interval '1 minute'
-         FROM intake_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+    let found = sqlx::query!(
+        r#"SELECT id, channel,
+                  last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS "stale!"
+         FROM intake_keys WHERE key_hash = $1 AND revoked_at IS NULL"#,
+        key_hash(key),
     )
-    .bind(key_hash(key))
     .fetch_optional(pool)
     .await?;
-    let Some((id, channel, stale)) = found else {
+    let Some((id, channel, stale)) = found.map(|k| (k.id, k.channel, k.stale)) else {
         return Ok(None);
     };
     if stale {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE intake_keys SET last_used_at = now() WHERE id = $1
                AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+            id,
         )
-        .bind(id)
         .execute(pool)
         .await?;
     }
@@ -72,10 +73,10 @@ pub async fn verify_key(pool: &PgPool, key: &str) -> Result<Option<(Uuid, String
 }
 
 pub async fn revoke_key(pool: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE intake_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL",
+        id,
     )
-    .bind(id)
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -92,7 +93,8 @@ pub struct IntakeKey {
 }
 
 pub async fn keys(pool: &PgPool) -> Result<Vec<IntakeKey>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        IntakeKey,
         "SELECT id, channel, label, created_at, last_used_at, revoked_at FROM intake_keys
          ORDER BY revoked_at IS NOT NULL, created_at DESC",
     )

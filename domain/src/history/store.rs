@@ -21,27 +21,28 @@ pub async fn append(
 ) -> Result<Vec<u8>, sqlx::Error> {
     let prev = head.unwrap_or(&GENESIS);
     let hash = entry_hash(prev, e);
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO history (subject, subject_id, seq, format, at, actor_id, actor_kind, kind, public,
              facts, note, personal, salt, digest, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12::jsonb, $13, $14, $15, $16)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11, $12::text::jsonb, $13, $14,
+             $15, $16)",
+        e.subject.as_str(),
+        e.subject_id,
+        e.seq,
+        e.format,
+        e.at,
+        e.actor_id,
+        e.actor_kind,
+        e.kind,
+        e.public,
+        e.facts.to_json(),
+        e.private.note,
+        e.private.personal.as_ref().map(Facts::to_json),
+        e.private.salt,
+        e.digest,
+        prev,
+        hash,
     )
-    .bind(e.subject.as_str())
-    .bind(e.subject_id)
-    .bind(e.seq)
-    .bind(e.format)
-    .bind(e.at)
-    .bind(e.actor_id)
-    .bind(&e.actor_kind)
-    .bind(&e.kind)
-    .bind(e.public)
-    .bind(e.facts.to_json())
-    .bind(&e.private.note)
-    .bind(e.private.personal.as_ref().map(Facts::to_json))
-    .bind(&e.private.salt)
-    .bind(&e.digest)
-    .bind(prev)
-    .bind(&hash)
     .execute(db)
     .await?;
     Ok(hash)
@@ -51,11 +52,11 @@ pub async fn append(
 /// salts that keyed their digests: the chains still verify, and the digests say nothing more.
 /// Returns how many entries held words.
 pub async fn erase_words_of(db: impl PgExecutor<'_>, account: Uuid) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(
+    Ok(sqlx::query!(
         "UPDATE history SET note = NULL, personal = NULL, salt = NULL
          WHERE actor_id = $1 AND format >= 2 AND salt IS NOT NULL",
+        account,
     )
-    .bind(account)
     .execute(db)
     .await?
     .rows_affected())
@@ -70,7 +71,6 @@ pub struct BrokenChain {
     pub problem: Break,
 }
 
-#[derive(sqlx::FromRow)]
 struct Row {
     seq: i32,
     format: i16,
@@ -121,13 +121,14 @@ pub async fn chain(
     subject: Subject,
     id: Uuid,
 ) -> Result<Vec<(Entry, Vec<u8>, Vec<u8>)>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT seq, format, at, actor_id, actor_kind, kind, public, facts::text AS facts, note,
+    let rows: Vec<Row> = sqlx::query_as!(
+        Row,
+        r#"SELECT seq, format, at, actor_id, actor_kind, kind, public, facts::text AS "facts!", note,
                 personal::text AS personal, salt, digest, prev_hash, hash
-         FROM history WHERE subject = $1 AND subject_id = $2 ORDER BY seq",
+         FROM history WHERE subject = $1 AND subject_id = $2 ORDER BY seq"#,
+        subject.as_str(),
+        id,
     )
-    .bind(subject.as_str())
-    .bind(id)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|r| r.entry(subject, id)).collect())

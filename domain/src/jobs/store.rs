@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 /// A job as a runner claimed it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Claimed {
     pub id: Uuid,
     pub kind: String,
@@ -34,16 +34,16 @@ pub async fn ensure_periodic(
 ) -> Result<(), sqlx::Error> {
     let keys: Vec<String> = (1..=slots.max(1)).map(|s| s.to_string()).collect();
     let ids: Vec<Uuid> = keys.iter().map(|_| new_id()).collect();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO jobs (id, kind, key, every_ms, run_at)
          SELECT id, $3, key, $4, $5 FROM unnest($1::uuid[], $2::text[]) AS s(id, key)
          ON CONFLICT (kind, key) DO UPDATE SET every_ms = EXCLUDED.every_ms",
+        &ids,
+        &keys,
+        kind,
+        every.as_millis().min(i32::MAX as u128) as i32,
+        now,
     )
-    .bind(&ids)
-    .bind(&keys)
-    .bind(kind)
-    .bind(every.as_millis().min(i32::MAX as u128) as i32)
-    .bind(now)
     .execute(pool)
     .await?;
     Ok(())
@@ -59,20 +59,20 @@ pub async fn enqueue(
     run_at: OffsetDateTime,
     max_attempts: i32,
 ) -> Result<bool, sqlx::Error> {
-    let queued = sqlx::query(
+    let queued = sqlx::query!(
         "INSERT INTO jobs (id, kind, key, payload, run_at, max_attempts)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+         VALUES ($1, $2, $3, $4::text::jsonb, $5, $6)
          ON CONFLICT (kind, key) DO UPDATE
              SET payload = EXCLUDED.payload, run_at = EXCLUDED.run_at, state = 'queued',
                  attempts = 0, last_error = NULL, max_attempts = EXCLUDED.max_attempts
              WHERE jobs.state = 'done'",
+        new_id(),
+        kind,
+        key,
+        payload.to_string(),
+        run_at,
+        max_attempts.max(1),
     )
-    .bind(new_id())
-    .bind(kind)
-    .bind(key)
-    .bind(payload.to_string())
-    .bind(run_at)
-    .bind(max_attempts.max(1))
     .execute(db)
     .await?;
     Ok(queued.rows_affected() == 1)
@@ -86,8 +86,9 @@ pub async fn claim(
     runner: &str,
     now: OffsetDateTime,
 ) -> Result<Option<Claimed>, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE jobs j SET state = 'running', started_at = $3, lease_until = $3 + $4 * interval '1 second',
+    sqlx::query_as!(
+        Claimed,
+        r#"UPDATE jobs j SET state = 'running', started_at = $3, lease_until = $3 + $4::int * interval '1 second',
                 runner = $2,
                 attempts = j.attempts + (j.state = 'running')::int,
                 last_error = CASE WHEN j.state = 'running'
@@ -97,12 +98,13 @@ pub async fn claim(
                        WHERE kind = ANY($1)
                          AND ((state = 'queued' AND run_at <= $3) OR (state = 'running' AND lease_until < $3))
                        ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING j.id, j.kind, j.key, j.payload::text AS payload, j.attempts, j.every_ms, j.started_at",
+         RETURNING j.id, j.kind, j.key, j.payload::text AS "payload!", j.attempts, j.every_ms,
+                   j.started_at AS "started_at!""#,
+        kinds,
+        runner,
+        now,
+        LEASE_SECONDS as i32,
     )
-    .bind(kinds)
-    .bind(runner)
-    .bind(now)
-    .bind(LEASE_SECONDS)
     .fetch_optional(pool)
     .await
 }
@@ -129,16 +131,16 @@ pub async fn succeeded(
         (Some(ms), Ran::Idle) => now + Duration::milliseconds(ms as i64),
         (None, _) => now,
     };
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE jobs SET state = CASE WHEN every_ms IS NULL THEN 'done' ELSE 'queued' END,
                 run_at = $3, attempts = 0, last_error = NULL, lease_until = NULL, last_ok_at = $4,
                 runs = runs + 1
          WHERE id = $1 AND started_at = $2 AND state = 'running'",
+        job.id,
+        job.started_at,
+        next,
+        now,
     )
-    .bind(job.id)
-    .bind(job.started_at)
-    .bind(next)
-    .bind(now)
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -155,24 +157,24 @@ pub async fn failed(
     let attempts = job.attempts + 1;
     let retry_at = now + Duration::seconds(backoff_seconds(attempts));
     let error: String = error.chars().take(2_000).collect();
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE jobs SET attempts = $3, last_error = $4, lease_until = NULL,
                 state = CASE WHEN every_ms IS NULL AND $3 >= max_attempts THEN 'failed' ELSE 'queued' END,
                 run_at = $5
          WHERE id = $1 AND started_at = $2 AND state = 'running'",
+        job.id,
+        job.started_at,
+        attempts,
+        error,
+        retry_at,
     )
-    .bind(job.id)
-    .bind(job.started_at)
-    .bind(attempts)
-    .bind(error)
-    .bind(retry_at)
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// A job as the city admin's page lists it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Listed {
     pub id: Uuid,
     pub kind: String,
@@ -200,13 +202,14 @@ impl Listed {
 
 /// Every periodic job, and the one-off jobs not done (failed, waiting or running), troubled first.
 pub async fn list(pool: &PgPool, now: OffsetDateTime) -> Result<Vec<Listed>, sqlx::Error> {
-    let mut jobs: Vec<Listed> = sqlx::query_as(
-        "SELECT id, kind, key, state, attempts, every_ms, run_at, last_ok_at, last_error, runs,
-                floor(extract(epoch FROM $1 - run_at))::bigint AS overdue_seconds
+    let mut jobs: Vec<Listed> = sqlx::query_as!(
+        Listed,
+        r#"SELECT id, kind, key, state, attempts, every_ms, run_at, last_ok_at, last_error, runs,
+                floor(extract(epoch FROM $1::timestamptz - run_at))::bigint AS "overdue_seconds!"
          FROM jobs WHERE every_ms IS NOT NULL OR state <> 'done'
-         ORDER BY kind, key LIMIT 500",
+         ORDER BY kind, key LIMIT 500"#,
+        now,
     )
-    .bind(now)
     .fetch_all(pool)
     .await?;
     jobs.sort_by_key(|j| !j.health().retryable());
@@ -221,13 +224,13 @@ pub async fn retry(pool: &PgPool, id: Uuid, now: OffsetDateTime) -> Result<(), P
     if !job.health().retryable() {
         return Err(Problem::Conflict("err_job_not_troubled"));
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE jobs SET state = 'queued', run_at = $2, attempts = 0, lease_until = NULL,
                 started_at = NULL
          WHERE id = $1",
+        id,
+        now,
     )
-    .bind(id)
-    .bind(now)
     .execute(pool)
     .await?;
     Ok(())

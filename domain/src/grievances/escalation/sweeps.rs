@@ -130,12 +130,12 @@ async fn mark_overdue(
 ) -> Result<(), sqlx::Error> {
     let entry = g.system_entry(Event::Overdue, now);
     record(tx, g, &entry, None, true, now).await?;
-    let admins: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE role = 'department_admin' AND department_id = $1
+    let admins: Vec<Uuid> = sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM users WHERE role = 'department_admin' AND department_id = $1
          UNION ALL SELECT id FROM users WHERE role = 'city_admin'
-           AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'department_admin' AND department_id = $1)",
+           AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'department_admin' AND department_id = $1)"#,
+        g.department_id,
     )
-    .bind(g.department_id)
     .fetch_all(&mut **tx)
     .await?;
     let notice = Notice::Overdue {
@@ -157,22 +157,22 @@ async fn record(
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
     let hash = append(tx, g, entry).await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE grievances SET status = $2, assignee_id = $3, level = $4, deadline_at = $5, warn_at = $6,
-             overdue_since = CASE WHEN $7 THEN $8 ELSE NULL END, updated_at = $8,
+             overdue_since = CASE WHEN $7 THEN $8::timestamptz ELSE NULL END, updated_at = $8,
              history_seq = $9, history_head = $10
          WHERE id = $1",
+        g.id,
+        entry.status,
+        entry.assignee_id,
+        entry.level,
+        entry.deadline_at,
+        warn_at,
+        overdue,
+        now,
+        entry.seq,
+        hash,
     )
-    .bind(g.id)
-    .bind(&entry.status)
-    .bind(entry.assignee_id)
-    .bind(entry.level)
-    .bind(entry.deadline_at)
-    .bind(warn_at)
-    .bind(overdue)
-    .bind(now)
-    .bind(entry.seq)
-    .bind(&hash)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -203,12 +203,14 @@ pub async fn warn_due(
             ..g.system_entry(Event::DeadlineNear, now)
         };
         let hash = append(&mut tx, g, &entry).await?;
-        sqlx::query("UPDATE grievances SET warn_at = NULL, history_seq = $2, history_head = $3 WHERE id = $1")
-            .bind(g.id)
-            .bind(entry.seq)
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "UPDATE grievances SET warn_at = NULL, history_seq = $2, history_head = $3 WHERE id = $1",
+            g.id,
+            entry.seq,
+            hash,
+        )
+        .execute(&mut *tx)
+        .await?;
         let hours_left = g
             .deadline_at
             .map(|d| (d - now).whole_hours().max(0))
@@ -247,14 +249,14 @@ pub async fn close_unanswered(
             ..g.system_entry(Event::ClosedUnanswered, now)
         };
         let hash = append(&mut tx, g, &entry).await?;
-        sqlx::query(
+        sqlx::query!(
             "UPDATE grievances SET status = 'closed_fixed', closed_at = $2, updated_at = $2,
                  history_seq = $3, history_head = $4 WHERE id = $1",
+            g.id,
+            now,
+            entry.seq,
+            hash,
         )
-        .bind(g.id)
-        .bind(now)
-        .bind(entry.seq)
-        .bind(&hash)
         .execute(&mut *tx)
         .await?;
     }

@@ -264,8 +264,8 @@ async fn insert(
     };
     let (external_system, external_ref) = f.external.clone().unzip();
     // Parameters are numbered in the order they are bound.
-    let inserted: Option<(Uuid,)> = sqlx::query_as(
-        "WITH g AS (
+    let inserted = sqlx::query_scalar!(
+        r#"WITH g AS (
              INSERT INTO grievances (id, number, channel, category_id, department_id, ward_number, landmark,
                  address, latitude, longitude, description, recording_url, filer_id, anonymous, contact_name,
                  contact_mobile, contact_email, locale, status, assignee_id, level, deadline_at, warn_at,
@@ -279,12 +279,12 @@ async fn insert(
          h AS (
              INSERT INTO history (subject, subject_id, seq, format, at, actor_id, actor_kind, kind, public,
                  facts, note, personal, salt, digest, prev_hash, hash)
-             SELECT 'grievance', id, 1, $31, $28, $32, $33, 'filed', true, $34::jsonb, $11, $35::jsonb,
+             SELECT 'grievance', id, 1, $31, $28, $32, $33, 'filed', true, $34::text::jsonb, $11, $35::text::jsonb,
                  $36, $37, $38, $29 FROM g
          ),
          ack AS (
              INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks)
-             SELECT $39, $40, $41, $2, $42, '/grievances/' || $2, $43::jsonb FROM g WHERE $40::text IS NOT NULL
+             SELECT $39, $40, $41, $2, $42, '/grievances/' || $2, $43::text::jsonb FROM g WHERE $40::text IS NOT NULL
          ),
          photos AS (
              INSERT INTO grievance_photos (id, grievance_id, history_seq, position, content, sha256, width, height)
@@ -292,61 +292,61 @@ async fn insert(
              FROM g, unnest($44::uuid[], $45::int[], $46::bytea[], $47::bytea[], $48::int[], $49::int[])
                   AS p(id, position, content, sha256, width, height)
          )
-         SELECT id FROM g",
+         SELECT id FROM g"#,
+        // the grievance
+        id,
+        number,
+        f.channel as _,
+        plan.category_id,
+        plan.department_id,
+        f.ward,
+        f.landmark.trim(),
+        f.address.trim(),
+        f.latitude,
+        f.longitude,
+        entry.note,
+        f.recording_url,
+        f.filer_id,
+        f.anonymous,
+        f.contact_name.trim(),
+        f.contact_mobile,
+        f.contact_email,
+        f.locale.code(),
+        status as _,
+        assignee,
+        deadline,
+        warn_at,
+        external_system,
+        external_ref,
+        f.idempotency_key,
+        f.intake_key_id,
+        f.agent_id,
+        now,
+        hash,
+        f.media_url,
+        // its first history entry
+        kept.format,
+        kept.actor_id,
+        kept.actor_kind,
+        kept.facts.to_json(),
+        kept.private.personal.as_ref().map(Facts::to_json),
+        kept.private.salt,
+        kept.digest,
+        &history::GENESIS[..],
+        // the acknowledgement
+        new_id(),
+        ack_to.as_ref().map(|a| a.channel.as_str()),
+        ack_to.as_ref().map(|a| a.recipient.as_str()),
+        ack.words(f.locale),
+        ack_fallbacks,
+        // the photos
+        &f.photos.iter().map(|_| new_id()).collect::<Vec<_>>(),
+        &(1..=f.photos.len() as i32).collect::<Vec<_>>(),
+        &f.photos.iter().map(|p| p.jpeg.clone()).collect::<Vec<_>>(),
+        &f.photos.iter().map(|p| p.sha256.clone()).collect::<Vec<_>>(),
+        &f.photos.iter().map(|p| p.width as i32).collect::<Vec<_>>(),
+        &f.photos.iter().map(|p| p.height as i32).collect::<Vec<_>>(),
     )
-    // the grievance
-    .bind(id)
-    .bind(number)
-    .bind(f.channel)
-    .bind(plan.category_id)
-    .bind(plan.department_id)
-    .bind(f.ward)
-    .bind(f.landmark.trim())
-    .bind(f.address.trim())
-    .bind(f.latitude)
-    .bind(f.longitude)
-    .bind(&entry.note)
-    .bind(&f.recording_url)
-    .bind(f.filer_id)
-    .bind(f.anonymous)
-    .bind(f.contact_name.trim())
-    .bind(&f.contact_mobile)
-    .bind(&f.contact_email)
-    .bind(f.locale.code())
-    .bind(status)
-    .bind(assignee)
-    .bind(deadline)
-    .bind(warn_at)
-    .bind(&external_system)
-    .bind(&external_ref)
-    .bind(&f.idempotency_key)
-    .bind(f.intake_key_id)
-    .bind(f.agent_id)
-    .bind(now)
-    .bind(&hash)
-    .bind(&f.media_url)
-    // its first history entry
-    .bind(kept.format)
-    .bind(kept.actor_id)
-    .bind(&kept.actor_kind)
-    .bind(kept.facts.to_json())
-    .bind(kept.private.personal.as_ref().map(Facts::to_json))
-    .bind(&kept.private.salt)
-    .bind(&kept.digest)
-    .bind(&history::GENESIS[..])
-    // the acknowledgement
-    .bind(new_id())
-    .bind(ack_to.as_ref().map(|a| a.channel.as_str()))
-    .bind(ack_to.as_ref().map(|a| a.recipient.as_str()))
-    .bind(ack.words(f.locale))
-    .bind(&ack_fallbacks)
-    // the photos
-    .bind(f.photos.iter().map(|_| new_id()).collect::<Vec<_>>())
-    .bind((1..=f.photos.len() as i32).collect::<Vec<_>>())
-    .bind(f.photos.iter().map(|p| p.jpeg.clone()).collect::<Vec<_>>())
-    .bind(f.photos.iter().map(|p| p.sha256.clone()).collect::<Vec<_>>())
-    .bind(f.photos.iter().map(|p| p.width as i32).collect::<Vec<_>>())
-    .bind(f.photos.iter().map(|p| p.height as i32).collect::<Vec<_>>())
     .fetch_optional(pool)
     .await?;
     Ok(inserted.is_some())

@@ -132,13 +132,15 @@ async fn destination(
     target: Option<Uuid>,
 ) -> Result<Destination, Problem> {
     let target = target.ok_or_else(|| Problem::field("category", "err_category_required"))?;
-    let plan: Option<(Uuid, bool)> = sqlx::query_as(
-        "SELECT department_id, NOT EXISTS (SELECT 1 FROM grievance_categories k WHERE k.parent_id = c.id)
-         FROM grievance_categories c WHERE id = $1",
+    let plan = sqlx::query!(
+        r#"SELECT department_id,
+                  NOT EXISTS (SELECT 1 FROM grievance_categories k WHERE k.parent_id = c.id) AS "leaf!"
+         FROM grievance_categories c WHERE id = $1"#,
+        target,
     )
-    .bind(target)
     .fetch_optional(&mut **tx)
-    .await?;
+    .await?
+    .map(|p| (p.department_id, p.leaf));
     let Some((department, true)) = plan.filter(|(d, _)| *d != g.department_id) else {
         return Err(Problem::Invalid(vec![FieldError::new(
             "category",
@@ -169,18 +171,18 @@ async fn keep_photos(
     photos: &[Photo],
 ) -> Result<(), sqlx::Error> {
     for (i, p) in photos.iter().enumerate() {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO grievance_photos (id, grievance_id, history_seq, position, content, sha256, width, height)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            new_id(),
+            grievance,
+            seq,
+            i as i32 + 1,
+            p.jpeg,
+            p.sha256,
+            p.width as i32,
+            p.height as i32,
         )
-        .bind(new_id())
-        .bind(grievance)
-        .bind(seq)
-        .bind(i as i32 + 1)
-        .bind(&p.jpeg)
-        .bind(&p.sha256)
-        .bind(p.width as i32)
-        .bind(p.height as i32)
         .execute(&mut **tx)
         .await?;
     }
@@ -204,7 +206,7 @@ async fn apply(
         .map(|r| now + Duration::seconds(r.warn_after_seconds));
     let keep_warn = fx.restart.is_none() && !fx.clears_warning;
     let rating = step.rating.filter(|_| fx.keeps_rating);
-    sqlx::query(
+    sqlx::query!(
         "UPDATE grievances SET status = $2, assignee_id = $3, department_id = $4, category_id = $5, level = $6,
              deadline_at = $7, warn_at = CASE WHEN $8 THEN warn_at ELSE $9 END,
              overdue_since = CASE WHEN $10 THEN NULL ELSE overdue_since END,
@@ -215,23 +217,23 @@ async fn apply(
              rating_comment = CASE WHEN $13 IS NOT NULL THEN $14 ELSE rating_comment END,
              updated_at = $12, history_seq = $15, history_head = $16
          WHERE id = $1",
+        g.id,
+        fx.status as _,
+        entry.assignee_id,
+        entry.department_id,
+        destination.map_or(g.category_id, |d| d.category),
+        entry.level,
+        entry.deadline_at,
+        keep_warn,
+        warn_at,
+        fx.clears_overdue,
+        fx.reopens,
+        now,
+        rating,
+        entry.note,
+        entry.seq,
+        hash,
     )
-    .bind(g.id)
-    .bind(fx.status)
-    .bind(entry.assignee_id)
-    .bind(entry.department_id)
-    .bind(destination.map_or(g.category_id, |d| d.category))
-    .bind(entry.level)
-    .bind(entry.deadline_at)
-    .bind(keep_warn)
-    .bind(warn_at)
-    .bind(fx.clears_overdue)
-    .bind(fx.reopens)
-    .bind(now)
-    .bind(rating)
-    .bind(&entry.note)
-    .bind(entry.seq)
-    .bind(hash)
     .execute(&mut **tx)
     .await?;
     Ok(())

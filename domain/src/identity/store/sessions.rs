@@ -29,16 +29,16 @@ pub async fn create_session(
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let idle = account.role().session_idle_minutes();
     let user_agent: String = user_agent.chars().take(200).collect();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO sessions (id, token_hash, user_id, idle_expires_at, expires_at, user_agent)
          VALUES ($1, $2, $3, now() + make_interval(mins => $4), now() + make_interval(days => $5), $6)",
+        new_id(),
+        hash_token(&token),
+        account.id,
+        idle as i32,
+        SESSION_ABSOLUTE_DAYS as i32,
+        user_agent,
     )
-    .bind(new_id())
-    .bind(hash_token(&token))
-    .bind(account.id)
-    .bind(idle as i32)
-    .bind(SESSION_ABSOLUTE_DAYS as i32)
-    .bind(user_agent)
     .execute(pool)
     .await?;
     Ok(token)
@@ -50,29 +50,29 @@ pub async fn session_account(
     pool: &PgPool,
     token: &str,
 ) -> Result<Option<(Uuid, Account)>, sqlx::Error> {
-    let row: Option<(Uuid, Uuid, bool)> = sqlx::query_as(
-        "SELECT s.id, s.user_id, s.last_seen_at < now() - interval '1 minute'
+    let row = sqlx::query!(
+        r#"SELECT s.id, s.user_id, s.last_seen_at < now() - interval '1 minute' AS "stale!"
          FROM sessions s
          WHERE s.token_hash = $1 AND s.revoked_at IS NULL
-           AND s.idle_expires_at > now() AND s.expires_at > now()",
+           AND s.idle_expires_at > now() AND s.expires_at > now()"#,
+        hash_token(token),
     )
-    .bind(hash_token(token))
     .fetch_optional(pool)
     .await?;
-    let Some((session_id, user_id, stale)) = row else {
+    let Some((session_id, user_id, stale)) = row.map(|r| (r.id, r.user_id, r.stale)) else {
         return Ok(None);
     };
     let Some(account) = account(pool, user_id).await? else {
         return Ok(None);
     };
     if stale {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE sessions SET last_seen_at = now(),
                  idle_expires_at = least(expires_at, now() + make_interval(mins => $2))
              WHERE id = $1",
+            session_id,
+            account.role().session_idle_minutes() as i32,
         )
-        .bind(session_id)
-        .bind(account.role().session_idle_minutes() as i32)
         .execute(pool)
         .await?;
     }
@@ -80,10 +80,10 @@ pub async fn session_account(
 }
 
 pub async fn end_session(pool: &PgPool, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
+        hash_token(token),
     )
-    .bind(hash_token(token))
     .execute(pool)
     .await?;
     Ok(())
@@ -99,12 +99,13 @@ pub struct SessionInfo {
 
 /// The owner's live sessions, newest first.
 pub async fn list_sessions(pool: &PgPool, user_id: Uuid) -> Result<Vec<SessionInfo>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        SessionInfo,
         "SELECT id, created_at, last_seen_at, user_agent FROM sessions
          WHERE user_id = $1 AND revoked_at IS NULL AND idle_expires_at > now() AND expires_at > now()
          ORDER BY last_seen_at DESC",
+        user_id,
     )
-    .bind(user_id)
     .fetch_all(pool)
     .await
 }
@@ -115,11 +116,11 @@ pub async fn revoke_session(
     user_id: Uuid,
     session_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
+    let r = sqlx::query!(
         "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
+        session_id,
+        user_id,
     )
-    .bind(session_id)
-    .bind(user_id)
     .execute(pool)
     .await?;
     Ok(r.rows_affected() == 1)
