@@ -134,26 +134,94 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// Headers every answer carries: no framing (clickjacking), no MIME sniffing, no referrer to other
+/// sites (addresses hold grievance numbers), HSTS where cookies are `Secure` (served over TLS),
+/// and `no-store` on what a signed-in person is shown, so a shared phone's browser cache does
+/// not keep it (assets and the service worker set their own caching).
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let signed_in = cookie(req.headers(), SESSION_COOKIE).is_some();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut http::HeaderMap, name: header::HeaderName, value: &'static str| {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    };
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'",
+    );
+    if state.config.secure_cookies {
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    if signed_in {
+        set(h, header::CACHE_CONTROL, "no-store");
+    }
+    res
+}
+
 /// Server functions that take files (multipart bodies).
 pub const MULTIPART_ENDPOINTS: [&str; 2] = ["/api/grievances/file", "/api/grievances/resolve"];
 
-/// Answers 400 to a body that is not multipart where files are expected: the multipart decoder
-/// of server functions panics on a missing boundary, and a request must never panic the server.
-pub async fn multipart_guard(req: Request, next: Next) -> Response {
-    if req.method() == http::Method::POST && MULTIPART_ENDPOINTS.contains(&req.uri().path()) {
+/// The most a server function's body may hold: a form of text.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// A form with its photos: each photo at its limit (and a little over, so that one too big is
+/// named at its field rather than cutting the form off), and the form's text.
+pub const MULTIPART_LIMIT: usize = domain::grievances::photos::MAX_PHOTOS
+    * (domain::grievances::photos::MAX_BYTES + BODY_LIMIT)
+    + BODY_LIMIT;
+
+fn refuse_body(status: StatusCode, why: &'static str) -> Response {
+    Response::builder()
+        .status(status)
+        .body(axum::body::Body::from(why))
+        .expect("static response")
+}
+
+/// Bounds what a server function may be sent, before anything reads it: axum's body limit
+/// covers its extractors only, and server functions read the body themselves. A body that says
+/// it is larger is refused at once (413); one that grows larger while it is read stops there.
+/// Where files are expected the body must be multipart: the multipart decoder of server
+/// functions panics on a missing boundary, and a request must never panic the server.
+/// (The JSON API under `/api/v1` sets its own limits per route.)
+pub async fn body_guard(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if !path.starts_with("/api/") || path.starts_with("/api/v1/") {
+        return next.run(req).await;
+    }
+    let multipart = MULTIPART_ENDPOINTS.contains(&path);
+    if multipart && req.method() == http::Method::POST {
         let ok = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("multipart/form-data") && v.contains("boundary="));
         if !ok {
-            return Response::builder()
-                .status(StatusCode::BAD_REQUEST)
-                .body(axum::body::Body::from("multipart/form-data expected"))
-                .expect("static response");
+            return refuse_body(StatusCode::BAD_REQUEST, "multipart/form-data expected");
         }
     }
-    next.run(req).await
+    let limit = if multipart {
+        MULTIPART_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return refuse_body(StatusCode::PAYLOAD_TOO_LARGE, "the request is too large");
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 pub fn state() -> AppState {

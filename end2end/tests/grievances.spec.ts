@@ -56,9 +56,29 @@ test('a citizen files with a ward, the official resolves it, the citizen rates i
   // the official sees that the citizen was told, by SMS through the gateway
   await expect(official.getByTestId('messages')).toContainText('SMS');
   await expectAccessible(official);
-  await official.getByRole('button', { name: 'Acknowledge — I am on it' }).click();
+  // each step opens on its own, one at a time, beside the facts on a wide screen
+  const acknowledge = official.getByRole('button', { name: 'Acknowledge — I am on it' });
+  await expect(acknowledge).toBeHidden();
+  await official.getByText('Acknowledge', { exact: true }).click();
+  await official.getByText('Resolve', { exact: true }).click();
+  await expect(acknowledge).toBeHidden();
+  await expect(official.getByLabel('What was done')).toBeVisible();
+  await official.getByText('Acknowledge', { exact: true }).click();
+  await expect(official.getByLabel('What was done')).toBeHidden();
+  await expectAccessible(official);
+  // on a phone the actions come before the timeline; on a wide screen they stand beside it
+  const timelineBox = async () => (await official.getByTestId('timeline').boundingBox())!;
+  const actionsBox = async () => (await official.getByRole('heading', { name: 'Work on it' }).boundingBox())!;
+  expect((await actionsBox()).y).toBeLessThan((await timelineBox()).y);
+  const phone = official.viewportSize()!;
+  await official.setViewportSize({ width: 1280, height: 900 });
+  expect((await actionsBox()).x).toBeGreaterThanOrEqual((await timelineBox()).x + (await timelineBox()).width);
+  await expectAccessible(official);
+  await official.setViewportSize(phone);
+  await acknowledge.click();
   await expect(official.getByTestId('grievance-status')).toHaveText('In progress');
   await hydrated(official);
+  await official.getByText('Resolve', { exact: true }).click();
   await official.getByRole('button', { name: 'Mark resolved' }).click();
   await expect(official.locator('#step-resolved-note-error')).toHaveText(/Write a few words/);
   await expect(official.getByLabel('What was done')).toBeFocused();
@@ -97,6 +117,7 @@ test('a citizen files with a ward, the official resolves it, the citizen rates i
   const second = decodeURIComponent(citizen.url().split('/').pop()!);
   await official.goto(`/grievances/${second}`);
   await hydrated(official);
+  await official.getByText('Resolve', { exact: true }).click();
   await official.getByLabel('What was done').fill('Patched');
   await official.getByRole('button', { name: 'Mark resolved' }).click();
   await expect(official.getByTestId('grievance-status')).toHaveText('Resolved');

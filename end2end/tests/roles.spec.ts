@@ -67,3 +67,22 @@ test('a department admin edits a service of their department', async ({ page }) 
   await expect(page.getByText(/walking passes/)).toBeVisible();
   await expect(page.getByTestId('fee')).toHaveText('₹15');
 });
+
+test('a city admin sees the background jobs running well; a department admin may not', async ({ page }) => {
+  await signIn(page, DEMO.cityAdmin);
+  await page.goto('/admin');
+  await page.getByRole('link', { name: 'Background jobs' }).click();
+  await expect(page.getByRole('heading', { name: 'Background jobs', level: 1 })).toBeVisible();
+  const jobs = page.getByTestId('jobs');
+  await expect(jobs.getByRole('row', { name: /Sending notices · 1/ })).toContainText('Running well');
+  await expect(jobs.getByRole('row', { name: /Grievance clock · 1/ })).toContainText('Running well');
+  // the clock has run since the server started
+  await expect(jobs.getByRole('row', { name: /Grievance clock · 1/ }).getByRole('cell').nth(2)).toHaveText(/\d{2}-\d{2}-\d{4} \d{2}:\d{2}/);
+  await expect(jobs.getByRole('button', { name: /Run again now/ })).toHaveCount(0);
+  await expectAccessible(page);
+
+  await page.context().clearCookies();
+  await signIn(page, DEMO.bmcAdmin);
+  const res = await page.goto('/admin/jobs');
+  expect(res?.status()).toBe(403);
+});

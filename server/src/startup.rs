@@ -1,7 +1,7 @@
 //! Builds the router: static assets, the service worker, Leptos pages and server functions, and
 //! the middleware every request passes through.
 
-use app::request::{identify, multipart_guard, same_origin, AppState, Config};
+use app::request::{body_guard, identify, same_origin, security_headers, AppState, Config};
 use app::{shell, App};
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
@@ -78,7 +78,11 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
             state.clone(),
             identify,
         ))
-        .layer(axum::middleware::from_fn(multipart_guard))
+        .layer(axum::middleware::from_fn(body_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(axum::middleware::from_fn(same_origin))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
@@ -155,7 +159,13 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
         crate::notifications::Providers::new(pool.clone(), &settings, dev_inbox).await?;
     let config = Config {
         dev_inbox,
-        secure_cookies: env_flag("NAGARIK_SECURE_COOKIES", !addr.ip().is_loopback()),
+        // Behind a TLS proxy the server itself listens on a local address: the public address
+        // says whether people reach it over HTTPS.
+        secure_cookies: env_flag(
+            "NAGARIK_SECURE_COOKIES",
+            std::env::var("NAGARIK_PUBLIC_URL")
+                .map_or(!addr.ip().is_loopback(), |u| u.starts_with("https://")),
+        ),
         vapid_public_key: providers.vapid_public_key(),
         push_services: domain::notifications::KNOWN_PUSH_SERVICES
             .iter()

@@ -122,7 +122,7 @@ fn JobsTable(rows: Vec<JobRow>) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|j| {
-                        let name = format!("{} {}", kind_label(&j.kind, l), j.key);
+                        let name = format!("{} · {}", kind_label(&j.kind, l), j.key);
                         view! {
                             <tr data-health=j.health.clone()>
                                 <td>{name.clone()}</td>

@@ -183,8 +183,13 @@ pub async fn file_and_answer(filing: store::Filing) -> Result<FormResult<String>
     )
 }
 
+/// The longest text field read from a multipart form (10,000 characters of any script).
+#[cfg(feature = "ssr")]
+const FIELD_MAX_BYTES: usize = 40_000;
+
 /// What a multipart form carried: its text fields (by name) and its `photos` parts (or why one
-/// was refused). Bounded: 40 parts, 10,000 characters a field, `photos::MAX_BYTES` a photo.
+/// was refused). Bounded: 40 parts, 10,000 characters a field, `photos::MAX_BYTES` a photo, and
+/// the whole body by `request::body_guard`.
 #[cfg(feature = "ssr")]
 pub(crate) async fn read_multipart(
     data: leptos::server_fn::codec::MultipartData,
@@ -228,7 +233,15 @@ pub(crate) async fn read_multipart(
                 uploads.push(Ok(bytes));
             }
         } else {
-            let text = field.text().await.map_err(bad)?;
+            // Read in chunks, so a field far longer than any form sends is refused unread.
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if bytes.len() + chunk.len() > FIELD_MAX_BYTES {
+                    return Err(bad("field too long"));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8_lossy(&bytes);
             fields.insert(
                 name,
                 serde_json::Value::String(text.chars().take(10_000).collect()),
@@ -264,6 +277,9 @@ pub(crate) async fn prepare_photos(
     if uploads.len() > rules::photos::MAX_PHOTOS {
         return Ok(Err(FieldError::new("photos", "err_too_many_photos")));
     }
+    // Decoding a photo takes a core and up to a hundred megabytes: two at a time per instance.
+    static IMAGE_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let _turn = IMAGE_WORK.acquire().await.map_err(request::unexpected)?;
     tokio_blocking(move || {
         let mut photos = Vec::new();
         for upload in uploads {

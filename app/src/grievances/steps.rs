@@ -102,6 +102,8 @@ pub(crate) fn step_form(
 pub async fn resolve_grievance(
     data: leptos::server_fn::codec::MultipartData,
 ) -> Result<FormResult<String>, ServerFnError> {
+    // Only staff resolve: anyone else is refused before the body is read.
+    request::require(|a| a.role != domain::identity::Role::Citizen)?;
     let (fields, uploads) = read_multipart(data).await?;
     let text = |k: &str| {
         fields

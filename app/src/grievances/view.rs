@@ -48,19 +48,28 @@ fn GrievanceView(g: GrievancePageData) -> impl IntoView {
          label: &'static str,
          note_label: Option<&'static str>,
          extra: AnyView| { step_form(l, &number, action, label, note_label, extra) };
+    // Staff: each step behind its own disclosure, one open at a time (`name` makes them one group).
+    let action = |summary: &'static str, form: AnyView| {
+        view! {
+            <details class="step-action" name="grievance-step">
+                <summary>{summary}</summary>
+                {form}
+            </details>
+        }
+    };
     let staff_steps = g.is_staff_view.then(|| {
         let transfer = g.transfer_to.clone();
         view! {
-            <section class="card stack" aria-labelledby="work-heading">
+            <section class="card stack item-actions" aria-labelledby="work-heading">
                 <h2 id="work-heading">{t::work_on_it(l)}</h2>
-                {has("acknowledged").then(|| step_form("acknowledged", t::action_acknowledge(l), None, ().into_any()))}
-                {has("resolved").then(|| resolve_form(l, &number))}
-                {has("comment").then(|| step_form("comment", t::action_comment(l), Some(t::field_public_comment(l)), ().into_any()))}
-                {has("info_requested").then(|| step_form("info_requested", t::action_ask_citizen(l), Some(t::field_question(l)), ().into_any()))}
-                {has("internal_note").then(|| step_form("internal_note", t::action_internal_note(l), Some(t::field_internal_note(l)), ().into_any()))}
-                {has("transferred").then(|| step_form("transferred", t::action_transfer(l), Some(t::field_transfer_reason(l)),
-                    view! { <CategorySelect categories=transfer.clone() name="category"/> }.into_any()))}
-                {has("rejected").then(|| step_form("rejected", t::action_reject(l), Some(t::field_reject_reason(l)), ().into_any()))}
+                {has("acknowledged").then(|| action(t::act_acknowledge(l), step_form("acknowledged", t::action_acknowledge(l), None, ().into_any()).into_any()))}
+                {has("resolved").then(|| action(t::act_resolve(l), resolve_form(l, &number).into_any()))}
+                {has("comment").then(|| action(t::act_comment(l), step_form("comment", t::action_comment(l), Some(t::field_public_comment(l)), ().into_any()).into_any()))}
+                {has("info_requested").then(|| action(t::act_ask(l), step_form("info_requested", t::action_ask_citizen(l), Some(t::field_question(l)), ().into_any()).into_any()))}
+                {has("internal_note").then(|| action(t::act_note(l), step_form("internal_note", t::action_internal_note(l), Some(t::field_internal_note(l)), ().into_any()).into_any()))}
+                {has("transferred").then(|| action(t::act_transfer(l), step_form("transferred", t::action_transfer(l), Some(t::field_transfer_reason(l)),
+                    view! { <CategorySelect categories=transfer.clone() name="category"/> }.into_any()).into_any()))}
+                {has("rejected").then(|| action(t::act_reject(l), step_form("rejected", t::action_reject(l), Some(t::field_reject_reason(l)), ().into_any()).into_any()))}
             </section>
         }
     });
@@ -88,7 +97,8 @@ fn GrievanceView(g: GrievancePageData) -> impl IntoView {
     });
     view! {
         <Title text=title.clone()/>
-        <section class="page narrow stack">
+        <section class=if g.is_staff_view { "page item-page" } else { "page narrow stack" }>
+            <div class="item-head stack">
             <p class="breadcrumb"><a href=if g.is_staff_view { "/work" } else { "/grievances" }>
                 {if g.is_staff_view { t::work_queue_title(l) } else { t::my_grievances_title(l) }}</a></p>
             <h1>{title}</h1>
@@ -100,7 +110,8 @@ fn GrievanceView(g: GrievancePageData) -> impl IntoView {
                 <p class="deadline" data-testid="deadline">{fill(t::due_by_level(l), &[("at", &d), ("level", &r.level.to_string())])}
                     {r.assignee.clone().map(|a| format!(" · {}", fill(t::with_official(l), &[("name", &a)])))}</p>
             })}
-            <dl class="facts">
+            </div>
+            <dl class="facts item-facts">
                 <dt>{t::field_category(l)}</dt><dd>{r.category.clone()}" — "{r.department.clone()}</dd>
                 <dt>{t::field_description(l)}</dt><dd class="prewrap">{g.description.clone()}</dd>
                 <dt>{t::field_place(l)}</dt>
@@ -124,7 +135,7 @@ fn GrievanceView(g: GrievancePageData) -> impl IntoView {
             </dl>
             {citizen_steps}
             {staff_steps}
-            <section aria-labelledby="timeline-heading">
+            <section class="item-timeline" aria-labelledby="timeline-heading">
                 <h2 id="timeline-heading">{t::timeline(l)}</h2>
                 <ol class="timeline" data-testid="timeline">
                     {g.timeline.into_iter().map(|e| view! {
@@ -148,7 +159,7 @@ fn GrievanceView(g: GrievancePageData) -> impl IntoView {
                 </ol>
             </section>
             {(!g.messages.is_empty()).then(|| view! {
-                <section aria-labelledby="messages-heading">
+                <section class="item-messages" aria-labelledby="messages-heading">
                     <h2 id="messages-heading">{t::messages_title(l)}</h2>
                     <ul class="message-status" data-testid="messages">
                         {g.messages.iter().map(|m| view! {

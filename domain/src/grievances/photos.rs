@@ -12,6 +12,9 @@ pub const MAX_PHOTOS: usize = 3;
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 /// The longest side kept: enough to see a pothole, small enough for a cheap phone's data.
 pub const MAX_SIDE: u32 = 1600;
+/// The most pixels decoded (a 48-megapixel phone camera's photo is scaled on the phone first):
+/// a small file can claim a huge picture, and decoding is what costs memory.
+pub const MAX_PIXELS: u64 = 25_000_000;
 
 /// A photo ready to store: always a JPEG.
 #[derive(Clone, Debug)]
@@ -36,15 +39,23 @@ pub fn prepare(bytes: &[u8]) -> Result<Photo, &'static str> {
     ) {
         return Err("err_photo_type");
     }
+    // Its size as its header states it, before a pixel is decoded.
+    let (width, height) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|_| "err_photo_unreadable")?;
+    if width as u64 * height as u64 > MAX_PIXELS {
+        return Err("err_photo_too_many_pixels");
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(12_000);
     limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
+    limits.max_alloc = Some(128 * 1024 * 1024);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
     let image = reader.decode().map_err(|_| "err_photo_unreadable")?;
+    // `thumbnail` averages in integers, without the float buffers of a filtered resize.
     let image = if image.width() > MAX_SIDE || image.height() > MAX_SIDE {
-        image.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle)
+        image.thumbnail(MAX_SIDE, MAX_SIDE)
     } else {
         image
     };
@@ -93,6 +104,49 @@ mod tests {
         assert_eq!(&p.jpeg[..3], &[0xFF, 0xD8, 0xFF]);
         let small = prepare(&png(640, 480)).unwrap();
         assert_eq!((small.width, small.height), (640, 480));
+    }
+
+    /// A PNG whose header claims `w` × `h` pixels, with no picture after it.
+    fn png_header(w: u32, h: u32) -> Vec<u8> {
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = !0u32;
+            for b in bytes {
+                crc ^= *b as u32;
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend(w.to_be_bytes());
+        ihdr.extend(h.to_be_bytes());
+        ihdr.extend([8, 2, 0, 0, 0]); // 8-bit RGB
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        // the header, then a first (empty) data chunk: a decoder reads up to it for the size
+        for chunk in [ihdr, b"IDAT".to_vec()] {
+            out.extend((chunk.len() as u32 - 4).to_be_bytes());
+            out.extend(&chunk);
+            out.extend(crc32(&chunk).to_be_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn a_small_file_claiming_a_huge_picture_is_refused_before_it_is_decoded() {
+        assert_eq!(
+            prepare(&png_header(8000, 8000)).unwrap_err(),
+            "err_photo_too_many_pixels"
+        );
+        // within the limit, the same header is read on and found to hold no picture
+        assert_eq!(
+            prepare(&png_header(4000, 3000)).unwrap_err(),
+            "err_photo_unreadable"
+        );
     }
 
     #[test]

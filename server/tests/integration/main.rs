@@ -13,6 +13,7 @@ mod helpers;
 mod identity;
 mod intake;
 mod jobs;
+mod limits;
 mod me_too;
 mod notifications;
 mod open311;

@@ -1,0 +1,94 @@
+//! What a request may cost the server and what every answer guards: bodies are bounded before
+//! anything reads them, a caller who may not take a step is refused before their upload is
+//! read, and answers carry the headers that keep pages out of frames and shared caches.
+
+use crate::helpers::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Sends only the head of a request that declares `length` bytes, and reads the answer.
+async fn declared(app: &TestApp, path: &str, content_type: &str, length: usize) -> String {
+    let host = app.base.trim_start_matches("http://");
+    let mut tcp = tokio::net::TcpStream::connect(host).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), tcp.read(&mut answer))
+        .await
+        .expect("answered without waiting for the body")
+        .unwrap();
+    String::from_utf8_lossy(&answer[..n]).to_string()
+}
+
+#[tokio::test]
+async fn bodies_are_bounded_before_they_are_read() {
+    let app = spawn_app().await;
+    // a form of text may not be sent a gigabyte, nor a form with photos
+    let answer = declared(
+        &app,
+        "/api/identity/sign_in",
+        "application/x-www-form-urlencoded",
+        1 << 30,
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    let limit = app::request::MULTIPART_LIMIT;
+    let answer = declared(
+        &app,
+        "/api/grievances/file",
+        "multipart/form-data; boundary=x",
+        limit + 1,
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+
+    // a text field longer than any form sends is refused, and nothing is filed
+    let citizen = app.signed_in(CITIZEN).await;
+    let long = "पानी ".repeat(10_000);
+    let (status, _) = app
+        .multipart(
+            &citizen,
+            "grievances/file",
+            &[("form[description]", long.as_str()), ("form[ward]", "12")],
+        )
+        .await;
+    assert_eq!(status, 400);
+    let filed: i64 = sqlx::query_scalar("SELECT count(*) FROM grievances")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(filed, 0);
+}
+
+#[tokio::test]
+async fn only_staff_may_send_a_resolution_and_others_are_refused_before_it_is_read() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let form = [("number", "GR-26-0000001-8"), ("note", "Fixed it myself")];
+    let (status, _) = app.multipart(&client(), "grievances/resolve", &form).await;
+    assert_eq!(status, 401);
+    let (status, _) = app.multipart(&citizen, "grievances/resolve", &form).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn every_answer_guards_against_framing_and_sniffing_and_signed_in_pages_are_not_stored() {
+    let app = spawn_app().await;
+    let home = app.page(&client(), "/").await;
+    let h = home.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    assert!(h.get("cache-control").is_none_or(|v| v != "no-store"));
+    let citizen = app.signed_in(CITIZEN).await;
+    let me = app.page(&citizen, "/me").await;
+    assert_eq!(me.status(), 200);
+    assert_eq!(me.headers()["cache-control"], "no-store");
+    // served over plain HTTP (as in tests): no HSTS, which would pin a local address to TLS
+    assert!(me.headers().get("strict-transport-security").is_none());
+}
