@@ -11,7 +11,7 @@ export function freshMobile(): string {
 
 /** Waits until the islands on the page have woken, so forms are handled without a reload. */
 export async function hydrated(page: Page) {
-  await page.locator('form[data-hydrated="true"]').first().waitFor();
+  await page.locator('form[data-hydrated="true"]').first().waitFor({ state: 'attached' });
 }
 
 /** Reads the newest one-time code sent to `mobile` from the development inbox. */
