@@ -16,5 +16,7 @@ pub mod problem;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod history;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use i18n::Locale;

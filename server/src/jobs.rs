@@ -174,4 +174,14 @@ pub fn nagarik(providers: Providers) -> Runner {
                 )
             },
         )
+        // Throttle counts whose window ended a day ago.
+        .every(
+            "throttle_sweep",
+            Duration::from_secs(3600),
+            1,
+            |pool, _| async move {
+                domain::throttle::sweep(&pool, now()).await?;
+                Ok(Ran::Idle)
+            },
+        )
 }

@@ -73,6 +73,7 @@ fn kind_label(kind: &str, l: Locale) -> String {
     match kind {
         "notification_delivery" => t::job_notification_delivery(l).to_string(),
         "grievance_sweeps" => t::job_grievance_sweeps(l).to_string(),
+        "throttle_sweep" => t::job_throttle_sweep(l).to_string(),
         other => other.to_string(),
     }
 }

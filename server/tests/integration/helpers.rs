@@ -118,6 +118,9 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if self.db.is_empty() {
+            return; // a second instance on another's database
+        }
         let db = self.db.clone();
         // Drop runs outside any runtime we may block: a thread of its own does the work.
         let _ = std::thread::spawn(move || {
@@ -166,6 +169,10 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         .await
         .unwrap();
     let pool = domain::db::connect(&url_for(&db), 10).await.unwrap();
+    serve(pool, config, db).await
+}
+
+async fn serve(pool: PgPool, config: Config, db: String) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let mut options = get_configuration(None).unwrap().leptos_options;
@@ -176,6 +183,20 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         base: format!("http://{addr}"),
         pool,
         db,
+    }
+}
+
+impl TestApp {
+    /// Another instance of the server on the same database, as a second machine would run.
+    pub async fn second_instance(&self) -> TestApp {
+        let pool = domain::db::connect(&url_for(&self.db), 5).await.unwrap();
+        let config = Config {
+            dev_inbox: true,
+            secure_cookies: false,
+            vapid_public_key: String::new(),
+            push_services: vec!["http://127.0.0.1".into()],
+        };
+        serve(pool, config, String::new()).await
     }
 }
 

@@ -92,3 +92,62 @@ async fn every_answer_guards_against_framing_and_sniffing_and_signed_in_pages_ar
     // served over plain HTTP (as in tests): no HSTS, which would pin a local address to TLS
     assert!(me.headers().get("strict-transport-security").is_none());
 }
+
+#[tokio::test]
+async fn sign_in_tries_on_one_account_are_throttled_across_instances() {
+    let app = spawn_app().await;
+    let attacker = client();
+    for _ in 0..10 {
+        let (_, body) = app
+            .call(
+                &attacker,
+                "identity/sign_in",
+                &[("login", CITIZEN), ("password", "guess it")],
+            )
+            .await;
+        assert_eq!(
+            invalid(&body),
+            vec![("password".into(), "err_sign_in_failed".into())]
+        );
+    }
+    // the eleventh try is refused before the password is checked, even the right one
+    let (_, body) = app
+        .call(
+            &client(),
+            "identity/sign_in",
+            &[("login", CITIZEN), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("password".into(), "err_sign_in_throttled".into())]
+    );
+    // the count lives in Postgres: another instance (another router on the same database) agrees
+    let other = app.second_instance().await;
+    let (_, body) = other
+        .call(
+            &client(),
+            "identity/sign_in",
+            &[("login", CITIZEN), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("password".into(), "err_sign_in_throttled".into())]
+    );
+    // other accounts are not held up
+    app.signed_in(BMC_OFFICIAL).await;
+    // when the window has passed, the owner signs in, and the count starts again
+    sqlx::query("UPDATE throttles SET window_start = window_start - interval '16 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.signed_in(CITIZEN).await;
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM throttles WHERE key LIKE 'sign-in:%' AND hits > 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
+}

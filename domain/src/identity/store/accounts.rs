@@ -4,6 +4,7 @@ use super::super::rules::*;
 use super::super::CitizenId;
 use super::passwords::{dummy_hash, hash_password, password_problem, verify_password};
 use crate::problem::Problem;
+use crate::throttle;
 use crate::Locale;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -70,13 +71,29 @@ pub(super) const ACCOUNT_COLUMNS: &str =
     "id, citizen_id, name, mobile, email, role, department_id, locale";
 
 /// Sign-in by citizen id or mobile number. Every failure after the form checks reads the same,
-/// so the form does not tell a stranger which numbers are registered.
+/// so the form does not tell a stranger which numbers are registered. Tries on one login are
+/// throttled across every instance (`throttle::SIGN_IN`), counted before the password is
+/// checked, whether or not such an account exists, and forgotten when a sign-in succeeds.
 pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Account, Problem> {
     let login = login.trim();
     if login.is_empty() {
         return Err(Problem::field("login", "err_login_required"));
     }
-    let row: Option<(Uuid, String)> = match login_kind(login) {
+    let kind = login_kind(login);
+    let throttle_key = match &kind {
+        Login::Citizen(id) => format!("sign-in:{}", id.as_str()),
+        Login::Mobile(m) => format!("sign-in:{}", m.as_str()),
+        Login::Invalid(_) => String::new(),
+    };
+    if !throttle_key.is_empty() {
+        let now = time::OffsetDateTime::now_utc();
+        if let throttle::Throttled::Wait(_) =
+            throttle::hit(pool, &throttle_key, throttle::SIGN_IN, now).await?
+        {
+            return Err(Problem::field("password", "err_sign_in_throttled"));
+        }
+    }
+    let row: Option<(Uuid, String)> = match kind {
         Login::Citizen(id) => {
             sqlx::query_as("SELECT id, password_hash FROM users WHERE citizen_id = $1")
                 .bind(id.as_str())
@@ -99,9 +116,12 @@ pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Accou
         .await
         .unwrap_or(false);
     match (user_id, ok) {
-        (Some(id), true) => account(pool, id)
-            .await?
-            .ok_or_else(|| Problem::unexpected("account vanished")),
+        (Some(id), true) => {
+            throttle::clear(pool, &throttle_key).await?;
+            account(pool, id)
+                .await?
+                .ok_or_else(|| Problem::unexpected("account vanished"))
+        }
         _ => Err(Problem::field("password", "err_sign_in_failed")),
     }
 }

@@ -13,8 +13,13 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// Argon2 runs at most this many at once per instance: each takes 19 MiB and a core for tens of
+/// milliseconds, and a flood of sign-ins must queue rather than fill the memory.
+static ARGON2_AT_ONCE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// Hashing takes tens of milliseconds of CPU: keep it off the async workers.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    let _turn = ARGON2_AT_ONCE.acquire().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
@@ -26,6 +31,7 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 }
 
 pub async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
+    let _turn = ARGON2_AT_ONCE.acquire().await?;
     tokio::task::spawn_blocking(move || {
         let parsed =
             PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("bad stored hash: {e}"))?;
