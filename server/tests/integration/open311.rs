@@ -228,7 +228,8 @@ async fn posting_a_request_needs_a_key_a_service_and_a_place() {
         "<service_request_id>{id}</service_request_id><status>open</status>"
     )));
     assert!(xml.contains("<address>bus stop, Janpath, near Ram Mandir, Ward 12 (Satya Nagar), Bhubaneswar</address>"), "{xml}");
-    assert!(xml.contains("<lat>20.2961</lat><long>85.8245</long><media_url>https://photos.example.in/p/1.jpg</media_url>"));
+    // published to about a hundred metres
+    assert!(xml.contains("<lat>20.296</lat><long>85.825</long><media_url>https://photos.example.in/p/1.jpg</media_url>"), "{xml}");
     assert!(!xml.contains("asha@example.in") && !xml.contains("9861000003"));
     let (_, _, json) = get(&app, &format!("requests/{id}.json")).await;
     let one: Value = serde_json::from_str(&json).unwrap();
@@ -333,4 +334,81 @@ async fn listing_requests_with_the_spec_filters_and_the_updates_feed() {
         .unwrap();
     assert_eq!(fixed["service_request_id"], pothole.as_str());
     assert_eq!(fixed["description"], "Filled and rolled");
+}
+
+#[tokio::test]
+async fn the_public_view_holds_no_citizens_words_after_filing_and_no_exact_place() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let filed = |anonymous: bool| {
+        let (app, citizen) = (&app, &citizen);
+        async move {
+            // encroachment may be reported anonymously; a pothole is worked by the BMC official
+            let slug = if anonymous { "encroachment" } else { "pothole" };
+            let cat = crate::grievances::category(app, slug).await;
+            let mut form = vec![
+                ("form[category]", cat.as_str()),
+                (
+                    "form[description]",
+                    "Shop extended over the footpath near the school",
+                ),
+                ("form[latitude]", "20.296123"),
+                ("form[longitude]", "85.824987"),
+                ("form[landmark]", "outside my house, plot 42"),
+            ];
+            if anonymous {
+                form.push(("form[anonymous]", "on"));
+            }
+            let (_, body) = app.multipart(citizen, "grievances/file", &form).await;
+            body["Done"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{body}"))
+                .to_string()
+        }
+    };
+    let named = filed(false).await;
+    let anonymous = filed(true).await;
+    step(&app, &official, &named, "resolved", "Removed the extension").await;
+    step(
+        &app,
+        &citizen,
+        &named,
+        "reopened",
+        "My neighbour Ramesh rebuilt it at night",
+    )
+    .await;
+
+    let (_, _, json) = get(&app, "requests.json").await;
+    let requests: Value = serde_json::from_str(&json).unwrap();
+    let find = |n: &str| {
+        requests
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["service_request_id"] == n)
+            .unwrap()
+            .clone()
+    };
+    let named_view = find(&named);
+    // the official's note, not the citizen's reopen reason
+    assert_eq!(named_view["status_notes"], "Removed the extension");
+    assert!(!json.contains("Ramesh"), "{json}");
+    // about a hundred metres, not the doorstep
+    assert_eq!(named_view["lat"], 20.296);
+    assert_eq!(named_view["long"], 85.825);
+    // an anonymous filing: no position and no landmark, only the city
+    let anonymous_view = find(&anonymous);
+    assert!(
+        anonymous_view["lat"].is_null() && anonymous_view["long"].is_null(),
+        "{anonymous_view}"
+    );
+    assert!(!anonymous_view["address"]
+        .as_str()
+        .unwrap()
+        .contains("plot 42"));
+
+    let (_, _, updates) = get(&app, "servicerequestupdates.json").await;
+    assert!(updates.contains("Removed the extension"));
+    assert!(!updates.contains("Ramesh"), "{updates}");
 }

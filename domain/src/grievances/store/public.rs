@@ -1,6 +1,12 @@
-//! The public view for Open311 clients: no contact details, ever.
+//! The public view for Open311 clients: what the city publishes of a grievance. Never a contact;
+//! never what a citizen wrote after filing (replies, reopen reasons, rating comments): only
+//! officials' public notes; the place to about a hundred metres, and nothing of the place of an
+//! anonymous filing but its ward.
 
 use super::OPEN;
+
+/// Decimal places a published position keeps: 0.001° is about 110 m.
+const PLACE_DECIMALS: i32 = 3;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
@@ -44,10 +50,15 @@ pub async fn public_requests(
     sqlx::query_as(&format!(
         "SELECT g.number, g.status,
                 (SELECT h.note FROM history h WHERE h.subject = 'grievance' AND h.subject_id = g.id AND h.public
-                   AND h.note <> '' AND h.kind <> 'filed' ORDER BY h.seq DESC LIMIT 1) AS status_notes,
+                   AND h.actor_kind = 'official' AND h.note <> '' ORDER BY h.seq DESC LIMIT 1) AS status_notes,
                 c.slug AS category_slug, c.name_en AS category_name, g.description,
                 d.name AS department_name, g.created_at, g.updated_at, g.deadline_at,
-                g.ward_number, w.name AS ward_name, g.landmark, g.address, g.latitude, g.longitude, g.media_url
+                g.ward_number, w.name AS ward_name,
+                CASE WHEN g.anonymous THEN '' ELSE g.landmark END AS landmark,
+                CASE WHEN g.anonymous THEN '' ELSE g.address END AS address,
+                CASE WHEN g.anonymous THEN NULL ELSE round(g.latitude::numeric, {PLACE_DECIMALS})::float8 END AS latitude,
+                CASE WHEN g.anonymous THEN NULL ELSE round(g.longitude::numeric, {PLACE_DECIMALS})::float8 END AS longitude,
+                g.media_url
          FROM grievances g
          JOIN grievance_categories c ON c.id = g.category_id
          JOIN department_translations d ON d.department_id = g.department_id AND d.locale = 'en'
@@ -87,7 +98,8 @@ pub async fn public_updates(
     limit: i64,
 ) -> Result<Vec<PublicUpdate>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT g.number, h.seq, h.facts->>'status' AS status, h.at, COALESCE(h.note, '') AS note
+        "SELECT g.number, h.seq, h.facts->>'status' AS status, h.at,
+                CASE WHEN h.actor_kind = 'official' THEN COALESCE(h.note, '') ELSE '' END AS note
          FROM history h JOIN grievances g ON g.id = h.subject_id
          WHERE h.subject = 'grievance' AND h.public AND h.at >= $1 AND h.at <= $2
          ORDER BY h.at, g.number, h.seq LIMIT $3",
