@@ -98,11 +98,27 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
                         .unwrap_or(""),
                 )
             });
+        // What the service worker may keep of a page for offline use: anything when nobody is
+        // signed in; a citizen's own pages in a cache it empties at sign-out; nothing a staff
+        // member is shown (other people's contacts).
+        let offline_copy = match caller.account.as_ref().map(|a| a.role()) {
+            None => "public",
+            Some(domain::identity::Role::Citizen) => "personal",
+            Some(_) => "none",
+        };
         req.extensions_mut().insert(caller);
         req.extensions_mut().insert(locale);
+        let mut res = next.run(req).await;
+        res.headers_mut()
+            .insert(OFFLINE_COPY, HeaderValue::from_static(offline_copy));
+        return res;
     }
     next.run(req).await
 }
+
+/// The header that tells the service worker what it may keep of a page (`public`, `personal`,
+/// `none`).
+pub const OFFLINE_COPY: &str = "x-offline-copy";
 
 /// Refuses a state-changing request whose `Origin` is another site (cross-site request forgery).
 /// Requests without `Origin` come from non-browser clients, which do not carry our cookies.

@@ -286,4 +286,15 @@ test('a grievance filed offline is kept, shown as waiting, and arrives exactly o
   await expect.poll(reloadedAndEmpty, { timeout: 20_000 }).toBe(true);
   await page.waitForLoadState();
   await expect(page.getByText(text)).toHaveCount(1);
+
+  // Signed out, the phone no longer shows their grievances, offline or not: a shared phone
+  // keeps nothing of the person who used it.
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await page.waitForURL((u) => u.pathname === '/');
+  await expect.poll(() => page.evaluate(() => caches.has('nagarik-personal'))).toBe(false);
+  await context.setOffline(true);
+  await page.goto('/grievances');
+  await expect(page.getByRole('heading', { name: 'You are offline' })).toBeVisible();
+  await expect(page.getByText(text)).toHaveCount(0);
+  await context.setOffline(false);
 });

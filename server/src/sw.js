@@ -1,6 +1,9 @@
 // Nagarik's service worker. Pages: network first, the cached copy when offline, else /offline.
 // Hashed assets under /pkg: cache first (their names change with their content).
 const CACHE = 'nagarik-__VERSION__';
+// A signed-in citizen's own pages, kept apart and emptied at sign-out (x-offline-copy: personal);
+// pages staff are shown are never kept (none).
+const PERSONAL = 'nagarik-personal';
 const PRECACHE = ['/', '/offline', '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png'].concat(__ASSETS__);
 
 self.addEventListener('install', (event) => {
@@ -10,7 +13,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('nagarik-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('nagarik-') && k !== CACHE && k !== PERSONAL).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
   );
 });
@@ -59,8 +62,9 @@ function flush() {
           headers: { 'Content-Type': item.type, 'Accept': 'application/json' },
         });
       } catch (e) { break; }
-      // 401: signed out meanwhile; it waits until they sign in again. Other answers are final.
-      if (res.status === 401) continue;
+      // 401: signed out meanwhile; 409: someone else is signed in now. Either way it waits until
+      // the person who filed it signs in again. Other answers are final.
+      if (res.status === 401 || res.status === 409) continue;
       await outbox('readwrite', (s) => s.delete(item.key));
       await tellPages({ type: 'outbox-sent', key: item.key, status: res.status });
     }
@@ -122,6 +126,12 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(keepForLater(req, url));
     return;
   }
+  // Signing out (or ending this session from the account page) empties the personal pages.
+  if (req.method === 'POST' && url.origin === location.origin
+      && (url.pathname === '/api/identity/sign_out' || url.pathname === '/api/identity/revoke_session')) {
+    event.waitUntil(caches.delete(PERSONAL));
+    return;
+  }
   if (req.method !== 'GET') return;
   if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/dev/')) return;
   if (url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/icons/')) {
@@ -136,7 +146,12 @@ self.addEventListener('fetch', (event) => {
   if (req.mode === 'navigate') {
     event.respondWith(
       fetch(req).then((res) => {
-        if (res.ok) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(req, copy)); }
+        const keep = res.headers.get('x-offline-copy') || 'public';
+        if (keep === 'public') caches.delete(PERSONAL); // nobody is signed in (any more)
+        if (res.ok && keep !== 'none') {
+          const copy = res.clone();
+          caches.open(keep === 'personal' ? PERSONAL : CACHE).then((c) => c.put(req, copy));
+        }
         return res;
       }).catch(() => caches.match(req).then((hit) => hit || caches.match('/offline')))
     );

@@ -33,6 +33,9 @@ pub struct CategoryOption {
 pub struct FilingOptions {
     pub categories: Vec<CategoryOption>,
     pub wards: Vec<(i32, String)>,
+    /// Whose form this is (their account id), so a filing the phone kept offline is sent only
+    /// as them; empty where staff file for others.
+    pub filer: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -57,13 +60,21 @@ pub async fn filing_options(l: Locale) -> Result<FilingOptions, ServerFnError> {
         })
         .collect();
     let wards = store::wards(&pool).await.map_err(request::unexpected)?;
-    Ok(FilingOptions { categories, wards })
+    Ok(FilingOptions {
+        categories,
+        wards,
+        filer: String::new(),
+    })
 }
 
 #[server(endpoint = "grievances/filing_data")]
 pub async fn filing_data() -> Result<FilingOptions, ServerFnError> {
-    request::require_account()?;
-    filing_options(request::request_locale()).await
+    let account = request::require_account()?;
+    let options = filing_options(request::request_locale()).await?;
+    Ok(FilingOptions {
+        filer: account.id.to_string(),
+        ..options
+    })
 }
 
 /// What a filing form sends; missing fields read as empty.
@@ -81,6 +92,8 @@ pub struct FilingForm {
     pub idempotency_key: String,
     /// "app" when the page runs as the installed app, else "web".
     pub via: String,
+    /// The account the form was shown to (`FilingOptions::filer`).
+    pub filer: String,
     // Assisted filing (call centre, kiosk): the caller's details.
     pub contact_name: String,
     pub contact_mobile: String,
@@ -309,6 +322,14 @@ pub async fn file_grievance(
 ) -> Result<FormResult<String>, ServerFnError> {
     let account = request::require_account()?;
     let (form, uploads) = read_filing(data).await?;
+    // A form shown to someone else (kept on a shared phone, sent after they signed out): it is
+    // not filed as whoever is signed in now; the phone keeps it for the person who wrote it.
+    if !form.filer.is_empty() && form.filer != account.id.to_string() {
+        request::set_status(http::StatusCode::CONFLICT);
+        return Err(ServerFnError::new(
+            "this form was filled in by someone else",
+        ));
+    }
     let channel = if form.via == "app" {
         rules::Channel::App
     } else {
@@ -438,6 +459,7 @@ fn FilingFormView(data: FilingOptions) -> impl IntoView {
             <QueuedBanner locale=l/>
             <input type="hidden" name="form[idempotency_key]" value=key id="g-key"/>
             <input type="hidden" name="form[via]" value="web" id="g-via"/>
+            <input type="hidden" name="form[filer]" value=data.filer.clone()/>
             // A fresh key for every filing, also from a page the phone kept for offline use, and
             // again after a filing was kept for later (the form is then cleared for the next).
             <script>"(function(){var k=document.getElementById('g-key'),f=k.form;function fresh(){if(window.crypto&&crypto.randomUUID)k.value=crypto.randomUUID()}fresh();f.addEventListener('reset',function(){setTimeout(fresh,0)});if(matchMedia('(display-mode: standalone)').matches){document.getElementById('g-via').value='app'}})()"</script>

@@ -112,3 +112,35 @@ async fn a_retried_filing_lands_once() {
     let (_, body) = app.multipart(&other, "grievances/file", &form).await;
     assert!(body["Invalid"].is_array(), "{body}");
 }
+
+#[tokio::test]
+async fn a_form_kept_on_a_shared_phone_is_not_filed_as_whoever_signs_in_next() {
+    let app = spawn_app().await;
+    let owner: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
+        .bind(CITIZEN)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let cat = category(&app, "pothole").await;
+    let owner = owner.to_string();
+    let form = [
+        ("form[category]", cat.as_str()),
+        ("form[description]", "A deep pothole near the bus stop"),
+        ("form[ward]", "12"),
+        ("form[filer]", owner.as_str()),
+    ];
+    // the next person on the phone is someone else (here, an official with a citizen's rights)
+    let other = app.signed_in(BMC_OFFICIAL).await;
+    let (status, _) = app.multipart(&other, "grievances/file", &form).await;
+    assert_eq!(status, 409);
+    let filed: i64 = sqlx::query_scalar("SELECT count(*) FROM grievances")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(filed, 0);
+    // the person who wrote it files it
+    let citizen = app.signed_in(CITIZEN).await;
+    let (status, body) = app.multipart(&citizen, "grievances/file", &form).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["Done"].as_str().is_some(), "{body}");
+}
