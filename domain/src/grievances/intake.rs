@@ -17,7 +17,22 @@ fn key_hash(key: &str) -> Vec<u8> {
     Sha256::digest(key.as_bytes()).to_vec()
 }
 
-/// Issues a key for `channel`; the plain key is returned once and never stored.
+/// The system an external key files for, named by the key's label: lower case, each run of
+/// anything but letters and digits a hyphen ("Jana Sampark" → `jana-sampark`).
+pub fn system_of_label(label: &str) -> String {
+    let mut out = String::new();
+    for c in label.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Issues a key for `channel`; the plain key is returned once and never stored. An external
+/// system's key is bound to the system its label names (`system_of_label`).
 pub async fn issue_key(
     pool: &PgPool,
     channel: &str,
@@ -31,13 +46,16 @@ pub async fn issue_key(
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     );
     let id = new_id();
+    let system = (channel == "external").then(|| system_of_label(label));
     sqlx::query!(
-        "INSERT INTO intake_keys (id, channel, label, key_hash, created_by) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO intake_keys (id, channel, label, key_hash, created_by, system)
+         VALUES ($1, $2, $3, $4, $5, $6)",
         id,
         channel,
         label.trim(),
         key_hash(&key),
         created_by,
+        system,
     )
     .execute(pool)
     .await?;
@@ -70,6 +88,16 @@ pub async fn verify_key(pool: &PgPool, key: &str) -> Result<Option<(Uuid, String
         .await?;
     }
     Ok(Some((id, channel)))
+}
+
+/// The system an external key files for.
+pub async fn key_system(pool: &PgPool, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar!("SELECT system FROM intake_keys WHERE id = $1", id)
+            .fetch_optional(pool)
+            .await?
+            .flatten(),
+    )
 }
 
 pub async fn revoke_key(pool: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
@@ -146,6 +174,16 @@ pub fn category_in_text(text: &str, categories: &[(Uuid, String)]) -> Option<Uui
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_external_key_is_bound_to_the_system_its_label_names() {
+        assert_eq!(system_of_label("Jana Sampark"), "jana-sampark");
+        assert_eq!(system_of_label(" e-Abhijog "), "e-abhijog");
+        assert_eq!(
+            system_of_label("e-Municipality (BMC)"),
+            "e-municipality-bmc"
+        );
+    }
 
     #[test]
     fn wards_in_messages() {

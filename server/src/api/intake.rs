@@ -429,6 +429,8 @@ async fn ivrs(
 
 #[derive(Deserialize)]
 struct External {
+    /// Optional: the key names the system; a different one here is refused.
+    #[serde(default)]
     system: String,
     reference: String,
     category: String,
@@ -459,16 +461,18 @@ async fn external(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let key = authorize(&state.pool, &headers, "external").await?;
+    // The key is bound to one system: its filings are that system's references, whatever the
+    // body says, so one system's key cannot squat another's references.
+    let system = intake::key_system(&state.pool, key)
+        .await
+        .map_err(ApiError::unexpected)?
+        .filter(|s| s.len() >= 2)
+        .ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, "forbidden"))?;
     let g: External = body(&headers, &bytes)?;
     let mut problems = Vec::new();
-    let system = g.system.trim().to_lowercase();
-    if system.len() < 2
-        || system.len() > 40
-        || !system
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        problems.push(FieldError::new("system", "err_code_invalid"));
+    let named = g.system.trim().to_lowercase();
+    if !named.is_empty() && named != system {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden"));
     }
     let reference = g.reference.trim().to_string();
     if reference.is_empty() || reference.len() > 100 {

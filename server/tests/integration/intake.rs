@@ -301,7 +301,24 @@ async fn an_ivrs_call_becomes_a_grievance() {
 #[tokio::test]
 async fn an_external_reference_never_makes_a_second_grievance() {
     let app = spawn_app().await;
-    let k = key(&app, "external").await;
+    let issue = |label: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            domain::grievances::intake::issue_key(&pool, "external", label, None)
+                .await
+                .unwrap()
+                .1
+        }
+    };
+    let k = issue("e-Abhijog").await;
+    let jana_sampark = issue("Jana Sampark").await;
+    // a key files for its own system only: e-Abhijog's key cannot take Jana Sampark's reference
+    let squat = json!({
+        "system": "jana-sampark", "reference": "JS-77", "category": "pothole",
+        "description": "Pothole opposite the post office", "ward": 12,
+    });
+    let (status, _) = post(&app, "external", Some(&k), squat).await;
+    assert_eq!(status, 403);
     let grievance = json!({
         "system": "e-abhijog", "reference": "EAB/2026/001234", "category": "garbage-not-collected",
         "description": "Garbage heap near the school gate for a week", "ward": 40,
@@ -318,7 +335,7 @@ async fn an_external_reference_never_makes_a_second_grievance() {
     for _ in 0..8 {
         let (base, k, body) = (
             app.base.clone(),
-            k.clone(),
+            jana_sampark.clone(),
             json!({
                 "system": "jana-sampark", "reference": "JS-77", "category": "pothole",
                 "description": "Pothole opposite the post office", "ward": 12,
@@ -359,7 +376,8 @@ async fn an_external_reference_never_makes_a_second_grievance() {
     .unwrap();
     assert_eq!(ext, ("external".to_string(), "e-abhijog".to_string()));
     // an unknown category is named
-    let (status, body) = post(&app, "external", Some(&k), json!({"system": "e-municipality", "reference": "EM-1", "category": "nope", "description": "Something is wrong here", "ward": 1})).await;
+    // (the system may be left out: the key names it)
+    let (status, body) = post(&app, "external", Some(&k), json!({"reference": "EAB-1", "category": "nope", "description": "Something is wrong here", "ward": 1})).await;
     assert_eq!(
         (status, body["fields"][0]["field"].as_str()),
         (422, Some("category"))
