@@ -17,6 +17,13 @@ pub const SIGN_IN: Limit = Limit {
     window: Duration::minutes(15),
 };
 
+/// One-time codes sent by SMS at the city's cost, city-wide: a budget an attacker rotating
+/// numbers cannot exceed (each number also has its own limit, `OTP_MAX_SENDS`).
+pub const CODE_SMS: Limit = Limit {
+    hits: 3_000,
+    window: Duration::hours(1),
+};
+
 /// The answer to one hit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Throttled {

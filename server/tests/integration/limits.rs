@@ -151,3 +151,49 @@ async fn sign_in_tries_on_one_account_are_throttled_across_instances() {
     .unwrap();
     assert_eq!(left, 0);
 }
+
+#[tokio::test]
+async fn one_time_codes_have_a_city_wide_budget_that_rotating_numbers_cannot_exceed() {
+    let app = spawn_app().await;
+    let register = |mobile: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                &client(),
+                "identity/register",
+                &[
+                    ("name", "Sita Pradhan"),
+                    ("mobile", mobile),
+                    ("email", ""),
+                    ("password", "mango river kite lamp"),
+                ],
+            )
+            .await
+            .1
+        }
+    };
+    assert!(register("9876511001").await.get("Done").is_some());
+    // the hour's budget spent (by many numbers, one code each): the next number gets no SMS
+    sqlx::query("UPDATE throttles SET hits = $1 WHERE key = $2")
+        .bind(domain::throttle::CODE_SMS.hits)
+        .bind(domain::identity::store::CODE_SMS_KEY)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let sms_before: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM notifications WHERE channel = 'sms'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let body = register("9876511002").await;
+    assert_eq!(
+        invalid(&body),
+        vec![("code".into(), "err_code_budget_spent".into())]
+    );
+    let sms_after: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM notifications WHERE channel = 'sms'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(sms_after, sms_before);
+}

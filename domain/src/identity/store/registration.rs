@@ -7,6 +7,7 @@ use super::passwords::{hash_password, password_problem};
 use crate::db::new_id;
 use crate::notifications;
 use crate::problem::{FieldError, Problem};
+use crate::throttle;
 use crate::Locale;
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -115,8 +116,11 @@ fn hash_code(registration_id: Uuid, code: &str) -> Vec<u8> {
     h.finalize().to_vec()
 }
 
+/// The throttle key of the city-wide budget for one-time codes.
+pub const CODE_SMS_KEY: &str = "code-sms:city";
+
 /// Sends a new code for `subject` (a registration, a kiosk filing) unless the mobile number has
-/// had its share in the window.
+/// had its share in the window, or the city its budget for the hour (`throttle::CODE_SMS`).
 pub async fn issue_code(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     purpose: &str,
@@ -139,6 +143,14 @@ pub async fn issue_code(
     .await?;
     if recent >= OTP_MAX_SENDS {
         return Err(Problem::field("code", "err_code_too_many_sends"));
+    }
+    // The city's budget for codes, shared by every instance and every number.
+    let now = time::OffsetDateTime::now_utc();
+    if let throttle::Throttled::Wait(_) =
+        throttle::hit(&mut **tx, CODE_SMS_KEY, throttle::CODE_SMS, now).await?
+    {
+        tracing::warn!("the city-wide budget for one-time codes is spent: codes wait");
+        return Err(Problem::field("code", "err_code_budget_spent"));
     }
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
     sqlx::query(
