@@ -98,6 +98,9 @@ pub fn ServerForm(
     /// "multipart/form-data" for a form that sends files.
     #[prop(optional)]
     enctype: Option<String>,
+    /// The form's id, for fields elsewhere on the page that belong to it (`form="…"`).
+    #[prop(optional)]
+    id: Option<String>,
     children: Children,
 ) -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
@@ -111,7 +114,7 @@ pub fn ServerForm(
     #[cfg(not(feature = "hydrate"))]
     let _ = (&then, locale);
     view! {
-        <form node_ref=form method="post" action=action.clone() class=class novalidate=true enctype=enctype
+        <form node_ref=form method="post" action=action.clone() class=class novalidate=true enctype=enctype id=id
             on:submit=move |ev| {
                 #[cfg(feature = "hydrate")]
                 {

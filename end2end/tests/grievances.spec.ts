@@ -298,3 +298,31 @@ test('a grievance filed offline is kept, shown as waiting, and arrives exactly o
   await expect(page.getByText(text)).toHaveCount(0);
   await context.setOffline(false);
 });
+
+test('a department admin gives a grievance from the department queue to another official', async ({ browser }) => {
+  const citizen = await (await browser.newContext()).newPage();
+  await signIn(citizen, DEMO.citizen);
+  await citizen.goto('/grievances/new');
+  await hydrated(citizen);
+  const text = `Road caved in beside the vegetable market ${Date.now()}`;
+  await citizen.getByLabel('What is it about?').selectOption({ label: 'Pothole or damaged road — Bhubaneswar Municipal Corporation' });
+  await citizen.getByLabel('What is wrong?').fill(text);
+  await citizen.getByLabel('Ward', { exact: true }).selectOption('12');
+  await citizen.getByRole('button', { name: 'File the grievance' }).click();
+  await expect(citizen.getByTestId('grievance-number')).toHaveText(/^GR-/);
+  const number = (await citizen.getByTestId('grievance-number').textContent())!;
+
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, DEMO.bmcAdmin);
+  await admin.goto('/work?scope=department');
+  await hydrated(admin);
+  await expectAccessible(admin);
+  await admin.getByRole('checkbox', { name: `Select ${number}` }).check();
+  await admin.getByLabel('Give the selected to').selectOption({ label: 'Farida Begum' });
+  await admin.getByRole('button', { name: 'Reassign' }).click();
+  await expect(admin).toHaveURL(/\/work\?scope=department/);
+  const card = admin.locator('li.grievance-card', { hasText: number });
+  await expect(card).toContainText('Farida Begum');
+  await admin.goto(`/grievances/${number}`);
+  await expect(admin.getByTestId('timeline')).toContainText('Reassigned');
+});

@@ -69,19 +69,30 @@ pub async fn my_grievances() -> Result<Vec<GrievanceRow>, ServerFnError> {
     Ok(rows.into_iter().map(row).collect())
 }
 
+/// Cards of grievances; with `select`, each has a checkbox that belongs to the reassign form.
 #[component]
-fn GrievanceList(rows: Vec<GrievanceRow>, empty: &'static str) -> impl IntoView {
+fn GrievanceList(
+    rows: Vec<GrievanceRow>,
+    empty: &'static str,
+    #[prop(optional)] select: bool,
+) -> impl IntoView {
     let l = use_locale();
     if rows.is_empty() {
         return view! { <p class="card">{empty}</p> }.into_any();
     }
     view! {
         <ul class="grievance-list">
-            {rows.into_iter().map(|r| {
+            {rows.into_iter().enumerate().map(|(i, r)| {
                 let href = format!("/grievances/{}", r.number);
                 view! {
                     <li class="card grievance-card" class:overdue=r.overdue>
                         <p class="meta">
+                            {select.then(|| view! {
+                                <input type="checkbox" class="select-item" form=super::reassign::REASSIGN_FORM
+                                    name=format!("ids[{i}]") value=r.number.clone()
+                                    aria-label=fill(t::select_item(l), &[("number", &r.number)])/>
+                                " "
+                            })}
                             <a href=href class="grievance-number">{r.number.clone()}</a>
                             " · "<span class=format!("badge status-{}", r.status)>{status_label(l, &r.status)}</span>
                             {r.overdue.then(|| view! { " · "<span class="badge badge-alert">{t::overdue(l)}</span> })}
@@ -167,6 +178,9 @@ pub struct QueueView {
     /// How many items the whole filtered queue holds, and which page this is.
     pub total: i64,
     pub page: i64,
+    /// The department's staff, when a department admin looks at the department's queue and may
+    /// reassign from it.
+    pub reassign_to: Vec<super::reassign::StaffOption>,
 }
 
 /// A work queue's filters, kept in the URL: `/work?status=…&ward=…&overdue=1&scope=department&page=2`.
@@ -270,6 +284,12 @@ pub async fn work_queue(
         page
     };
     let wards = store::wards(&pool).await.map_err(request::unexpected)?;
+    let reassign_to = match account.department_id {
+        Some(d) if filters.department && account.role() == Role::DepartmentAdmin => {
+            super::reassign::staff_options(d).await?
+        }
+        _ => Vec::new(),
+    };
     Ok(QueueView {
         rows: found.rows.into_iter().map(row).collect(),
         may_see_department,
@@ -277,6 +297,7 @@ pub async fn work_queue(
         filters,
         total: found.total,
         page,
+        reassign_to,
     })
 }
 
@@ -359,9 +380,11 @@ fn QueuePageView(v: QueueView) -> impl IntoView {
         )
     });
     let f = v.filters.clone();
+    let select = !v.reassign_to.is_empty() && !v.rows.is_empty();
     view! {
         {counts.map(|c| view! { <p class="meta" data-testid="queue-count">{c}</p> })}
-        <GrievanceList rows=v.rows empty=t::queue_empty(l)/>
+        {select.then(|| view! { <super::reassign::ReassignForm staff=v.reassign_to.clone() back=f.href(v.page)/> })}
+        <GrievanceList rows=v.rows empty=t::queue_empty(l) select=select/>
         {(previous.is_some() || next.is_some()).then(|| view! {
             <nav class="pager" aria-label=t::queue_pages(l)>
                 {previous.map(|p| view! { <a class="button button-secondary" rel="prev" href=f.href(p)>{t::page_previous(l)}</a> })}

@@ -10,6 +10,7 @@ pub mod filing;
 pub mod lists;
 pub mod me_too;
 pub mod page;
+pub mod reassign;
 pub mod steps;
 pub mod view;
 

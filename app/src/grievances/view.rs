@@ -143,7 +143,7 @@ fn GrievanceView(g: GrievancePageData) -> impl IntoView {
                             <p class="meta"><time>{e.at.clone()}</time>" · "{e.who.clone()}</p>
                             <p><strong>{step_label(l, &e.kind)}</strong>
                                 {(!e.public).then(|| view! { " "<span class="badge">{t::internal(l)}</span> })}
-                                {matches!(e.kind.as_str(), "filed" | "escalated" | "transferred").then(|| e.assignee.clone().map(|a| format!(" — {}", fill(t::assigned_to(l), &[("name", &a), ("department", &e.department.clone().unwrap_or_default())]))))}
+                                {matches!(e.kind.as_str(), "filed" | "escalated" | "transferred" | "reassigned").then(|| e.assignee.clone().map(|a| format!(" — {}", fill(t::assigned_to(l), &[("name", &a), ("department", &e.department.clone().unwrap_or_default())]))))}
                                 {(e.kind == "escalated").then(|| format!(" ({})", fill(t::level_n(l), &[("level", &e.level.to_string())])))}
                             </p>
                             {(!e.note.is_empty() && e.kind != "filed").then(|| view! { <p class="prewrap">{e.note.clone()}</p> })}

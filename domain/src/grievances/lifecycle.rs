@@ -282,6 +282,8 @@ pub enum Event {
     DeadlineNear,
     MeToo,
     ClosedUnanswered,
+    /// A department admin gave it to another of the department's staff.
+    Reassigned,
 }
 
 impl Event {
@@ -294,6 +296,7 @@ impl Event {
             Event::DeadlineNear => "deadline_near",
             Event::MeToo => "me_too",
             Event::ClosedUnanswered => "closed_unanswered",
+            Event::Reassigned => "reassigned",
         }
     }
     pub fn parse(s: &str) -> Option<Event> {
@@ -304,6 +307,7 @@ impl Event {
             Event::DeadlineNear,
             Event::MeToo,
             Event::ClosedUnanswered,
+            Event::Reassigned,
         ];
         other
             .into_iter()
@@ -332,6 +336,7 @@ impl Event {
             Event::DeadlineNear => t::step_deadline_near(l),
             Event::MeToo => t::step_me_too(l),
             Event::ClosedUnanswered => t::step_closed_unanswered(l),
+            Event::Reassigned => t::step_reassigned(l),
         }
     }
 }

@@ -82,3 +82,127 @@ async fn a_long_queue_is_paged_with_its_count_and_keeps_its_filters() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn a_department_admin_gives_a_selection_to_another_official_and_nobody_else_may() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let admin = app.signed_in(BMC_ADMIN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let a = file(
+        &app,
+        &citizen,
+        "pothole",
+        "12",
+        "A deep pothole near the bus stop",
+    )
+    .await;
+    let b = file(
+        &app,
+        &citizen,
+        "pothole",
+        "14",
+        "Another pothole by the temple gate",
+    )
+    .await;
+    let farida: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE mobile = '9000000007'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let farida = farida.to_string();
+
+    // the department's queue offers her, and the cards can be selected
+    let (_, queue) = app
+        .call(&admin, "grievances/queue", &[("scope", "department")])
+        .await;
+    assert!(queue["reassign_to"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == farida.as_str()));
+    let form = [
+        ("ids[0]", a.as_str()),
+        ("ids[3]", b.as_str()),
+        ("to", farida.as_str()),
+    ];
+
+    // an official may not, nor a citizen, nor anyone signed out
+    assert_eq!(
+        app.call(&official, "grievances/reassign", &form).await.0,
+        403
+    );
+    assert_eq!(
+        app.call(&citizen, "grievances/reassign", &form).await.0,
+        403
+    );
+    assert_eq!(
+        app.call(&client(), "grievances/reassign", &form).await.0,
+        401
+    );
+    // another department's admin may not either: WATCO's grievance is not BMC's to give
+    let watco = file(
+        &app,
+        &citizen,
+        "no-water",
+        "12",
+        "No water since Monday morning",
+    )
+    .await;
+    let mixed = [
+        ("ids[0]", a.as_str()),
+        ("ids[1]", watco.as_str()),
+        ("to", farida.as_str()),
+    ];
+    assert_eq!(app.call(&admin, "grievances/reassign", &mixed).await.0, 403);
+    // nor give it to someone outside the department
+    let outsider = [
+        ("ids[0]", a.as_str()),
+        ("to", "00000000-0000-0000-0000-000000000000"),
+    ];
+    let (_, body) = app.call(&admin, "grievances/reassign", &outsider).await;
+    assert_eq!(
+        invalid(&body),
+        vec![("to".into(), "err_reassign_target".into())]
+    );
+    for n in [&a, &b] {
+        assert_ne!(
+            row(&app, n).await.1.map(|u| u.to_string()),
+            Some(farida.clone())
+        );
+    }
+
+    let (status, body) = app.call(&admin, "grievances/reassign", &form).await;
+    assert_eq!((status, body["Done"].as_i64()), (200, Some(2)), "{body}");
+    for n in [&a, &b] {
+        assert_eq!(
+            row(&app, n).await.1.map(|u| u.to_string()),
+            Some(farida.clone())
+        );
+        let page = app
+            .page(&admin, &format!("/grievances/{n}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Reassigned") && page.contains("Farida Begum"),
+            "{n}"
+        );
+    }
+    // she is told, and the history still checks
+    let told: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM notifications n JOIN users u ON n.recipient IN (u.mobile, u.email)
+         WHERE u.id = $1::uuid AND n.body LIKE '%' || $2 || '%'",
+    )
+    .bind(&farida)
+    .bind(&a)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+    let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
+    assert!(broken.is_empty());
+    // given again to the one who has it: nothing moves
+    let (_, body) = app.call(&admin, "grievances/reassign", &form).await;
+    assert_eq!(body["Done"].as_i64(), Some(0));
+}

@@ -1,14 +1,16 @@
 //! Grievance queries, one file per concern: `filing` (from any channel), `steps` (what people
 //! do), `routing` (who gets it), `reading` (lists, queue, page, timeline), `kiosk`, `public` (the
-//! Open311 view) and `me_too`. The ladders and the clock's sweeps live in `escalation`, the
-//! history in the shared `crate::history`. What they share is here: the locked grievance a change starts from,
-//! appending to its history, and telling people.
+//! Open311 view), `me_too` and `reassign` (a department admin's bulk reassignment). The ladders
+//! and the clock's sweeps live in `escalation`, the history in the shared `crate::history`. What
+//! they share is here: the locked grievance a change starts from, appending to its history, and
+//! telling people.
 
 mod filing;
 mod kiosk;
 mod me_too;
 mod public;
 mod reading;
+mod reassign;
 pub(in crate::grievances) mod routing;
 mod steps;
 
@@ -17,6 +19,7 @@ pub use kiosk::*;
 pub use me_too::*;
 pub use public::*;
 pub use reading::*;
+pub use reassign::*;
 pub use steps::*;
 
 use super::history::Entry;

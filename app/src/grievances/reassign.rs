@@ -1,0 +1,102 @@
+//! A department admin gives a selection of the department's queue to another of its staff: the
+//! queue's cards get a checkbox each (tied to this form by its id), and this form names whom to.
+
+use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, ServerForm};
+use crate::i18n::{t, use_locale};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::now;
+#[cfg(feature = "ssr")]
+use crate::request;
+#[cfg(feature = "ssr")]
+use domain::grievances::{store, GrievanceNumber};
+#[cfg(feature = "ssr")]
+use domain::identity::Role;
+
+/// The form's id, which the queue's checkboxes name in their `form` attribute.
+pub const REASSIGN_FORM: &str = "reassign-form";
+
+/// Someone a grievance may be given to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffOption {
+    pub id: String,
+    pub name: String,
+}
+
+/// The department's staff, for a department admin looking at the department's queue.
+#[cfg(feature = "ssr")]
+pub(crate) async fn staff_options(
+    department: uuid::Uuid,
+) -> Result<Vec<StaffOption>, ServerFnError> {
+    let staff = domain::identity::store::list_staff(&request::pool(), Some(department))
+        .await
+        .map_err(request::unexpected)?;
+    Ok(staff
+        .into_iter()
+        .filter(|s| matches!(s.role.as_str(), "official" | "department_admin"))
+        .map(|s| StaffOption {
+            id: s.id.to_string(),
+            name: s.name,
+        })
+        .collect())
+}
+
+/// Gives the selected grievances (`ids[n]`: their numbers) to `to`. Only a department admin,
+/// within their own department; the answer is how many moved.
+#[server(endpoint = "grievances/reassign")]
+pub async fn reassign(
+    ids: Option<std::collections::BTreeMap<String, String>>,
+    to: String,
+) -> Result<FormResult<usize>, ServerFnError> {
+    let account = request::require(|a| a.role == Role::DepartmentAdmin)?;
+    let Some(department) = account.department_id else {
+        return Err(request::refuse(domain::problem::Problem::Forbidden));
+    };
+    let pool = request::pool();
+    let mut grievances = Vec::new();
+    for number in ids.unwrap_or_default().values() {
+        let found = match GrievanceNumber::parse(number) {
+            Ok(n) => store::id_by_number(&pool, &n)
+                .await
+                .map_err(request::unexpected)?,
+            Err(_) => None,
+        };
+        let Some(id) = found else {
+            return Err(request::refuse(domain::problem::Problem::NotFound));
+        };
+        grievances.push(id);
+    }
+    let Ok(to) = uuid::Uuid::parse_str(to.trim()) else {
+        return request::answer(Err(domain::problem::Problem::field(
+            "to",
+            "err_reassign_target",
+        )));
+    };
+    match store::reassign(&pool, &grievances, to, account.id, department, now()).await {
+        Err(p @ (domain::problem::Problem::Forbidden | domain::problem::Problem::NotFound)) => {
+            Err(request::refuse(p))
+        }
+        other => request::answer(other),
+    }
+}
+
+/// Whom to give the selection to, and the button; after it, the queue as it is now.
+#[component]
+pub fn ReassignForm(staff: Vec<StaffOption>, back: String) -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <ServerForm endpoint="grievances/reassign".to_string() locale=l then=FormThen::redirect(back)
+            class="reassign stack".to_string() id=REASSIGN_FORM.to_string()>
+            <FailureBanner locale=l/>
+            <FieldMessage field="ids"/>
+            <label for="reassign-to">{t::reassign_selected(l)}</label>
+            <select id="reassign-to" name="to" aria-describedby="to-error">
+                {staff.into_iter().map(|s| view! { <option value=s.id>{s.name}</option> }).collect_view()}
+            </select>
+            <FieldMessage field="to"/>
+            <button type="submit" class="button button-small">{t::reassign_button(l)}</button>
+        </ServerForm>
+    }
+}
