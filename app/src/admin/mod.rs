@@ -119,14 +119,27 @@ pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
         request::set_status(http::StatusCode::NOT_FOUND);
         return Err(ServerFnError::new("no such staff member"));
     };
-    let department = department.map(|d| d.to_string());
-    if !actor.may_remove(&id.to_string(), role, department.as_deref()) {
+    if !actor.may_remove(
+        &id.to_string(),
+        role,
+        department.map(|d| d.to_string()).as_deref(),
+    ) {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }
     identity_store::remove_staff(&pool, id)
         .await
         .map_err(request::unexpected)?;
+    // Their open grievances go to whoever will work them now, not stranded with them.
+    domain::grievances::store::hand_over(
+        &pool,
+        id,
+        department,
+        account.id,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .map_err(request::refuse)?;
     leptos_axum::redirect("/admin");
     Ok(())
 }

@@ -206,3 +206,58 @@ async fn a_department_admin_gives_a_selection_to_another_official_and_nobody_els
     let (_, body) = app.call(&admin, "grievances/reassign", &form).await;
     assert_eq!(body["Done"].as_i64(), Some(0));
 }
+
+#[tokio::test]
+async fn a_removed_officials_open_grievances_go_to_the_department_admin_not_stranded() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let admin = app.signed_in(BMC_ADMIN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let open = file(
+        &app,
+        &citizen,
+        "pothole",
+        "12",
+        "A deep pothole near the bus stop",
+    )
+    .await;
+    let done = file(
+        &app,
+        &citizen,
+        "pothole",
+        "12",
+        "Another pothole by the temple gate",
+    )
+    .await;
+    step(&app, &official, &done, "resolved", "Filled").await;
+    let (official_id, admin_id): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "SELECT (SELECT id FROM users WHERE mobile = $1), (SELECT id FROM users WHERE mobile = $2)",
+    )
+    .bind(BMC_OFFICIAL)
+    .bind(BMC_ADMIN)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(row(&app, &open).await.1, Some(official_id));
+
+    let res = app
+        .form_post(
+            &admin,
+            "admin/remove_staff",
+            &[("user_id", &official_id.to_string())],
+        )
+        .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    // the open one is the admin's now, with its history saying so; the resolved one stays
+    assert_eq!(row(&app, &open).await.1, Some(admin_id));
+    assert_eq!(row(&app, &done).await.1, Some(official_id));
+    let page = app
+        .page(&admin, &format!("/grievances/{open}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Reassigned"));
+    let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
+    assert!(broken.is_empty());
+}

@@ -2,7 +2,8 @@
 //! staff at once (an official on leave, a ward changing hands): each is recorded in its history
 //! and the new assignee is told.
 
-use super::{append, lock, tell_staff};
+use super::routing::least_loaded;
+use super::{append, lock, tell_staff, OPEN};
 use crate::grievances::history::to_micros;
 use crate::grievances::{Event, Notice};
 use crate::problem::{FieldError, Problem};
@@ -46,12 +47,55 @@ pub async fn reassign(
             "err_reassign_target",
         )]));
     }
+    give(pool, &ids, to, by, Some(department), now).await
+}
+
+/// Hands a former staff member's open grievances to whoever will work them now: the
+/// department's least-loaded admin, else the city's (a removed or transferred official's work
+/// must not be stranded with someone who can no longer act on it). Returns how many moved.
+#[tracing::instrument(name = "grievances::hand_over", skip(pool))]
+pub async fn hand_over(
+    pool: &PgPool,
+    from: Uuid,
+    department: Option<Uuid>,
+    by: Uuid,
+    now: OffsetDateTime,
+) -> Result<usize, Problem> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(&format!(
+        "SELECT id FROM grievances WHERE assignee_id = $1 AND status IN {OPEN} ORDER BY id"
+    ))
+    .bind(from)
+    .fetch_all(pool)
+    .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let to = match least_loaded(pool, "department_admin", department).await? {
+        Some(admin) if department.is_some() => Some(admin),
+        _ => least_loaded(pool, "city_admin", None).await?,
+    };
+    let Some(to) = to.filter(|t| *t != from) else {
+        return Ok(0);
+    };
+    give(pool, &ids, to, by, None, now).await
+}
+
+/// Gives `ids` (sorted) to `to`: each open one not already theirs gets a `reassigned` entry, and
+/// they are told. With `department`, one of another department refuses them all.
+async fn give(
+    pool: &PgPool,
+    ids: &[Uuid],
+    to: Uuid,
+    by: Uuid,
+    department: Option<Uuid>,
+    now: OffsetDateTime,
+) -> Result<usize, Problem> {
     let mut tx = pool.begin().await?;
     let mut moved = 0;
     // Locked in id order, so two reassignments of overlapping selections cannot deadlock.
-    for id in ids {
+    for &id in ids {
         let g = lock(&mut tx, id).await?;
-        if g.department_id != department {
+        if department.is_some_and(|d| g.department_id != d) {
             return Err(Problem::Forbidden);
         }
         if !g.status.is_open() || g.assignee_id == Some(to) {
