@@ -17,7 +17,15 @@ pub struct DevMessage {
 #[server(endpoint = "dev/messages")]
 pub async fn dev_messages() -> Result<Vec<DevMessage>, ServerFnError> {
     use crate::request;
-    if !request::state().config.dev_inbox {
+    // Only on the developer's own machine: asked for by a loopback name, not through a proxy
+    // (which names the public host, and says whom it forwards for).
+    let host = request::header(http::header::HOST).unwrap_or_default();
+    let local = ["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|h| host == *h || host.starts_with(&format!("{h}:")));
+    let forwarded = request::header(http::header::FORWARDED).is_some()
+        || request::header(http::HeaderName::from_static("x-forwarded-for")).is_some();
+    if !request::state().config.dev_inbox || !local || forwarded {
         request::set_status(http::StatusCode::NOT_FOUND);
         return Err(ServerFnError::new("not found"));
     }

@@ -339,7 +339,7 @@ pub async fn sign_in_as(account: &Account) -> Result<(), ServerFnError> {
     set_cookie(
         SESSION_COOKIE,
         &token,
-        domain::identity::SESSION_ABSOLUTE_DAYS * 86_400,
+        account.role().session_absolute_minutes() * 60,
     );
     Ok(())
 }

@@ -151,8 +151,12 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
     let dev_inbox = env_flag("NAGARIK_DEV_INBOX", false);
     let settings = crate::notifications::ProviderSettings::from_env();
     if !dev_inbox && (settings.sms_gateway_url.is_none() || settings.smtp_url.is_none()) {
+        anyhow::bail!("set NAGARIK_SMS_GATEWAY_URL and NAGARIK_SMTP_URL (see README.md)");
+    }
+    // The development inbox shows every code sent: never on an address others can reach.
+    if dev_inbox && !addr.ip().is_loopback() {
         anyhow::bail!(
-            "set NAGARIK_SMS_GATEWAY_URL and NAGARIK_SMTP_URL (or NAGARIK_DEV_INBOX=1 for development)"
+            "NAGARIK_DEV_INBOX shows every one-time code: it runs on a loopback address only"
         );
     }
     let providers =

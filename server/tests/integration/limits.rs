@@ -197,3 +197,45 @@ async fn one_time_codes_have_a_city_wide_budget_that_rotating_numbers_cannot_exc
             .unwrap();
     assert_eq!(sms_after, sms_before);
 }
+
+#[tokio::test]
+async fn a_staff_session_lasts_a_working_day_at_most_and_lapses_after_half_an_hour_idle() {
+    let app = spawn_app().await;
+    app.signed_in(BMC_OFFICIAL).await;
+    app.signed_in(CITIZEN).await;
+    let lifetimes: Vec<(String, f64, f64)> = sqlx::query_as(
+        "SELECT u.mobile, extract(epoch FROM s.expires_at - s.created_at)::float8 / 3600,
+                extract(epoch FROM s.idle_expires_at - s.created_at)::float8 / 60
+         FROM sessions s JOIN users u ON u.id = s.user_id ORDER BY u.mobile",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let hours = |m: &str| {
+        lifetimes
+            .iter()
+            .find(|l| l.0 == m)
+            .map(|l| (l.1.round(), l.2.round()))
+    };
+    assert_eq!(hours(BMC_OFFICIAL), Some((12.0, 30.0)));
+    assert_eq!(hours(CITIZEN), Some((60.0 * 24.0, 14.0 * 24.0 * 60.0)));
+}
+
+#[tokio::test]
+async fn the_development_inbox_answers_only_on_the_developers_own_machine() {
+    let app = spawn_app().await;
+    let ask = |headers: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        async move {
+            let mut req = client().post(format!("{}/api/dev/messages", app.base));
+            for (k, v) in headers {
+                req = req.header(k, v);
+            }
+            req.send().await.unwrap().status().as_u16()
+        }
+    };
+    assert_eq!(ask(vec![]).await, 200);
+    // through a proxy, or by another name, it is not there
+    assert_eq!(ask(vec![("x-forwarded-for", "203.0.113.9")]).await, 404);
+    assert_eq!(ask(vec![("host", "nagarik.example.in")]).await, 404);
+}

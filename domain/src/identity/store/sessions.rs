@@ -1,7 +1,6 @@
 //! Sessions: a random token in an HttpOnly cookie, its SHA-256 in Postgres, so any instance
 //! serves any request and the owner lists and revokes them.
 
-use super::super::rules::*;
 use super::accounts::{account, Account};
 use crate::db::new_id;
 use base64::Engine;
@@ -31,12 +30,12 @@ pub async fn create_session(
     let user_agent: String = user_agent.chars().take(200).collect();
     sqlx::query!(
         "INSERT INTO sessions (id, token_hash, user_id, idle_expires_at, expires_at, user_agent)
-         VALUES ($1, $2, $3, now() + make_interval(mins => $4), now() + make_interval(days => $5), $6)",
+         VALUES ($1, $2, $3, now() + make_interval(mins => $4), now() + make_interval(mins => $5), $6)",
         new_id(),
         hash_token(&token),
         account.id,
         idle as i32,
-        SESSION_ABSOLUTE_DAYS as i32,
+        account.role().session_absolute_minutes() as i32,
         user_agent,
     )
     .execute(pool)
