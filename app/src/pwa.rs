@@ -2,6 +2,7 @@
 //! worker itself is served by the server (it lists the hashed assets to cache).
 
 use crate::i18n::{t, use_locale, Locale};
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -17,7 +18,7 @@ pub fn InstallPrompt(locale: Locale) -> impl IntoView {
             <button type="button" class="button" data-install="">{t::install_button(l)}</button>
             <button type="button" class="button button-secondary" data-dismiss="">{t::not_now(l)}</button>
         </div>
-        <script>{INSTALL_SCRIPT}</script>
+        <script nonce=use_nonce()>{INSTALL_SCRIPT}</script>
     }
 }
 
@@ -36,7 +37,7 @@ b.setAttribute('data-ready','true')})()";
 pub fn OfflineIndicator(locale: Locale) -> impl IntoView {
     view! {
         <p class="offline-indicator" id="offline-indicator" role="status" hidden>{t::offline_indicator(locale)}</p>
-        <script>"(function(){var p=document.getElementById('offline-indicator');if(!p)return;\
+        <script nonce=use_nonce()>"(function(){var p=document.getElementById('offline-indicator');if(!p)return;\
     function show(){p.hidden=navigator.onLine}show();addEventListener('online',show);addEventListener('offline',show)})()"</script>
     }
 }

@@ -2,12 +2,15 @@
 
 use crate::i18n::{t, use_locale};
 use crate::{admin, catalogue, dev, grievances, identity, layout, pwa};
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     #[cfg(feature = "ssr")]
     let locale = crate::request::request_locale();
     #[cfg(not(feature = "ssr"))]
@@ -33,10 +36,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
                 // Registering the service worker needs no WASM: it should work on the first visit.
                 // Whenever a page loads or the connection returns, what waits in the offline outbox is sent.
-                <script>{ISLAND_LOADER}</script>
-                <script>"if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')});var f=function(){navigator.serviceWorker.ready.then(function(r){if(navigator.onLine&&r.active)r.active.postMessage('flush')})};addEventListener('online',f);addEventListener('load',f)}"</script>
+                <script nonce=use_nonce()>{ISLAND_LOADER}</script>
+                <script nonce=use_nonce()>"if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')});var f=function(){navigator.serviceWorker.ready.then(function(r){if(navigator.onLine&&r.active)r.active.postMessage('flush')})};addEventListener('online',f);addEventListener('load',f)}"</script>
             </body>
         </html>
+    }
+}
+
+/// The page's Content Security Policy: scripts only with this response's nonce (every inline
+/// script carries it, Leptos's own too) or loaded by one that does, WebAssembly allowed,
+/// everything else from this origin, no framing.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    let (Some(nonce), Some(res)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; \
+         object-src 'none'; form-action 'self'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -46,7 +69,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 const ISLAND_LOADER: &str = "(function(){if(!document.querySelector('leptos-island'))return;\
 var done=false;function go(){if(done)return;done=true;var t=document.getElementById('island-scripts');if(!t)return;\
 t.content.querySelectorAll('script').forEach(function(o){var s=document.createElement('script');\
-if(o.type)s.type=o.type;s.textContent=o.textContent;document.head.appendChild(s)})}\
+if(o.type)s.type=o.type;s.nonce=o.nonce;s.textContent=o.textContent;document.head.appendChild(s)})}\
 if(document.readyState==='complete')go();else{addEventListener('load',go);setTimeout(go,2000)}})()";
 
 #[component]

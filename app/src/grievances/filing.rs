@@ -5,6 +5,7 @@ use super::me_too;
 use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, QueuedBanner, ServerForm};
 use crate::i18n::{fill, t, use_locale};
 use crate::layout::{LoadFailed, SignInFirst};
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -384,7 +385,7 @@ pub fn PlaceFields(wards: Vec<(i32, String)>) -> impl IntoView {
             <p class="hint" id="g-located" role="status" aria-describedby="location-error"></p>
             <FieldMessage field="location"/>
             // The location button needs no WASM: it is shown only where the browser can locate.
-            <script>{format!(
+            <script nonce=use_nonce()>{format!(
                 "(function(){{var b=document.getElementById('g-locate');if(!b||!navigator.geolocation)return;b.hidden=false;\
                  b.onclick=function(){{navigator.geolocation.getCurrentPosition(function(p){{\
                  document.getElementById('g-lat').value=p.coords.latitude.toFixed(6);\
@@ -462,7 +463,7 @@ fn FilingFormView(data: FilingOptions) -> impl IntoView {
             <input type="hidden" name="form[filer]" value=data.filer.clone()/>
             // A fresh key for every filing, also from a page the phone kept for offline use, and
             // again after a filing was kept for later (the form is then cleared for the next).
-            <script>"(function(){var k=document.getElementById('g-key'),f=k.form;function fresh(){if(window.crypto&&crypto.randomUUID)k.value=crypto.randomUUID()}fresh();f.addEventListener('reset',function(){setTimeout(fresh,0)});if(matchMedia('(display-mode: standalone)').matches){document.getElementById('g-via').value='app'}})()"</script>
+            <script nonce=use_nonce()>"(function(){var k=document.getElementById('g-key'),f=k.form;function fresh(){if(window.crypto&&crypto.randomUUID)k.value=crypto.randomUUID()}fresh();f.addEventListener('reset',function(){setTimeout(fresh,0)});if(matchMedia('(display-mode: standalone)').matches){document.getElementById('g-via').value='app'}})()"</script>
             <FilingFields data=data/>
             <me_too::SimilarNearby locale=l/>
             <label for="g-photos">{t::field_photos(l)}</label>

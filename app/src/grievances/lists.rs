@@ -7,6 +7,7 @@ use crate::layout::{LoadFailed, Refused, SignInFirst};
 use domain::grievances::me_too::Priority;
 use domain::grievances::QUEUE_PAGE;
 use domain::money::group_indian;
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -132,7 +133,7 @@ fn PendingFilings() -> impl IntoView {
             <p class="hint">{t::pending_hint(l)}</p>
             <ul id="pending-list" data-testid="pending-list"></ul>
         </section>
-        <script>"(function(){if(!window.indexedDB||!('serviceWorker' in navigator))return;\
+        <script nonce=use_nonce()>"(function(){if(!window.indexedDB||!('serviceWorker' in navigator))return;\
     var o=indexedDB.open('nagarik',1);o.onupgradeneeded=function(){o.result.createObjectStore('outbox',{keyPath:'key'})};\
     o.onsuccess=function(){var r=o.result.transaction('outbox').objectStore('outbox').getAll();r.onsuccess=function(){\
     var items=r.result||[];if(!items.length)return;var ul=document.getElementById('pending-list');\

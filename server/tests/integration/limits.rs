@@ -239,3 +239,43 @@ async fn the_development_inbox_answers_only_on_the_developers_own_machine() {
     assert_eq!(ask(vec![("x-forwarded-for", "203.0.113.9")]).await, 404);
     assert_eq!(ask(vec![("host", "nagarik.example.in")]).await, 404);
 }
+
+#[tokio::test]
+async fn pages_run_only_scripts_that_carry_their_nonce() {
+    let app = spawn_app().await;
+    for path in ["/", "/sign-in", "/grievances/new"] {
+        let citizen = app.signed_in(CITIZEN).await;
+        let res = app.page(&citizen, path).await;
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let script_src = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap_or_else(|| panic!("{path}: {csp}"));
+        assert!(!script_src.contains("unsafe-inline"), "{csp}");
+        let nonce = script_src
+            .split_whitespace()
+            .find_map(|s| s.strip_prefix("'nonce-"))
+            .map(|s| s.trim_end_matches('\''))
+            .unwrap_or_else(|| panic!("{path}: {csp}"))
+            .to_string();
+        assert!(nonce.len() >= 16);
+        let html = res.text().await.unwrap();
+        let scripts = html.matches("<script").count();
+        assert!(scripts >= 2, "{path}");
+        assert_eq!(
+            html.matches(&format!("<script nonce=\"{nonce}\"")).count()
+                + html
+                    .matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+                    .count(),
+            scripts,
+            "{path}: every inline script carries this response's nonce\n{html}"
+        );
+    }
+    // each response its own
+    let a = app.page(&client(), "/").await.headers()["content-security-policy"].clone();
+    let b = app.page(&client(), "/").await.headers()["content-security-policy"].clone();
+    assert_ne!(a, b);
+}
