@@ -151,7 +151,7 @@ pub async fn grievance(number: String) -> Result<Option<GrievancePageData>, Serv
         .map(|e| timeline_item(e, viewer, &photo_rows, l))
         .collect();
     let messages = if is_staff_view {
-        messages_about(&d.summary.number, d.anonymous, l).await?
+        messages_about(id, d.anonymous, l).await?
     } else {
         Vec::new()
     };
@@ -261,12 +261,12 @@ fn timeline_item(
 /// The messages sent about a grievance and what became of each, recipients masked.
 #[cfg(feature = "ssr")]
 async fn messages_about(
-    number: &str,
+    id: uuid::Uuid,
     anonymous: bool,
     l: crate::i18n::Locale,
 ) -> Result<Vec<MessageView>, ServerFnError> {
     use domain::notifications::{self, Channel};
-    let sent = notifications::about(&request::pool(), &format!("/grievances/{number}"))
+    let sent = notifications::about(&request::pool(), domain::history::Subject::Grievance, id)
         .await
         .map_err(request::unexpected)?;
     Ok(sent

@@ -1,8 +1,31 @@
 use super::{after_failure, delivery_chain, Address, AfterFailure, Channel, Failure, Reach};
 use crate::db::new_id;
+use crate::history::Subject;
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// What a notice is about: a subject of the shared history (a grievance today), which the
+/// officials' list of messages about it reads, and the page a tap on it opens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct About<'a> {
+    pub subject: Option<(Subject, Uuid)>,
+    pub link: &'a str,
+}
+
+impl<'a> About<'a> {
+    /// A notice about nothing in particular (a one-time code).
+    pub const NOTHING: About<'static> = About {
+        subject: None,
+        link: "",
+    };
+    pub fn subject(subject: Subject, id: Uuid, link: &'a str) -> Self {
+        About {
+            subject: Some((subject, id)),
+            link,
+        }
+    }
+}
 
 /// Queues one message on one channel, with nothing to fall back to.
 pub async fn enqueue<'e>(
@@ -16,7 +39,14 @@ pub async fn enqueue<'e>(
         channel,
         recipient: recipient.to_string(),
     };
-    let id = send(db, std::slice::from_ref(&address), subject, body, "").await?;
+    let id = send(
+        db,
+        std::slice::from_ref(&address),
+        subject,
+        body,
+        About::NOTHING,
+    )
+    .await?;
     Ok(id.expect("one address"))
 }
 
@@ -27,23 +57,26 @@ pub async fn send<'e>(
     chain: &[Address],
     subject: &str,
     body: &str,
-    link: &str,
+    about: About<'_>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     let Some((first, rest)) = chain.split_first() else {
         return Ok(None);
     };
     let id = new_id();
-    sqlx::query(
-        "INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
+    let (kind, about_id) = about.subject.unzip();
+    sqlx::query!(
+        "INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks, about_kind, about_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9)",
+        id,
+        first.channel.as_str(),
+        first.recipient,
+        subject,
+        body,
+        about.link,
+        fallbacks_json(rest),
+        kind.map(Subject::as_str),
+        about_id,
     )
-    .bind(id)
-    .bind(first.channel.as_str())
-    .bind(&first.recipient)
-    .bind(subject)
-    .bind(body)
-    .bind(link)
-    .bind(fallbacks_json(rest))
     .execute(db)
     .await?;
     Ok(Some(id))
@@ -82,10 +115,10 @@ pub async fn tell_account(
     account: Uuid,
     subject: &str,
     body: &str,
-    link: &str,
+    about: About<'_>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     let reach = reach_account(&mut **tx, account).await?;
-    send(&mut **tx, &delivery_chain(&reach), subject, body, link).await
+    send(&mut **tx, &delivery_chain(&reach), subject, body, about).await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -191,18 +224,18 @@ pub async fn deliver_due(
                     if let Some((next, rest)) = chain.split_first() {
                         tracing::info!(id = %n.id, from = %n.channel, to = %next.channel.as_str(),
                             reason = failure.reason(), "notification falls back to another channel");
-                        sqlx::query(
-                            "INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks, fallback_of)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)",
+                        // the same notice, about the same thing, on the next channel
+                        sqlx::query!(
+                            "INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks,
+                                 fallback_of, about_kind, about_id)
+                             SELECT $1, $2, $3, subject, body, link, $4::text::jsonb, id, about_kind, about_id
+                             FROM notifications WHERE id = $5",
+                            new_id(),
+                            next.channel.as_str(),
+                            next.recipient,
+                            fallbacks_json(rest),
+                            n.id,
                         )
-                        .bind(new_id())
-                        .bind(next.channel.as_str())
-                        .bind(&next.recipient)
-                        .bind(&n.subject)
-                        .bind(&n.body)
-                        .bind(&n.link)
-                        .bind(fallbacks_json(rest))
-                        .bind(n.id)
                         .execute(&mut *tx)
                         .await?;
                     } else {
@@ -237,12 +270,18 @@ pub async fn fallback_for(pool: &PgPool, id: Uuid) -> Result<Option<Notification
     .await
 }
 
-/// Every message sent about the page at `link` (a grievance, say), oldest first.
-pub async fn about(pool: &PgPool, link: &str) -> Result<Vec<Notification>, sqlx::Error> {
+/// Every message sent about one subject (a grievance, say), oldest first.
+pub async fn about(
+    pool: &PgPool,
+    subject: Subject,
+    id: Uuid,
+) -> Result<Vec<Notification>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM notifications WHERE link = $1 ORDER BY created_at, id LIMIT 200"
+        "SELECT {COLUMNS} FROM notifications WHERE about_kind = $1 AND about_id = $2
+         ORDER BY created_at, id LIMIT 200"
     ))
-    .bind(link)
+    .bind(subject.as_str())
+    .bind(id)
     .fetch_all(pool)
     .await
 }

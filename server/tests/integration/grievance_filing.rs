@@ -144,3 +144,45 @@ async fn a_form_kept_on_a_shared_phone_is_not_filed_as_whoever_signs_in_next() {
     assert_eq!(status, 200, "{body}");
     assert!(body["Done"].as_str().is_some(), "{body}");
 }
+
+#[tokio::test]
+async fn the_messages_about_a_grievance_are_found_by_the_grievance_they_name() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let number = file(
+        &app,
+        &citizen,
+        "pothole",
+        "12",
+        "A deep pothole near the bus stop",
+    )
+    .await;
+    let other = file(
+        &app,
+        &citizen,
+        "pothole",
+        "14",
+        "Another pothole by the temple gate",
+    )
+    .await;
+    step(&app, &official, &number, "resolved", "Filled and rolled").await;
+    let (_, view) = app
+        .call(&official, "grievances/view", &[("number", &number)])
+        .await;
+    let messages = view["messages"].as_array().unwrap();
+    // the acknowledgement of filing and the resolution, not the other grievance's
+    assert_eq!(messages.len(), 2, "{view}");
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT n.link, n.about_kind FROM notifications n JOIN grievances g ON g.id = n.about_id
+         WHERE g.number = $1",
+    )
+    .bind(&other)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![(format!("/grievances/{other}"), Some("grievance".into()))]
+    );
+}

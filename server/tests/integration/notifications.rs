@@ -215,7 +215,10 @@ async fn an_email_goes_over_smtp_with_its_subject_and_a_link_back() {
         &[email("rina@example.in")],
         "GR-26-0000042-7",
         "Your grievance was resolved.",
-        "/grievances/GR-26-0000042-7",
+        notifications::About {
+            subject: None,
+            link: "/grievances/GR-26-0000042-7",
+        },
     )
     .await
     .unwrap()
@@ -314,7 +317,10 @@ async fn an_unreachable_number_falls_back_to_email_at_once_and_both_outcomes_are
         &[sms("9437012345"), email("rina@example.in")],
         "GR-26-0000042-7",
         "Your grievance moved up to level 2.",
-        "/grievances/GR-26-0000042-7",
+        notifications::About {
+            subject: None,
+            link: "/grievances/GR-26-0000042-7",
+        },
     )
     .await
     .unwrap()
@@ -360,7 +366,7 @@ async fn a_gateway_down_for_good_hands_over_to_email_after_the_last_retry() {
         &[sms("9437012345"), email("rina@example.in")],
         "",
         "hello",
-        "",
+        notifications::About::NOTHING,
     )
     .await
     .unwrap()

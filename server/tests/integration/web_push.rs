@@ -77,7 +77,10 @@ async fn a_subscribed_citizen_gets_a_web_push_only_their_device_can_read_signed_
         account,
         "GR-26-0000042-7",
         "Resolved: pothole filled",
-        "/grievances/GR-26-0000042-7",
+        notifications::About {
+            subject: None,
+            link: "/grievances/GR-26-0000042-7",
+        },
     )
     .await
     .unwrap()
@@ -130,7 +133,10 @@ async fn a_subscription_the_browser_dropped_is_forgotten_and_sms_takes_over() {
         account,
         "",
         "Your grievance was escalated",
-        "/grievances/x",
+        notifications::About {
+            subject: None,
+            link: "/grievances/x",
+        },
     )
     .await
     .unwrap();

@@ -118,7 +118,7 @@ async fn escalate(
         level: level.level,
     };
     tell_filer(tx, g, &notice).await?;
-    tell_staff(tx, Some(person), &notice).await
+    tell_staff(tx, g, Some(person), &notice).await
 }
 
 /// Past the last level that can name anyone: marked overdue once, and the department's admins
@@ -142,7 +142,7 @@ async fn mark_overdue(
         number: g.number.clone(),
     };
     for admin in admins {
-        tell_staff(tx, Some(admin), &notice).await?;
+        tell_staff(tx, g, Some(admin), &notice).await?;
     }
     Ok(())
 }
@@ -219,7 +219,7 @@ pub async fn warn_due(
             number: g.number.clone(),
             hours_left,
         };
-        tell_staff(&mut tx, g.assignee_id, &notice).await?;
+        tell_staff(&mut tx, g, g.assignee_id, &notice).await?;
     }
     tx.commit().await?;
     Ok(due.len())

@@ -283,8 +283,9 @@ async fn insert(
                  $36, $37, $38, $29 FROM g
          ),
          ack AS (
-             INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks)
-             SELECT $39, $40, $41, $2, $42, '/grievances/' || $2, $43::text::jsonb FROM g WHERE $40::text IS NOT NULL
+             INSERT INTO notifications (id, channel, recipient, subject, body, link, fallbacks, about_kind, about_id)
+             SELECT $39, $40, $41, $2, $42, '/grievances/' || $2, $43::text::jsonb, 'grievance', id
+             FROM g WHERE $40::text IS NOT NULL
          ),
          photos AS (
              INSERT INTO grievance_photos (id, grievance_id, history_seq, position, content, sha256, width, height)

@@ -160,7 +160,7 @@ pub async fn join_me_too(
             people: after + 1,
             priority,
         };
-        tell_staff(&mut tx, g.assignee_id, &notice).await?;
+        tell_staff(&mut tx, &g, g.assignee_id, &notice).await?;
     }
     tx.commit().await?;
     Ok(after)

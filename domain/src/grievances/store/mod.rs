@@ -24,7 +24,7 @@ pub use steps::*;
 
 use super::history::Entry;
 use super::{Notice, Status};
-use crate::history::Facts;
+use crate::history::{Facts, Subject};
 use crate::notifications;
 use crate::Locale;
 use sqlx::{Postgres, Transaction};
@@ -156,7 +156,9 @@ pub(in crate::grievances) async fn tell_filer(
         email: g.contact_email.clone(),
     });
     let text = notice.words(g.locale());
-    notifications::send(&mut **tx, &chain, &g.number, &text, &notice.link()).await?;
+    let link = notice.link();
+    let about = notifications::About::subject(Subject::Grievance, g.id, &link);
+    notifications::send(&mut **tx, &chain, &g.number, &text, about).await?;
     let followers: Vec<(Uuid, String)> = sqlx::query_as(
         "SELECT u.id, u.locale FROM grievance_followers f JOIN users u ON u.id = f.account_id
          WHERE f.grievance_id = $1 ORDER BY f.joined_at",
@@ -166,14 +168,15 @@ pub(in crate::grievances) async fn tell_filer(
     .await?;
     for (follower, locale) in followers {
         let text = notice.words(Locale::from_code(&locale).unwrap_or_default());
-        notifications::tell_account(tx, follower, &g.number, &text, &notice.link()).await?;
+        notifications::tell_account(tx, follower, &g.number, &text, about).await?;
     }
     Ok(())
 }
 
-/// Tells a staff member in their own language, on their best channel.
+/// Tells a staff member about grievance `g` in their own language, on their best channel.
 pub(in crate::grievances) async fn tell_staff(
     tx: &mut Transaction<'_, Postgres>,
+    g: &Locked,
     user: Option<Uuid>,
     notice: &Notice,
 ) -> Result<(), sqlx::Error> {
@@ -184,7 +187,9 @@ pub(in crate::grievances) async fn tell_staff(
         .await?;
     if let Some(locale) = locale {
         let text = notice.words(Locale::from_code(&locale).unwrap_or_default());
-        notifications::tell_account(tx, user, notice.number(), &text, &notice.link()).await?;
+        let link = notice.link();
+        let about = notifications::About::subject(Subject::Grievance, g.id, &link);
+        notifications::tell_account(tx, user, notice.number(), &text, about).await?;
     }
     Ok(())
 }

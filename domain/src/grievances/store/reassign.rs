@@ -122,7 +122,7 @@ async fn give(
         let notice = Notice::Assigned {
             number: g.number.clone(),
         };
-        tell_staff(&mut tx, Some(to), &notice).await?;
+        tell_staff(&mut tx, &g, Some(to), &notice).await?;
         moved += 1;
     }
     tx.commit().await?;

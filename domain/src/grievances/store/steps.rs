@@ -261,14 +261,14 @@ async fn tell(
         let notice = Notice::Assigned {
             number: number.clone(),
         };
-        tell_staff(tx, entry.assignee_id, &notice).await?;
+        tell_staff(tx, g, entry.assignee_id, &notice).await?;
     }
     if fx.tells_assignee {
         let notice = Notice::CitizenActed {
             number,
             action: step.action,
         };
-        tell_staff(tx, entry.assignee_id, &notice).await?;
+        tell_staff(tx, g, entry.assignee_id, &notice).await?;
     }
     Ok(())
 }
