@@ -12,6 +12,8 @@ pub mod me_too;
 pub mod page;
 pub mod reassign;
 pub mod steps;
+#[cfg(feature = "ssr")]
+mod uploads;
 pub mod view;
 
 pub use filing::*;

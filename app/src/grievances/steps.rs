@@ -5,7 +5,9 @@ use crate::i18n::{t, Locale};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::{load_for_caller, now, prepare_photos, read_multipart};
+use super::uploads::{prepare_photos, read_multipart};
+#[cfg(feature = "ssr")]
+use super::{load_for_caller, now};
 #[cfg(feature = "ssr")]
 use crate::request;
 #[cfg(feature = "ssr")]
