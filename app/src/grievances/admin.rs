@@ -87,10 +87,12 @@ pub async fn ladder_editor(category: Option<String>) -> Result<LadderEditorData,
             .map_err(request::unexpected)?
     };
     let rows = levels.iter().map(LadderRow::from).collect();
+    // Those a level may name: the category's department's staff, and the city's admins.
     let staff = domain::identity::store::list_staff(&pool, None)
         .await
         .map_err(request::unexpected)?
         .into_iter()
+        .filter(|s| s.role == "city_admin" || s.department_id == Some(selected.department_id))
         .map(|s| {
             (
                 s.id.to_string(),

@@ -193,3 +193,39 @@ async fn a_city_admin_issues_and_revokes_intake_keys() {
         403
     );
 }
+
+#[tokio::test]
+async fn a_ladder_names_only_its_own_departments_staff() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(BMC_ADMIN).await;
+    let staff = |mobile: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
+                .bind(mobile)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            id.to_string()
+        }
+    };
+    let with_official = |official: String| {
+        let mut form = ladder(
+            "pothole",
+            &[("routed", "24", "50"), ("official", "24", "50")],
+        );
+        form.push(("form[levels][1][official]".to_string(), official));
+        form
+    };
+    // WATCO's official cannot be handed BMC's potholes
+    let watco = staff("9000000005").await;
+    let (_, body) = save(&app, &admin, &with_official(watco)).await;
+    assert_eq!(
+        invalid(&body),
+        vec![("assignee-2".to_string(), "err_official_unknown".to_string())]
+    );
+    // BMC's own official can
+    let farida = staff("9000000007").await;
+    let (_, body) = save(&app, &admin, &with_official(farida)).await;
+    assert!(body.get("Done").is_some(), "{body}");
+}

@@ -58,8 +58,9 @@ pub async fn own_ladder(pool: &PgPool, category: Uuid) -> Result<Vec<Level>, sql
     Ok(levels(rows))
 }
 
-/// Replaces a category's ladder, checked with `check_ladder`. Named officials must be staff; the
-/// problem names the level that is not.
+/// Replaces a category's ladder, checked with `check_ladder`. A named official must be staff of
+/// the category's department (or a city admin): a department's ladder cannot hand its grievances
+/// to another department's people. The problem names the level that is not.
 pub async fn save_ladder(pool: &PgPool, category: Uuid, levels: &[Level]) -> Result<(), Problem> {
     Problem::check(check_ladder(levels))?;
     let mut tx = pool.begin().await?;
@@ -72,10 +73,15 @@ pub async fn save_ladder(pool: &PgPool, category: Uuid, levels: &[Level]) -> Res
             LevelAssignee::Official(id) => {
                 let staff: Option<Uuid> = match Uuid::parse_str(id) {
                     Ok(id) => {
-                        sqlx::query_scalar(
-                            "SELECT id FROM users WHERE id = $1 AND role <> 'citizen'",
+                        sqlx::query_scalar!(
+                            "SELECT u.id FROM users u, grievance_categories c
+                             WHERE u.id = $1 AND c.id = $2
+                               AND (u.role = 'city_admin'
+                                    OR (u.role IN ('official', 'department_admin')
+                                        AND u.department_id = c.department_id))",
+                            id,
+                            category,
                         )
-                        .bind(id)
                         .fetch_optional(&mut *tx)
                         .await?
                     }
