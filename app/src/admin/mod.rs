@@ -34,6 +34,25 @@ pub struct DepartmentOption {
     pub name: String,
 }
 
+/// The departments `actor` manages (every one, for a city admin), in the request's language.
+#[cfg(feature = "ssr")]
+pub(crate) async fn managed_departments(
+    actor: &Actor,
+) -> Result<Vec<DepartmentOption>, ServerFnError> {
+    let all = domain::departments::store::departments(&request::pool(), request::request_locale())
+        .await
+        .map_err(request::unexpected)?;
+    Ok(all
+        .into_iter()
+        .filter(|d| actor.may_manage_department(&d.id.to_string()))
+        .map(|d| DepartmentOption {
+            id: d.id.to_string(),
+            code: d.code,
+            name: d.name,
+        })
+        .collect())
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StaffView {
     pub id: String,
@@ -57,18 +76,7 @@ pub async fn admin_overview() -> Result<AdminSummary, ServerFnError> {
     let account = request::require(is_admin)?;
     let actor = account.actor();
     let pool = request::pool();
-    let all = domain::departments::store::departments(&pool, request::request_locale())
-        .await
-        .map_err(request::unexpected)?;
-    let departments: Vec<DepartmentOption> = all
-        .into_iter()
-        .filter(|d| actor.may_manage_department(&d.id.to_string()))
-        .map(|d| DepartmentOption {
-            id: d.id.to_string(),
-            code: d.code,
-            name: d.name,
-        })
-        .collect();
+    let departments = managed_departments(&actor).await?;
     let scope = if actor.role == Role::CityAdmin {
         None
     } else {

@@ -93,17 +93,7 @@ pub async fn service_editor(slug: String) -> Result<Option<ServiceEditorData>, S
     let pool = request::pool();
     let e = request::unexpected;
     let l = request::request_locale();
-    let departments: Vec<DepartmentOption> = domain::departments::store::departments(&pool, l)
-        .await
-        .map_err(e)?
-        .into_iter()
-        .filter(|d| actor.may_manage_department(&d.id.to_string()))
-        .map(|d| DepartmentOption {
-            id: d.id.to_string(),
-            code: d.code,
-            name: d.name,
-        })
-        .collect();
+    let departments = super::managed_departments(&actor).await?;
     let categories = catalogue_store::categories(&pool, l)
         .await
         .map_err(e)?

@@ -219,8 +219,17 @@ pub async fn list(pool: &PgPool, now: OffsetDateTime) -> Result<Vec<Listed>, sql
 /// Sends a failed, failing or stuck job back to the queue, due now, with its tries counted
 /// afresh. A job that stands well needs no retry: `Conflict`.
 pub async fn retry(pool: &PgPool, id: Uuid, now: OffsetDateTime) -> Result<(), Problem> {
-    let jobs = list(pool, now).await?;
-    let job = jobs.iter().find(|j| j.id == id).ok_or(Problem::NotFound)?;
+    let job = sqlx::query_as!(
+        Listed,
+        r#"SELECT id, kind, key, state, attempts, every_ms, run_at, last_ok_at, last_error, runs,
+                floor(extract(epoch FROM $2::timestamptz - run_at))::bigint AS "overdue_seconds!"
+         FROM jobs WHERE id = $1"#,
+        id,
+        now,
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(Problem::NotFound)?;
     if !job.health().retryable() {
         return Err(Problem::Conflict("err_job_not_troubled"));
     }
