@@ -318,6 +318,10 @@ test('a department admin gives a grievance from the department queue to another 
   await hydrated(admin);
   await expectAccessible(admin);
   await admin.getByRole('checkbox', { name: `Select ${number}` }).check();
+  // nobody is chosen yet: the button alone moves nothing, and says why at the field
+  await admin.getByRole('button', { name: 'Reassign' }).click();
+  await expect(admin.locator('#to-error')).toHaveText("Choose one of this department's staff.");
+  await expect(admin.getByRole('checkbox', { name: `Select ${number}` })).toBeChecked();
   await admin.getByLabel('Give the selected to').selectOption({ label: 'Farida Begum' });
   await admin.getByRole('button', { name: 'Reassign' }).click();
   await expect(admin).toHaveURL(/\/work\?scope=department/);

@@ -92,7 +92,9 @@ pub fn ReassignForm(staff: Vec<StaffOption>, back: String) -> impl IntoView {
             <FailureBanner locale=l/>
             <FieldMessage field="ids"/>
             <label for="reassign-to">{t::reassign_selected(l)}</label>
+            // Nobody is chosen until the admin chooses: a stray click moves nothing.
             <select id="reassign-to" name="to" aria-describedby="to-error">
+                <option value="">{t::choose_staff(l)}</option>
                 {staff.into_iter().map(|s| view! { <option value=s.id>{s.name}</option> }).collect_view()}
             </select>
             <FieldMessage field="to"/>
