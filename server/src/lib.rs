@@ -7,5 +7,4 @@ pub mod jobs;
 pub mod notifications;
 pub mod sandbox_gateway;
 pub mod seed;
-pub mod seed_grievances;
 pub mod startup;

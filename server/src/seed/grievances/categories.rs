@@ -1,81 +1,10 @@
-//! Demo data for grievances: Bhubaneswar's 67 wards, a category tree per department (with the
-//! words SMS and email are matched by, and IVRS keypad codes), routes by category and ward, and
-//! a ladder of its own for streetlights.
+//! The grievance category tree, per department: a parent per kind of problem and the leaves a
+//! person files under, with the words SMS and email are matched by, IVRS keypad codes, and
+//! whether a category may be filed anonymously.
 
+use super::super::Tx;
 use domain::db::new_id;
-use sqlx::PgPool;
 use uuid::Uuid;
-
-/// Localities that give each ward its everyday name.
-const WARD_NAMES: [&str; 67] = [
-    "Patia",
-    "Chandrasekharpur",
-    "Sailashree Vihar",
-    "Damana",
-    "Nalco Nagar",
-    "Jaydev Vihar",
-    "Nayapalli",
-    "Gajapati Nagar",
-    "Sainik School",
-    "Shastri Nagar",
-    "Acharya Vihar",
-    "Satya Nagar",
-    "Saheed Nagar",
-    "Bapuji Nagar",
-    "Unit-1",
-    "Unit-2",
-    "Unit-3",
-    "Unit-4",
-    "Kharavela Nagar",
-    "Ashok Nagar",
-    "Master Canteen",
-    "Station Square",
-    "Bomikhal",
-    "Rasulgarh",
-    "Mancheswar",
-    "Palasuni",
-    "Kalpana",
-    "Old Town",
-    "Lingaraj",
-    "Bhimatangi",
-    "Kapileswar",
-    "Laxmisagar",
-    "Pokhariput",
-    "Jharpada",
-    "Sundarpada",
-    "Aiginia",
-    "Khandagiri",
-    "Jagamara",
-    "Baramunda",
-    "Fire Station Colony",
-    "Madhusudan Nagar",
-    "Forest Park",
-    "Bhoi Nagar",
-    "Surya Nagar",
-    "Keshari Nagar",
-    "VSS Nagar",
-    "IRC Village",
-    "Jayadev Nagar",
-    "Nuagaon",
-    "Salia Sahi",
-    "Gautam Nagar",
-    "Rental Colony",
-    "Cuttack Road",
-    "Samantarapur",
-    "Siripur",
-    "Dumduma",
-    "Gangapada",
-    "Tamando",
-    "Kalinga Nagar",
-    "Sijua",
-    "Patrapada",
-    "Ghatikia",
-    "Infocity",
-    "Raghunathpur",
-    "Sampur",
-    "Kesura",
-    "Naharkanta",
-];
 
 /// (slug, parent slug, department code, en, or, hi, anonymous, keypad, keywords)
 type CategoryRow = (
@@ -467,22 +396,8 @@ const CATEGORIES: &[CategoryRow] = &[
     ),
 ];
 
-/// Officials the routes name: (name, mobile, department, role).
-pub const GRIEVANCE_STAFF: [(&str, &str, &str, &str); 3] = [
-    ("Eshan Pradhan", "9000000005", "watco", "official"),
-    ("Gita Behera", "9000000006", "tpcodl", "official"),
-    ("Farida Begum", "9000000007", "bmc", "official"),
-];
-
-pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
-    for (i, name) in WARD_NAMES.iter().enumerate() {
-        sqlx::query("INSERT INTO wards (number, name) VALUES ($1, $2) ON CONFLICT (number) DO UPDATE SET name = EXCLUDED.name")
-            .bind(i as i32 + 1)
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
-    }
+/// Each category in order, a parent before its children.
+pub(super) async fn seed(tx: &mut Tx<'_>) -> anyhow::Result<()> {
     for (position, (slug, parent, dept, en, or, hi, anonymous, keypad, keywords)) in
         CATEGORIES.iter().enumerate()
     {
@@ -490,7 +405,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
             Some(p) => {
                 sqlx::query_scalar("SELECT id FROM grievance_categories WHERE slug = $1")
                     .bind(p)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut **tx)
                     .await?
             }
             None => None,
@@ -515,68 +430,8 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
         .bind(keypad)
         .bind(keywords)
         .bind(position as i32)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Routes and the streetlight ladder, once the staff they name exist.
-pub async fn seed_routes(pool: &PgPool) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
-    // (category slug, ward, official's mobile): the whole city unless a ward is given.
-    let routes: &[(&str, Option<i32>, &str)] = &[
-        ("roads", None, "9000000003"),
-        ("streetlights", None, "9000000003"),
-        ("sanitation", None, "9000000003"),
-        ("drainage", None, "9000000003"),
-        ("buildings", None, "9000000003"),
-        ("animals", None, "9000000003"),
-        ("other", None, "9000000003"),
-        ("water-supply", None, "9000000005"),
-        ("sewerage", None, "9000000005"),
-        ("electricity", None, "9000000006"),
-    ];
-    let mut all: Vec<(&str, Option<i32>, &str)> = routes.to_vec();
-    // Wards 1–10 have their own sanitation officer.
-    for ward in 1..=10 {
-        all.push(("sanitation", Some(ward), "9000000007"));
-    }
-    for (slug, ward, mobile) in all {
-        sqlx::query(
-            "INSERT INTO grievance_routes (id, category_id, ward_number, official_id)
-             SELECT $1, c.id, $3, u.id FROM grievance_categories c, users u WHERE c.slug = $2 AND u.mobile = $4
-             ON CONFLICT (category_id, COALESCE(ward_number, 0)) DO UPDATE SET official_id = EXCLUDED.official_id",
-        )
-        .bind(new_id())
-        .bind(slug)
-        .bind(ward)
-        .bind(mobile)
-        .execute(&mut *tx)
-        .await?;
-    }
-    // Streetlights: two days for the official, then one for the department admin, one for the city.
-    let ladder = [
-        (1, "routed", 48, 75),
-        (2, "department_admin", 24, 50),
-        (3, "city_admin", 24, 50),
-    ];
-    for (level, assignee, hours, warn) in ladder {
-        sqlx::query(
-            "INSERT INTO escalation_levels (category_id, level, assignee, hours, warn_percent)
-             SELECT id, $2, $3, $4, $5 FROM grievance_categories WHERE slug = $1
-             ON CONFLICT (category_id, level) DO UPDATE SET assignee = EXCLUDED.assignee, hours = EXCLUDED.hours,
-                 warn_percent = EXCLUDED.warn_percent",
-        )
-        .bind("streetlights")
-        .bind(level)
-        .bind(assignee)
-        .bind(hours)
-        .bind(warn)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
     Ok(())
 }

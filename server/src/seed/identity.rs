@@ -1,0 +1,54 @@
+//! Demo accounts: one per role, and the officials the grievance routes name, all with
+//! `DEMO_PASSWORD`; each is printed with its citizen id. An account that exists is left alone.
+
+use super::grievances::GRIEVANCE_STAFF;
+use super::DEMO_PASSWORD;
+use domain::identity::{store as identity, Role};
+use sqlx::PgPool;
+
+/// Creates the demo accounts that do not exist yet, once their departments do.
+pub(super) async fn seed(pool: &PgPool) -> anyhow::Result<()> {
+    let bmc = domain::departments::store::id_by_code(pool, "bmc").await?;
+    let mut accounts = vec![
+        ("Anita Mohanty", "9000000001", Role::CityAdmin, None),
+        ("Bikash Nayak", "9000000002", Role::DepartmentAdmin, bmc),
+        ("Chitra Das", "9000000003", Role::Official, bmc),
+        ("Deepak Sahu", "9000000004", Role::Citizen, None),
+    ];
+    for (name, mobile, department, _) in GRIEVANCE_STAFF {
+        let department = domain::departments::store::id_by_code(pool, department).await?;
+        accounts.push((name, mobile, Role::Official, department));
+    }
+    println!("demo accounts (password: {DEMO_PASSWORD}):");
+    for (name, mobile, role, department_id) in accounts {
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT citizen_id FROM users WHERE mobile = $1")
+                .bind(mobile)
+                .fetch_optional(pool)
+                .await?;
+        let citizen_id = match existing {
+            Some(id) => domain::identity::CitizenId::parse(&id)
+                .map(|c| c.to_string())
+                .unwrap_or(id),
+            None => {
+                let form = identity::StaffForm {
+                    name: name.into(),
+                    mobile: mobile.into(),
+                    email: String::new(),
+                    password: DEMO_PASSWORD.into(),
+                    role,
+                    department_id,
+                };
+                match identity::create_account(pool, form).await {
+                    Ok(new) => new.citizen_id.to_string(),
+                    Err(e) => anyhow::bail!("demo account {mobile}: {e:?}"),
+                }
+            }
+        };
+        println!(
+            "  {:<17} {name:<14} mobile {mobile}  citizen id {citizen_id}",
+            role.as_str()
+        );
+    }
+    Ok(())
+}

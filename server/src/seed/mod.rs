@@ -1,0 +1,31 @@
+//! Demo data that reads like Bhubaneswar's real services, and a generator for UMANG scale
+//! (2,039 services over 189 departments) for benchmarks. Both can run again without harm.
+//!
+//! One room per thing seeded: `catalogue` (departments, categories, life events, search
+//! synonyms), `services`, `grievances` (wards, grievance categories, routes and a ladder),
+//! `identity` (the demo accounts) and `umang` (the benchmark's scale).
+
+mod catalogue;
+pub mod grievances;
+mod identity;
+mod services;
+mod umang;
+
+pub use umang::umang_scale;
+
+use sqlx::PgPool;
+
+pub const DEMO_PASSWORD: &str = "mango river kite lamp";
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
+
+/// The demo data, in the order each part needs: the catalogue's departments before the services
+/// and grievance categories that name them, the staff before the routes that name them.
+pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
+    catalogue::seed(pool).await?;
+    services::seed(pool).await?;
+    grievances::seed(pool).await?;
+    identity::seed(pool).await?;
+    grievances::seed_routes(pool).await?;
+    Ok(())
+}
