@@ -1,0 +1,174 @@
+//! Grievance intake for gateways and other systems: SMS (the reply goes back by SMS), email,
+//! IVRS, and external systems such as e-Abhijog, Jana Sampark and e-Municipality, whose reference
+//! is kept so that a repeat never makes a second grievance. Every route needs a key issued for
+//! its channel; bodies may be JSON or form-encoded (what SMS gateways usually send).
+//!
+//! One room per channel (`sms`, `email`, `ivrs`, `external`); here the routes, the key check and
+//! body reading every route shares (Open311's POST uses them too), and the filing they all end in.
+
+mod email;
+mod external;
+mod ivrs;
+mod sms;
+
+use super::ApiError;
+use app::request::AppState;
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use domain::grievances::intake;
+use domain::grievances::store::{self, Filing};
+use domain::grievances::Channel;
+use domain::identity::MobileNumber;
+use domain::problem::FieldError;
+use domain::Locale;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sms", post(sms::sms))
+        // an email's photos come inside it, base64: up to three of 8 MB each
+        .route(
+            "/email",
+            post(email::email).layer(axum::extract::DefaultBodyLimit::max(36 * 1024 * 1024)),
+        )
+        .route("/ivrs", post(ivrs::ivrs))
+        .route("/external", post(external::external))
+}
+
+/// The key's id, if the request carries a live key for `channel`.
+pub async fn authorize(
+    pool: &PgPool,
+    headers: &HeaderMap,
+    channel: &str,
+) -> Result<Uuid, ApiError> {
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok()))
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized"))?;
+    match intake::verify_key(pool, key)
+        .await
+        .map_err(ApiError::unexpected)?
+    {
+        Some((id, c)) if c == channel => Ok(id),
+        Some(_) => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden")),
+        None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized")),
+    }
+}
+
+/// Reads a JSON or form-encoded body.
+pub fn body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &Bytes) -> Result<T, ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json {
+        serde_json::from_slice(bytes)
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_request"))
+    } else {
+        serde_urlencoded::from_bytes(bytes)
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_request"))
+    }
+}
+
+fn mobile(field: &str, raw: &str) -> Result<String, ApiError> {
+    MobileNumber::parse(raw)
+        .map(|m| m.as_str().to_string())
+        .map_err(|_| ApiError::invalid(vec![FieldError::new(field, "err_mobile_invalid")]))
+}
+
+/// Leaf categories with their keywords, for matching free text.
+async fn keyword_table(pool: &PgPool) -> Result<Vec<(Uuid, String)>, ApiError> {
+    Ok(store::categories(pool, Locale::En)
+        .await
+        .map_err(ApiError::unexpected)?
+        .into_iter()
+        .filter(|c| c.is_leaf && !c.keywords.is_empty())
+        .map(|c| (c.id, c.keywords))
+        .collect())
+}
+
+/// The catch-all category for text that names no category ("other civic problem").
+async fn general_category(pool: &PgPool) -> Result<Uuid, ApiError> {
+    sqlx::query_scalar("SELECT id FROM grievance_categories WHERE slug = 'other-civic-problem'")
+        .fetch_optional(pool)
+        .await
+        .map_err(ApiError::unexpected)?
+        .ok_or_else(|| ApiError::unexpected("no general category seeded"))
+}
+
+fn filing(channel: Channel, category_id: Uuid, description: String, key: Uuid) -> Filing {
+    Filing {
+        channel,
+        category_id,
+        category_slug: None,
+        ward: None,
+        landmark: String::new(),
+        address: String::new(),
+        latitude: None,
+        longitude: None,
+        description,
+        recording_url: None,
+        filer_id: None,
+        anonymous: false,
+        contact_name: String::new(),
+        contact_mobile: None,
+        contact_email: None,
+        locale: Locale::En,
+        external: None,
+        idempotency_key: None,
+        intake_key_id: Some(key),
+        agent_id: None,
+        media_url: None,
+        photos: Vec::new(),
+    }
+}
+
+/// Checks the filing's fields by the same rules as the app, then files it.
+async fn file(pool: &PgPool, f: Filing) -> Result<Response, ApiError> {
+    file_answer(pool, f)
+        .await
+        .map(|(status, body)| (status, Json(body)).into_response())
+}
+
+/// The filing's answer: 201 and its number, or 200 with `"duplicate": true` for a repeat.
+async fn file_answer(
+    pool: &PgPool,
+    f: Filing,
+) -> Result<(StatusCode, serde_json::Value), ApiError> {
+    let problems = f.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(problems));
+    }
+    let filed = store::file(pool, f, OffsetDateTime::now_utc()).await?;
+    let status = if filed.repeated {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        json!({ "number": filed.number, "duplicate": filed.repeated }),
+    ))
+}
+
+/// A language guess from the script of a message: Odia, Devanagari, else English.
+fn locale_of(text: &str) -> Locale {
+    if text.chars().any(|c| ('\u{0B00}'..='\u{0B7F}').contains(&c)) {
+        Locale::Or
+    } else if text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)) {
+        Locale::Hi
+    } else {
+        Locale::En
+    }
+}
