@@ -17,5 +17,6 @@ pub mod pwa;
 #[cfg(feature = "ssr")]
 pub mod request;
 pub mod shell;
+pub mod work;
 
 pub use shell::{shell, App};

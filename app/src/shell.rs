@@ -1,7 +1,7 @@
 //! The HTML document and the routes.
 
 use crate::i18n::{t, use_locale};
-use crate::{admin, catalogue, dev, grievances, identity, layout, pwa};
+use crate::{admin, catalogue, dev, grievances, identity, layout, pwa, work};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -99,13 +99,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/services/:slug") view=admin::ServiceEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/escalation") view=grievances::admin::LadderPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/intake-keys") view=grievances::admin::IntakeKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/posts") view=work::posts::PostsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/jobs") view=admin::JobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/grievances") view=grievances::MyGrievancesPage ssr=SsrMode::Async/>
                     <Route path=path!("/grievances/new") view=grievances::FileGrievancePage ssr=SsrMode::Async/>
                     <Route path=path!("/grievances/:number") view=grievances::GrievancePage ssr=SsrMode::Async/>
                     <Route path=path!("/assist") view=grievances::assisted::AssistPage ssr=SsrMode::Async/>
                     <Route path=path!("/kiosk") view=grievances::assisted::KioskPage ssr=SsrMode::Async/>
-                    <Route path=path!("/work") view=grievances::WorkQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/work") view=work::WorkQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/offline") view=pwa::OfflinePage/>
                     <Route path=path!("/dev/messages") view=dev::DevMessagesPage ssr=SsrMode::Async/>
                 </Routes>

@@ -10,7 +10,9 @@ pub mod identity;
 pub mod jobs;
 pub mod money;
 pub mod notifications;
+pub mod place;
 pub mod problem;
+pub mod work;
 
 #[cfg(feature = "ssr")]
 pub mod db;

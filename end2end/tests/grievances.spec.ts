@@ -325,7 +325,7 @@ test('a department admin gives a grievance from the department queue to another 
   await admin.getByLabel('Give the selected to').selectOption({ label: 'Farida Begum' });
   await admin.getByRole('button', { name: 'Reassign' }).click();
   await expect(admin).toHaveURL(/\/work\?scope=department/);
-  const card = admin.locator('li.grievance-card', { hasText: number });
+  const card = admin.locator('li.work-item', { hasText: number });
   await expect(card).toContainText('Farida Begum');
   await admin.goto(`/grievances/${number}`);
   await expect(admin.getByTestId('timeline')).toContainText('Reassigned');

@@ -253,6 +253,7 @@ fn AdminView(overview: AdminSummary) -> impl IntoView {
             <p class="page-heading">
                 <a class="button button-secondary" href="/admin/services">{t::admin_services_title(l)}</a>
                 <a class="button button-secondary" href="/admin/escalation">{t::ladders_title(l)}</a>
+                <a class="button button-secondary" href="/admin/posts">{t::posts_title(l)}</a>
                 {overview.is_city_admin.then(|| view! {
                     <a class="button button-secondary" href="/admin/intake-keys">{t::intake_keys_title(l)}</a>
                     <a class="button button-secondary" href="/admin/jobs">{t::jobs_title(l)}</a>

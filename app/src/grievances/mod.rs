@@ -1,5 +1,5 @@
 //! Grievances in the app, one file per page or concern: `filing` (a map is never required),
-//! `lists` (the citizen's list and the official's work queue), `page` (one grievance: its facts,
+//! `lists` (the citizen's own list; the officials' queue is `crate::work`'s), `page` (one grievance: its facts,
 //! timeline and messages), `steps` (what people do to it), `view` (how the page reads),
 //! `assisted` (call centre and kiosk), `me_too` and `admin` (ladders and intake keys). Every
 //! server function checks the caller against the grievance itself (`may_view`, `may_act`).
@@ -10,7 +10,6 @@ pub mod filing;
 pub mod lists;
 pub mod me_too;
 pub mod page;
-pub mod reassign;
 pub mod steps;
 #[cfg(feature = "ssr")]
 mod uploads;

@@ -52,13 +52,6 @@ impl Priority {
             Priority::Urgent => i18n::t::priority_urgent(l),
         }
     }
-
-    /// The same rule in SQL, for ordering queues (higher first).
-    pub fn sql_rank(count_column: &str) -> String {
-        format!(
-            "(CASE WHEN {count_column} >= {URGENT_FROM} THEN 2 WHEN {count_column} >= {HIGH_FROM} THEN 1 ELSE 0 END)"
-        )
-    }
 }
 
 /// An offer to join stands this long: the citizen is filing now, not browsing numbers.

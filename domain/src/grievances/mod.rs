@@ -34,6 +34,3 @@ pub use lifecycle::{
 pub use notices::Notice;
 pub use number::GrievanceNumber;
 pub use steps::{check_note, NOTE_MAX};
-
-/// Items on one page of an official's work queue.
-pub const QUEUE_PAGE: i64 = 50;

@@ -2,7 +2,7 @@
 //! (2,039 services over 189 departments) for benchmarks. Both can run again without harm.
 //!
 //! One room per thing seeded: `catalogue` (departments, categories, life events, search
-//! synonyms), `services`, `grievances` (wards, grievance categories, routes and a ladder),
+//! synonyms), `services`, `grievances` (wards, grievance categories, posts and a ladder),
 //! `identity` (the demo accounts) and `umang` (the benchmark's scale).
 
 mod catalogue;
@@ -20,12 +20,12 @@ pub const DEMO_PASSWORD: &str = "mango river kite lamp";
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
 
 /// The demo data, in the order each part needs: the catalogue's departments before the services
-/// and grievance categories that name them, the staff before the routes that name them.
+/// and grievance categories that name them, the staff before the posts they hold.
 pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
     catalogue::seed(pool).await?;
     services::seed(pool).await?;
     grievances::seed(pool).await?;
     identity::seed(pool).await?;
-    grievances::seed_routes(pool).await?;
+    grievances::seed_posts(pool).await?;
     Ok(())
 }

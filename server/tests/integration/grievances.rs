@@ -191,13 +191,16 @@ async fn the_official_works_it_and_the_citizen_closes_it() {
     .await;
 
     // the queue shows it
-    let (status, queue) = app.call(&official, "grievances/queue", &[]).await;
+    let (status, queue) = app.call(&official, "work/queue", &[]).await;
     assert_eq!(status, 200);
-    assert!(queue["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|r| r["number"] == number.as_str()));
+    assert!(
+        queue["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["reference"] == number.as_str()
+                && r["link"] == format!("/grievances/{number}"))
+    );
 
     assert_eq!(
         step(&app, &official, &number, "acknowledged", "").await.0,
@@ -446,8 +449,8 @@ async fn strangers_are_refused() {
         403
     );
     // the work queue is staff only
-    assert_eq!(app.call(&citizen, "grievances/queue", &[]).await.0, 403);
-    assert_eq!(app.call(&client(), "grievances/queue", &[]).await.0, 401);
+    assert_eq!(app.call(&citizen, "work/queue", &[]).await.0, 403);
+    assert_eq!(app.call(&client(), "work/queue", &[]).await.0, 401);
     assert_eq!(
         app.call(&client(), "grievances/view", &[("number", &number)])
             .await

@@ -1,4 +1,5 @@
-//! The officials' work queue: paged, counted, filtered in the address.
+//! The officials' work queue: items of every kind, paged, counted, filtered in the address,
+//! ordered by priority; a department admin hands a selection on.
 
 use crate::grievances::*;
 use crate::helpers::*;
@@ -9,7 +10,7 @@ async fn a_long_queue_is_paged_with_its_count_and_keeps_its_filters() {
     let app = spawn_app().await;
     let citizen = app.signed_in(CITIZEN).await;
     let official = app.signed_in(BMC_OFFICIAL).await;
-    let (_, before) = app.call(&official, "grievances/queue", &[]).await;
+    let (_, before) = app.call(&official, "work/queue", &[]).await;
     let before = before["total"].as_i64().unwrap();
     for i in 0..55 {
         file(
@@ -22,7 +23,7 @@ async fn a_long_queue_is_paged_with_its_count_and_keeps_its_filters() {
         .await;
     }
     let total = before + 55;
-    let (status, first) = app.call(&official, "grievances/queue", &[]).await;
+    let (status, first) = app.call(&official, "work/queue", &[]).await;
     assert_eq!(status, 200, "{first}");
     assert_eq!(first["total"].as_i64(), Some(total));
     assert_eq!(
@@ -30,9 +31,7 @@ async fn a_long_queue_is_paged_with_its_count_and_keeps_its_filters() {
         50,
         "a page holds 50"
     );
-    let (_, second) = app
-        .call(&official, "grievances/queue", &[("page", "2")])
-        .await;
+    let (_, second) = app.call(&official, "work/queue", &[("page", "2")]).await;
     let second_rows = second["rows"].as_array().unwrap();
     assert_eq!(
         second_rows.len() as i64,
@@ -45,7 +44,7 @@ async fn a_long_queue_is_paged_with_its_count_and_keeps_its_filters() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r["number"].as_str().unwrap().to_string())
+            .map(|r| r["reference"].as_str().unwrap().to_string())
             .collect()
     };
     let mut all = numbers(&first);
@@ -54,16 +53,12 @@ async fn a_long_queue_is_paged_with_its_count_and_keeps_its_filters() {
     all.dedup();
     assert_eq!(all.len() as i64, total);
     // past the end (a bookmark, items resolved meanwhile): the last page, not an empty one
-    let (_, beyond) = app
-        .call(&official, "grievances/queue", &[("page", "9")])
-        .await;
+    let (_, beyond) = app.call(&official, "work/queue", &[("page", "9")]).await;
     assert_eq!(beyond["page"].as_i64(), Some(2));
     assert_eq!(numbers(&beyond), numbers(&second));
     assert_eq!(beyond["total"].as_i64(), Some(total));
     // a filter narrows the count too, and is kept for the page links
-    let (_, ward_5) = app
-        .call(&official, "grievances/queue", &[("ward", "5")])
-        .await;
+    let (_, ward_5) = app.call(&official, "work/queue", &[("ward", "5")]).await;
     assert!(ward_5["total"].as_i64().unwrap() < total);
     assert_eq!(ward_5["filters"]["ward"], 5);
     // the page shows the count and a link to the next page with the same filters
@@ -113,32 +108,24 @@ async fn a_department_admin_gives_a_selection_to_another_official_and_nobody_els
 
     // the department's queue offers her, and the cards can be selected
     let (_, queue) = app
-        .call(&admin, "grievances/queue", &[("scope", "department")])
+        .call(&admin, "work/queue", &[("scope", "department")])
         .await;
     assert!(queue["reassign_to"]
         .as_array()
         .unwrap()
         .iter()
         .any(|s| s["id"] == farida.as_str()));
+    let (item_a, item_b) = (format!("grievance:{a}"), format!("grievance:{b}"));
     let form = [
-        ("ids[0]", a.as_str()),
-        ("ids[3]", b.as_str()),
+        ("ids[0]", item_a.as_str()),
+        ("ids[3]", item_b.as_str()),
         ("to", farida.as_str()),
     ];
 
     // an official may not, nor a citizen, nor anyone signed out
-    assert_eq!(
-        app.call(&official, "grievances/reassign", &form).await.0,
-        403
-    );
-    assert_eq!(
-        app.call(&citizen, "grievances/reassign", &form).await.0,
-        403
-    );
-    assert_eq!(
-        app.call(&client(), "grievances/reassign", &form).await.0,
-        401
-    );
+    assert_eq!(app.call(&official, "work/reassign", &form).await.0, 403);
+    assert_eq!(app.call(&citizen, "work/reassign", &form).await.0, 403);
+    assert_eq!(app.call(&client(), "work/reassign", &form).await.0, 401);
     // another department's admin may not either: WATCO's grievance is not BMC's to give
     let watco = file(
         &app,
@@ -148,18 +135,19 @@ async fn a_department_admin_gives_a_selection_to_another_official_and_nobody_els
         "No water since Monday morning",
     )
     .await;
+    let item_watco = format!("grievance:{watco}");
     let mixed = [
-        ("ids[0]", a.as_str()),
-        ("ids[1]", watco.as_str()),
+        ("ids[0]", item_a.as_str()),
+        ("ids[1]", item_watco.as_str()),
         ("to", farida.as_str()),
     ];
-    assert_eq!(app.call(&admin, "grievances/reassign", &mixed).await.0, 403);
+    assert_eq!(app.call(&admin, "work/reassign", &mixed).await.0, 403);
     // nor give it to someone outside the department
     let outsider = [
-        ("ids[0]", a.as_str()),
+        ("ids[0]", item_a.as_str()),
         ("to", "00000000-0000-0000-0000-000000000000"),
     ];
-    let (_, body) = app.call(&admin, "grievances/reassign", &outsider).await;
+    let (_, body) = app.call(&admin, "work/reassign", &outsider).await;
     assert_eq!(
         invalid(&body),
         vec![("to".into(), "err_reassign_target".into())]
@@ -171,7 +159,7 @@ async fn a_department_admin_gives_a_selection_to_another_official_and_nobody_els
         );
     }
 
-    let (status, body) = app.call(&admin, "grievances/reassign", &form).await;
+    let (status, body) = app.call(&admin, "work/reassign", &form).await;
     assert_eq!((status, body["Done"].as_i64()), (200, Some(2)), "{body}");
     for n in [&a, &b] {
         assert_eq!(
@@ -203,7 +191,7 @@ async fn a_department_admin_gives_a_selection_to_another_official_and_nobody_els
     let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
     assert!(broken.is_empty());
     // given again to the one who has it: nothing moves
-    let (_, body) = app.call(&admin, "grievances/reassign", &form).await;
+    let (_, body) = app.call(&admin, "work/reassign", &form).await;
     assert_eq!(body["Done"].as_i64(), Some(0));
 }
 
@@ -260,4 +248,62 @@ async fn a_removed_officials_open_grievances_go_to_the_department_admin_not_stra
     assert!(page.contains("Reassigned"));
     let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
     assert!(broken.is_empty());
+}
+
+#[tokio::test]
+async fn items_say_their_kind_and_rank_by_the_me_too_rule() {
+    use domain::grievances::me_too::Priority;
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let mut filed = Vec::new();
+    // joined by 0, 2, 3, 9 and 10 people: either side of each threshold
+    for (i, joined) in [0, 2, 3, 9, 10].into_iter().enumerate() {
+        let text = format!("A deep pothole near the bus stop, number {i}");
+        let number = file(&app, &citizen, "pothole", "12", &text).await;
+        sqlx::query("UPDATE grievances SET me_too_count = $2 WHERE number = $1")
+            .bind(&number)
+            .bind(joined)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        filed.push((number, joined));
+    }
+    let (status, queue) = app.call(&official, "work/queue", &[("ward", "12")]).await;
+    assert_eq!(status, 200, "{queue}");
+    let rows = queue["rows"].as_array().unwrap();
+    let at = |n: &str| rows.iter().position(|r| r["reference"] == n).unwrap();
+    for (number, joined) in &filed {
+        let r = &rows[at(number)];
+        assert_eq!(r["kind"], "Grievance");
+        assert_eq!(r["item"], format!("grievance:{number}"));
+        assert_eq!(r["link"], format!("/grievances/{number}"));
+        assert_eq!(
+            r["priority"],
+            serde_json::to_value(Priority::of(*joined)).unwrap(),
+            "joined by {joined}"
+        );
+    }
+    // urgent, then high (3 and 9 joined: the same priority, nearest deadline first), then the rest
+    let order: Vec<usize> = filed.iter().map(|(n, _)| at(n)).collect();
+    assert!(order[4] < order[2].min(order[3]), "{order:?}");
+    assert!(order[2].max(order[3]) < order[0].min(order[1]), "{order:?}");
+    // a state filter keeps to that state; an unknown one is dropped, not guessed
+    let (_, assigned) = app
+        .call(
+            &official,
+            "work/queue",
+            &[("status", "assigned"), ("ward", "12")],
+        )
+        .await;
+    assert_eq!(assigned["filters"]["status"], "assigned");
+    assert!(assigned["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["state"] == "assigned"));
+    let (_, unknown) = app
+        .call(&official, "work/queue", &[("status", "approved")])
+        .await;
+    assert_eq!(unknown["filters"]["status"], serde_json::Value::Null);
 }

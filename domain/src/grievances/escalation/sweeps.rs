@@ -78,7 +78,9 @@ async fn candidates(
         ..Candidates::default()
     };
     if uses(&LevelAssignee::Routed) {
-        people.routed = route(&mut **tx, g.category_id, g.ward_number, g.department_id).await?;
+        people.routed = route(&mut **tx, g.category_id, g.ward_number, g.department_id)
+            .await?
+            .and_then(|r| r.holder_id);
     }
     if uses(&LevelAssignee::DepartmentAdmin) {
         people.department_admin =

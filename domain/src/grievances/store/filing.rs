@@ -82,6 +82,8 @@ struct FilingPlan {
     allows_anonymous: bool,
     is_leaf: bool,
     ward_exists: bool,
+    /// The post routing picks, and its holder (None while vacant).
+    routed_post: Option<Uuid>,
     routed: Option<Uuid>,
     hours: i32,
     warn_percent: i32,
@@ -108,7 +110,8 @@ pub async fn file(pool: &PgPool, f: Filing, now: OffsetDateTime) -> Result<Filed
         problems.push(FieldError::new("anonymous", "err_anonymous_not_allowed"));
     }
     Problem::check(problems)?;
-    // Nobody routed: the department admin takes it at level 1 (and is the one told).
+    // No post handles it, or its post is vacant: the department admin takes it at level 1 (and
+    // is the one told); a vacant post's grievance still names the post, for its next holder.
     let assignee = match plan.routed {
         Some(id) => Some(id),
         None => least_loaded(pool, "department_admin", Some(plan.department_id)).await?,
@@ -144,17 +147,23 @@ async fn plan(pool: &PgPool, f: &Filing) -> Result<Option<FilingPlan>, sqlx::Err
          cat AS (SELECT c.id, c.department_id, c.allows_anonymous,
                         NOT EXISTS (SELECT 1 FROM grievance_categories k WHERE k.parent_id = c.id) AS is_leaf
                  FROM grievance_categories c JOIN picked ON c.id = picked.id),
+         routed AS (
+             SELECT p.id AS post_id, u.id AS holder_id
+             FROM up JOIN post_categories pc ON pc.category_id = up.id
+               JOIN posts p ON p.id = pc.post_id JOIN cat ON p.department_id = cat.department_id
+               LEFT JOIN users u ON u.id = p.holder_id AND u.role IN ('official', 'department_admin')
+                    AND u.department_id = p.department_id
+             WHERE p.wards IS NULL OR $3 = ANY (p.wards)
+             ORDER BY p.wards IS NULL, up.depth, u.id IS NULL, p.created_at, p.id LIMIT 1
+         ),
          first_level AS (
              SELECT e.hours, e.warn_percent FROM up JOIN escalation_levels e ON e.category_id = up.id
              WHERE e.level = 1 ORDER BY up.depth LIMIT 1
          )
          SELECT cat.id AS category_id, cat.department_id, cat.allows_anonymous, cat.is_leaf,
                 ($3::int IS NULL OR EXISTS (SELECT 1 FROM wards WHERE number = $3)) AS ward_exists,
-                (SELECT r.official_id FROM up JOIN grievance_routes r ON r.category_id = up.id
-                   JOIN users u ON u.id = r.official_id
-                        AND u.role IN ('official', 'department_admin') AND u.department_id = cat.department_id
-                  WHERE r.ward_number = $3 OR r.ward_number IS NULL
-                  ORDER BY r.ward_number IS NULL, up.depth LIMIT 1) AS routed,
+                (SELECT post_id FROM routed) AS routed_post,
+                (SELECT holder_id FROM routed) AS routed,
                 COALESCE((SELECT hours FROM first_level), $4) AS hours,
                 COALESCE((SELECT warn_percent FROM first_level), $5) AS warn_percent,
                 nextval('grievance_number_seq') AS serial,
@@ -270,9 +279,9 @@ async fn insert(
                  address, latitude, longitude, description, recording_url, filer_id, anonymous, contact_name,
                  contact_mobile, contact_email, locale, status, assignee_id, level, deadline_at, warn_at,
                  external_system, external_ref, idempotency_key, intake_key_id, agent_id, created_at,
-                 updated_at, history_seq, history_head, media_url)
+                 updated_at, history_seq, history_head, media_url, post_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                 $20, 1, $21, $22, $23, $24, $25, $26, $27, $28, $28, 1, $29, $30)
+                 $20, 1, $21, $22, $23, $24, $25, $26, $27, $28, $28, 1, $29, $30, $50)
              ON CONFLICT DO NOTHING
              RETURNING id
          ),
@@ -347,6 +356,8 @@ async fn insert(
         &f.photos.iter().map(|p| p.sha256.clone()).collect::<Vec<_>>(),
         &f.photos.iter().map(|p| p.width as i32).collect::<Vec<_>>(),
         &f.photos.iter().map(|p| p.height as i32).collect::<Vec<_>>(),
+        // the post it is routed to
+        plan.routed_post,
     )
     .fetch_optional(pool)
     .await?;

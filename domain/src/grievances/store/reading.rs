@@ -1,9 +1,8 @@
-//! What people read: the categories and wards to file under, a citizen's list, an official's
-//! queue, one grievance with its timeline and photos, and who it belongs to.
+//! What people read: the categories and wards to file under, a citizen's list (the officials'
+//! queue is `work`'s), one grievance with its timeline and photos, and who it belongs to.
 
-use super::OPEN;
 use crate::grievances::history::STATE_COLUMNS;
-use crate::grievances::{GrievanceNumber, Ownership, Status, QUEUE_PAGE};
+use crate::grievances::{GrievanceNumber, Ownership};
 use crate::Locale;
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -132,19 +131,6 @@ fn summary_select() -> String {
     format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}")
 }
 
-/// Which grievances a work queue holds: `$2` the caller, `$3` a department (its whole queue
-/// instead), `$4` a state (else the open ones), `$5` a ward, `$6` a category, `$7` overdue only
-/// (by `$8`, now).
-fn queue_where() -> String {
-    format!(
-        "WHERE (CASE WHEN $3::uuid IS NULL THEN g.assignee_id = $2 ELSE g.department_id = $3 END)
-           AND (CASE WHEN $4::text IS NULL THEN g.status IN {OPEN} ELSE g.status = $4 END)
-           AND ($5::int IS NULL OR g.ward_number = $5)
-           AND ($6::uuid IS NULL OR g.category_id = $6)
-           AND (NOT $7 OR g.deadline_at <= $8)"
-    )
-}
-
 /// A citizen's own grievances and those they joined with "me too", newest first.
 pub async fn filed_by(
     pool: &PgPool,
@@ -161,89 +147,6 @@ pub async fn filed_by(
     .bind(filer)
     .fetch_all(pool)
     .await
-}
-
-/// Filters of the work queue.
-#[derive(Clone, Debug, Default)]
-pub struct QueueFilter {
-    /// Only these states (default: the open ones).
-    pub status: Option<Status>,
-    pub ward: Option<i32>,
-    pub category: Option<Uuid>,
-    /// Only those past their deadline.
-    pub overdue_only: bool,
-    /// The whole department's (for its admin) instead of the caller's own.
-    pub department: Option<Uuid>,
-    /// Which page, from 1, of `QUEUE_PAGE` items.
-    pub page: i64,
-}
-
-/// One page of a work queue and how many items the whole queue holds.
-#[derive(Clone, Debug)]
-pub struct QueuePage {
-    pub rows: Vec<Summary>,
-    pub total: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct Counted {
-    #[sqlx(flatten)]
-    summary: Summary,
-    total: i64,
-}
-
-/// An official's queue: their grievances (or a department's), the highest priority (raised by
-/// citizens joining with "me too") first, then the nearest deadline.
-pub async fn queue(
-    pool: &PgPool,
-    assignee: Uuid,
-    filter: &QueueFilter,
-    now: OffsetDateTime,
-    locale: Locale,
-) -> Result<QueuePage, sqlx::Error> {
-    let page = filter.page.max(1);
-    // The count comes with the page (a window over the whole filtered queue); a page past the
-    // end has no rows to carry it, and asks once more for the count alone. Both bind $1–$8 as
-    // `queue_where` names them.
-    macro_rules! bind_filter {
-        ($query:expr) => {
-            $query
-                .bind(locale.code())
-                .bind(assignee)
-                .bind(filter.department)
-                .bind(filter.status)
-                .bind(filter.ward)
-                .bind(filter.category)
-                .bind(filter.overdue_only)
-                .bind(now)
-        };
-    }
-    let rows: Vec<Counted> = bind_filter!(sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS}, count(*) OVER () AS total {SUMMARY_FROM} {}
-         ORDER BY {} DESC, g.deadline_at NULLS LAST, g.me_too_count DESC, g.created_at, g.id
-         LIMIT $9 OFFSET $10",
-        queue_where(),
-        crate::grievances::me_too::Priority::sql_rank("g.me_too_count")
-    )))
-    .bind(QUEUE_PAGE)
-    .bind((page - 1) * QUEUE_PAGE)
-    .fetch_all(pool)
-    .await?;
-    let total = match rows.first() {
-        Some(r) => r.total,
-        None => {
-            bind_filter!(sqlx::query_scalar(&format!(
-                "SELECT count(*) {SUMMARY_FROM} {}",
-                queue_where()
-            )))
-            .fetch_one(pool)
-            .await?
-        }
-    };
-    Ok(QueuePage {
-        rows: rows.into_iter().map(|r| r.summary).collect(),
-        total,
-    })
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -1,22 +1,21 @@
-//! A department admin gives a selection of the department's open grievances to another of its
-//! staff at once (an official on leave, a ward changing hands): each is recorded in its history
-//! and the new assignee is told.
+//! Grievances changing hands: a department admin's selection given to another of its staff
+//! (`reassign`), a removed official's open work handed to the department's admin (`hand_over`),
+//! and a post's open work following it to its new holder (`follow_post`). Each is recorded in the
+//! grievance's history and the new assignee is told.
 
 use super::routing::least_loaded;
 use super::{append, lock, tell_staff, OPEN};
 use crate::grievances::history::to_micros;
 use crate::grievances::{Event, Notice};
 use crate::problem::{FieldError, Problem};
-use sqlx::PgPool;
+use crate::work::REASSIGN_MAX;
+use sqlx::{PgPool, Postgres, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// The most grievances one reassignment takes (two pages of the queue).
-pub const REASSIGN_MAX: usize = 100;
-
-/// Gives `grievances` of `department` to `to`, a staff member of it, as `by`. Grievances no
-/// longer open, or already theirs, are left as they are; one of another department refuses the
-/// whole selection. Returns how many moved.
+/// Gives `grievances` of `department` to `to`, a staff member of it, as `by`: picked by hand, they
+/// leave the post they were routed to. Grievances no longer open, or already theirs, are left as
+/// they are; one of another department refuses the whole selection. Returns how many moved.
 #[tracing::instrument(name = "grievances::reassign", skip(pool, grievances), fields(count = grievances.len()))]
 pub async fn reassign(
     pool: &PgPool,
@@ -47,12 +46,16 @@ pub async fn reassign(
             "err_reassign_target",
         )]));
     }
-    give(pool, &ids, to, by, Some(department), now).await
+    let mut tx = pool.begin().await?;
+    let moved = give(&mut tx, &ids, to, by, Some(department), Post::Leave, now).await?;
+    tx.commit().await?;
+    Ok(moved)
 }
 
 /// Hands a former staff member's open grievances to whoever will work them now: the
 /// department's least-loaded admin, else the city's (a removed or transferred official's work
-/// must not be stranded with someone who can no longer act on it). Returns how many moved.
+/// must not be stranded with someone who can no longer act on it). Those routed to a post stay
+/// the post's, so its next holder takes them over. Returns how many moved.
 #[tracing::instrument(name = "grievances::hand_over", skip(pool))]
 pub async fn hand_over(
     pool: &PgPool,
@@ -77,24 +80,70 @@ pub async fn hand_over(
     let Some(to) = to.filter(|t| *t != from) else {
         return Ok(0);
     };
-    give(pool, &ids, to, by, None, now).await
+    let mut tx = pool.begin().await?;
+    let moved = give(&mut tx, &ids, to, by, None, Post::Keep, now).await?;
+    tx.commit().await?;
+    Ok(moved)
+}
+
+/// A post changed hands (`holder`, or vacant): its open grievances still at their first level
+/// go to the new holder, or, while it is vacant, to the department's least-loaded admin. Those
+/// escalated past it stay with whoever answers for them now. Runs in the appointment's
+/// transaction. Returns how many moved.
+#[tracing::instrument(name = "grievances::follow_post", skip(tx))]
+pub async fn follow_post(
+    tx: &mut Transaction<'_, Postgres>,
+    post: Uuid,
+    department: Uuid,
+    holder: Option<Uuid>,
+    by: Uuid,
+    now: OffsetDateTime,
+) -> Result<usize, Problem> {
+    let now = to_micros(now);
+    let ids: Vec<Uuid> = sqlx::query_scalar(&format!(
+        "SELECT id FROM grievances WHERE post_id = $1 AND level = 1 AND status IN {OPEN} ORDER BY id"
+    ))
+    .bind(post)
+    .fetch_all(&mut **tx)
+    .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let to = match holder {
+        Some(h) => Some(h),
+        None => match least_loaded(&mut **tx, "department_admin", Some(department)).await? {
+            Some(admin) => Some(admin),
+            None => least_loaded(&mut **tx, "city_admin", None).await?,
+        },
+    };
+    let Some(to) = to else {
+        return Ok(0);
+    };
+    give(tx, &ids, to, by, Some(department), Post::Keep, now).await
+}
+
+/// Whether a grievance given to someone stays with the post it was routed to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Post {
+    Keep,
+    Leave,
 }
 
 /// Gives `ids` (sorted) to `to`: each open one not already theirs gets a `reassigned` entry, and
 /// they are told. With `department`, one of another department refuses them all.
 async fn give(
-    pool: &PgPool,
+    tx: &mut Transaction<'_, Postgres>,
     ids: &[Uuid],
     to: Uuid,
     by: Uuid,
     department: Option<Uuid>,
+    post: Post,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
-    let mut tx = pool.begin().await?;
     let mut moved = 0;
     // Locked in id order, so two reassignments of overlapping selections cannot deadlock.
     for &id in ids {
-        let g = lock(&mut tx, id).await?;
+        let g = lock(tx, id).await?;
         if department.is_some_and(|d| g.department_id != d) {
             return Err(Problem::Forbidden);
         }
@@ -105,26 +154,27 @@ async fn give(
         entry.actor_id = Some(by);
         entry.actor_kind = "official".into();
         entry.assignee_id = Some(to);
-        let hash = append(&mut tx, &g, &entry).await?;
+        let hash = append(tx, &g, &entry).await?;
         sqlx::query!(
             "UPDATE grievances SET assignee_id = $2,
                  status = CASE WHEN status = 'submitted' THEN 'assigned' ELSE status END,
-                 updated_at = $3, history_seq = $4, history_head = $5
+                 updated_at = $3, history_seq = $4, history_head = $5,
+                 post_id = CASE WHEN $6 THEN post_id END
              WHERE id = $1",
             g.id,
             to,
             now,
             entry.seq,
             hash,
+            post == Post::Keep,
         )
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let notice = Notice::Assigned {
             number: g.number.clone(),
         };
-        tell_staff(&mut tx, &g, Some(to), &notice).await?;
+        tell_staff(tx, &g, Some(to), &notice).await?;
         moved += 1;
     }
-    tx.commit().await?;
     Ok(moved)
 }

@@ -1,28 +1,39 @@
-//! Who gets a grievance: the official a route names for its category (or nearest parent) and
-//! ward, else the least-loaded department admin. The filing's plan query repeats the route
-//! lookup inline, deliberately: intake is the hot path and pays one round trip for all of it.
+//! Who gets a grievance: the post (`work::posts`) that handles its category (or nearest parent)
+//! in its ward — a ward's own post before a city-wide one — and whoever holds it; a vacant post's
+//! work, or work no post handles, goes to the least-loaded department admin. The filing's plan
+//! query repeats the post lookup inline, deliberately: intake is the hot path and pays one round
+//! trip for all of it.
 
 use super::OPEN;
 use uuid::Uuid;
 
-/// The official routing names for a category (or its nearest parent with a route) in a ward: a
-/// route for the ward beats one for the whole city.
+/// The post routing picks, and its holder (None while it is vacant).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Routed {
+    pub post_id: Uuid,
+    pub holder_id: Option<Uuid>,
+}
+
+/// The post of `department` that handles `category` (or its nearest parent with one) in `ward`.
 pub async fn route<'e>(
     db: impl sqlx::PgExecutor<'e>,
     category: Uuid,
     ward: Option<i32>,
     department: Uuid,
-) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
+) -> Result<Option<Routed>, sqlx::Error> {
+    sqlx::query_as(
         "WITH RECURSIVE up(id, parent_id, depth) AS (
              SELECT id, parent_id, 0 FROM grievance_categories WHERE id = $1
              UNION ALL
              SELECT c.id, c.parent_id, up.depth + 1 FROM grievance_categories c JOIN up ON c.id = up.parent_id
          )
-         SELECT r.official_id FROM up JOIN grievance_routes r ON r.category_id = up.id
-           JOIN users u ON u.id = r.official_id AND u.role IN ('official', 'department_admin') AND u.department_id = $3
-         WHERE r.ward_number = $2 OR r.ward_number IS NULL
-         ORDER BY r.ward_number IS NULL, up.depth LIMIT 1",
+         SELECT p.id AS post_id, u.id AS holder_id
+         FROM up JOIN post_categories pc ON pc.category_id = up.id
+           JOIN posts p ON p.id = pc.post_id AND p.department_id = $3
+           LEFT JOIN users u ON u.id = p.holder_id AND u.role IN ('official', 'department_admin')
+                AND u.department_id = $3
+         WHERE p.wards IS NULL OR $2 = ANY (p.wards)
+         ORDER BY p.wards IS NULL, up.depth, u.id IS NULL, p.created_at, p.id LIMIT 1",
     )
     .bind(category)
     .bind(ward)

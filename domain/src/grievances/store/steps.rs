@@ -33,6 +33,8 @@ pub struct Step {
 struct Destination {
     category: Uuid,
     department: Uuid,
+    /// The post it is routed to there, if one handles it.
+    post: Option<Uuid>,
     assignee: Option<Uuid>,
     first_level: escalation::Level,
 }
@@ -147,7 +149,8 @@ async fn destination(
             "err_transfer_department",
         )]));
     };
-    let assignee = match route(&mut **tx, target, g.ward_number, department).await? {
+    let routed = route(&mut **tx, target, g.ward_number, department).await?;
+    let assignee = match routed.and_then(|r| r.holder_id) {
         Some(a) => Some(a),
         None => least_loaded(&mut **tx, "department_admin", Some(department)).await?,
     };
@@ -159,6 +162,7 @@ async fn destination(
     Ok(Destination {
         category: target,
         department,
+        post: routed.map(|r| r.post_id),
         assignee,
         first_level,
     })
@@ -215,7 +219,8 @@ async fn apply(
              closed_at = CASE WHEN $2 IN ('closed_fixed', 'closed_not_fixed') THEN $12 ELSE closed_at END,
              rating = COALESCE($13, rating),
              rating_comment = CASE WHEN $13 IS NOT NULL THEN $14 ELSE rating_comment END,
-             updated_at = $12, history_seq = $15, history_head = $16
+             updated_at = $12, history_seq = $15, history_head = $16,
+             post_id = CASE WHEN $17 THEN $18 ELSE post_id END
          WHERE id = $1",
         g.id,
         fx.status as _,
@@ -233,6 +238,8 @@ async fn apply(
         entry.note,
         entry.seq,
         hash,
+        destination.is_some(),
+        destination.and_then(|d| d.post),
     )
     .execute(&mut **tx)
     .await?;

@@ -72,9 +72,10 @@ pub async fn staff_role(
     Ok(row.map(|(role, dept)| (Role::parse(&role).unwrap_or(Role::Citizen), dept)))
 }
 
-/// Takes a person's staff role away: they stay a citizen with their citizen id, and every session
-/// they have ends at once, so a removed official cannot act on the next request. The caller has
-/// checked that the actor may manage this person.
+/// Takes a person's staff role away: they stay a citizen with their citizen id, every session
+/// they have ends at once, so a removed official cannot act on the next request, and the posts
+/// they held fall vacant (their work waits for a successor). The caller has checked that the
+/// actor may manage this person.
 pub async fn remove_staff(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let changed = sqlx::query("UPDATE users SET role = 'citizen', department_id = NULL WHERE id = $1 AND role <> 'citizen'")
@@ -82,6 +83,10 @@ pub async fn remove_staff(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Er
         .execute(&mut *tx)
         .await?
         .rows_affected();
+    sqlx::query("UPDATE posts SET holder_id = NULL WHERE holder_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL")
         .bind(user_id)
         .execute(&mut *tx)

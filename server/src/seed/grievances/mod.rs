@@ -1,14 +1,14 @@
 //! Demo data for grievances: Bhubaneswar's 67 wards, a category tree per department (with the
-//! words SMS and email are matched by, and IVRS keypad codes), routes by category and ward, and
+//! words SMS and email are matched by, and IVRS keypad codes), posts (categories in a jurisdiction) and
 //! a ladder of its own for streetlights.
 //!
-//! `wards` and `categories` are seeded with the catalogue; `routes` once the staff they name exist.
+//! `wards` and `categories` are seeded with the catalogue; `posts` once the staff who hold them exist.
 
 mod categories;
-mod routes;
+mod posts;
 mod wards;
 
-pub use routes::{seed_routes, GRIEVANCE_STAFF};
+pub use posts::{seed_posts, GRIEVANCE_STAFF};
 
 use sqlx::PgPool;
 

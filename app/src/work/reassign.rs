@@ -1,5 +1,6 @@
 //! A department admin gives a selection of the department's queue to another of its staff: the
-//! queue's cards get a checkbox each (tied to this form by its id), and this form names whom to.
+//! queue's cards get a checkbox each (tied to this form by its id, valued `kind:number`), and
+//! this form names whom to.
 
 use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, ServerForm};
 use crate::i18n::{t, use_locale};
@@ -7,13 +8,15 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::now;
+use crate::grievances::now;
 #[cfg(feature = "ssr")]
 use crate::request;
 #[cfg(feature = "ssr")]
-use domain::grievances::{store, GrievanceNumber};
-#[cfg(feature = "ssr")]
 use domain::identity::Role;
+#[cfg(feature = "ssr")]
+use domain::problem::Problem;
+#[cfg(feature = "ssr")]
+use domain::work::{store, ItemRef};
 
 /// The form's id, which the queue's checkboxes name in their `form` attribute.
 pub const REASSIGN_FORM: &str = "reassign-form";
@@ -43,41 +46,31 @@ pub(crate) async fn staff_options(
         .collect())
 }
 
-/// Gives the selected grievances (`ids[n]`: their numbers) to `to`. Only a department admin,
-/// within their own department; the answer is how many moved.
-#[server(endpoint = "grievances/reassign")]
+/// Gives the selected items (`ids[n]`: `kind:number`) to `to`. Only a department admin, within
+/// their own department; the answer is how many moved.
+#[server(endpoint = "work/reassign")]
 pub async fn reassign(
     ids: Option<std::collections::BTreeMap<String, String>>,
     to: String,
 ) -> Result<FormResult<usize>, ServerFnError> {
     let account = request::require(|a| a.role == Role::DepartmentAdmin)?;
     let Some(department) = account.department_id else {
-        return Err(request::refuse(domain::problem::Problem::Forbidden));
+        return Err(request::refuse(Problem::Forbidden));
+    };
+    let Some(items) = ids
+        .unwrap_or_default()
+        .values()
+        .map(|v| ItemRef::parse(v))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Err(request::refuse(Problem::NotFound));
+    };
+    let Ok(to) = uuid::Uuid::parse_str(to.trim()) else {
+        return request::answer(Err(Problem::field("to", "err_reassign_target")));
     };
     let pool = request::pool();
-    let mut grievances = Vec::new();
-    for number in ids.unwrap_or_default().values() {
-        let found = match GrievanceNumber::parse(number) {
-            Ok(n) => store::id_by_number(&pool, &n)
-                .await
-                .map_err(request::unexpected)?,
-            Err(_) => None,
-        };
-        let Some(id) = found else {
-            return Err(request::refuse(domain::problem::Problem::NotFound));
-        };
-        grievances.push(id);
-    }
-    let Ok(to) = uuid::Uuid::parse_str(to.trim()) else {
-        return request::answer(Err(domain::problem::Problem::field(
-            "to",
-            "err_reassign_target",
-        )));
-    };
-    match store::reassign(&pool, &grievances, to, account.id, department, now()).await {
-        Err(p @ (domain::problem::Problem::Forbidden | domain::problem::Problem::NotFound)) => {
-            Err(request::refuse(p))
-        }
+    match store::reassign(&pool, &items, to, account.id, department, now()).await {
+        Err(p @ (Problem::Forbidden | Problem::NotFound)) => Err(request::refuse(p)),
         other => request::answer(other),
     }
 }
@@ -87,7 +80,7 @@ pub async fn reassign(
 pub fn ReassignForm(staff: Vec<StaffOption>, back: String) -> impl IntoView {
     let l = use_locale();
     view! {
-        <ServerForm endpoint="grievances/reassign".to_string() locale=l then=FormThen::redirect(back)
+        <ServerForm endpoint="work/reassign".to_string() locale=l then=FormThen::redirect(back)
             class="reassign stack".to_string() id=REASSIGN_FORM.to_string()>
             <FailureBanner locale=l/>
             <FieldMessage field="ids"/>

@@ -1,0 +1,174 @@
+//! Posts of a department: listing them with their open work, creating one, and appointing its
+//! holder — the post's open work follows the appointment (`grievances::store::follow_post`).
+
+use crate::db::new_id;
+use crate::problem::{FieldError, Problem};
+use crate::work::posts::{Jurisdiction, PostForm};
+use crate::Locale;
+use sqlx::{PgPool, Postgres, Transaction};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A post as its department's admin sees it.
+#[derive(Clone, Debug)]
+pub struct Post {
+    pub id: Uuid,
+    pub title: String,
+    pub jurisdiction: Jurisdiction,
+    pub holder_id: Option<Uuid>,
+    pub holder_name: Option<String>,
+    /// The categories it handles, in the language asked for.
+    pub categories: Vec<String>,
+    /// Its open grievances still at their first level.
+    pub open_work: i64,
+}
+
+/// The posts of `department`, by title.
+pub async fn list(pool: &PgPool, department: Uuid, locale: Locale) -> Result<Vec<Post>, Problem> {
+    type Row = (
+        Uuid,
+        String,
+        Option<Vec<i32>>,
+        Option<Uuid>,
+        Option<String>,
+        Vec<String>,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT p.id, p.title, p.wards, p.holder_id, u.name,
+                ARRAY(SELECT CASE $2 WHEN 'or' THEN c.name_or WHEN 'hi' THEN c.name_hi ELSE c.name_en END
+                      FROM post_categories pc JOIN grievance_categories c ON c.id = pc.category_id
+                      WHERE pc.post_id = p.id ORDER BY c.position, c.name_en),
+                (SELECT count(*) FROM grievances g WHERE g.post_id = p.id AND g.level = 1
+                   AND g.status IN ('submitted', 'assigned', 'in_progress', 'reopened'))
+         FROM posts p LEFT JOIN users u ON u.id = p.holder_id
+         WHERE p.department_id = $1 ORDER BY p.title",
+    )
+    .bind(department)
+    .bind(locale.code())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, title, wards, holder_id, holder_name, categories, open_work)| Post {
+                id,
+                title,
+                jurisdiction: Jurisdiction::from_column(wards),
+                holder_id,
+                holder_name,
+                categories,
+                open_work,
+            },
+        )
+        .collect())
+}
+
+/// Whether `person` is staff of `department` who can hold a post there.
+async fn is_staff(
+    tx: &mut Transaction<'_, Postgres>,
+    person: Uuid,
+    department: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND department_id = $2
+                          AND role IN ('official', 'department_admin'))",
+    )
+    .bind(person)
+    .bind(department)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Creates a post of `department`, held by `holder` (one of its staff) or vacant. Its
+/// categories must be the department's own.
+#[tracing::instrument(name = "work::create_post", skip(pool, form))]
+pub async fn create(
+    pool: &PgPool,
+    department: Uuid,
+    form: &PostForm,
+    holder: Option<Uuid>,
+) -> Result<Uuid, Problem> {
+    let mut tx = pool.begin().await?;
+    let mut problems = Vec::new();
+    let own: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM grievance_categories WHERE id = ANY($1) AND department_id = $2",
+    )
+    .bind(&form.categories)
+    .bind(department)
+    .fetch_one(&mut *tx)
+    .await?;
+    if own != form.categories.len() as i64 {
+        problems.push(FieldError::new("categories", "err_post_categories"));
+    }
+    if let Some(h) = holder {
+        if !is_staff(&mut tx, h, department).await? {
+            problems.push(FieldError::new("holder", "err_reassign_target"));
+        }
+    }
+    Problem::check(problems)?;
+    let id = new_id();
+    let made = sqlx::query(
+        "INSERT INTO posts (id, department_id, title, wards, holder_id) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (department_id, title) DO NOTHING",
+    )
+    .bind(id)
+    .bind(department)
+    .bind(&form.title)
+    .bind(form.jurisdiction.to_column())
+    .bind(holder)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if made == 0 {
+        return Err(Problem::field("title", "err_post_title_taken"));
+    }
+    sqlx::query("INSERT INTO post_categories (post_id, category_id) SELECT $1, unnest($2::uuid[])")
+        .bind(id)
+        .bind(&form.categories)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(target: "security", post = %id, department = %department, holder = ?holder, "post created");
+    Ok(id)
+}
+
+/// Appoints `holder` (one of the department's staff) to a post of `department`, or leaves it
+/// vacant, as `by`: the post's open work at its first level moves to them (or, vacant, to the
+/// department's admin), each with a history entry and a notice. Returns how many moved.
+#[tracing::instrument(name = "work::appoint", skip(pool))]
+pub async fn appoint(
+    pool: &PgPool,
+    post: Uuid,
+    department: Uuid,
+    holder: Option<Uuid>,
+    by: Uuid,
+    now: OffsetDateTime,
+) -> Result<usize, Problem> {
+    let mut tx = pool.begin().await?;
+    let found: Option<Option<Uuid>> = sqlx::query_scalar(
+        "SELECT holder_id FROM posts WHERE id = $1 AND department_id = $2 FOR UPDATE",
+    )
+    .bind(post)
+    .bind(department)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(before) = found else {
+        return Err(Problem::NotFound);
+    };
+    if let Some(h) = holder {
+        if !is_staff(&mut tx, h, department).await? {
+            return Err(Problem::field("holder", "err_reassign_target"));
+        }
+    }
+    sqlx::query("UPDATE posts SET holder_id = $2 WHERE id = $1")
+        .bind(post)
+        .bind(holder)
+        .execute(&mut *tx)
+        .await?;
+    let moved =
+        crate::grievances::store::follow_post(&mut tx, post, department, holder, by, now).await?;
+    tx.commit().await?;
+    tracing::info!(target: "security", post = %post, from = ?before, to = ?holder, by = %by, moved, "post holder changed");
+    Ok(moved)
+}
