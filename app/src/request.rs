@@ -27,6 +27,8 @@ pub struct Config {
     pub vapid_public_key: String,
     /// Push services subscriptions may point at (origins; `https://*.domain` for a domain).
     pub push_services: Vec<String>,
+    /// The key a monitoring scraper sends for `/metrics`; None turns `/metrics` off.
+    pub metrics_key: Option<String>,
 }
 
 #[derive(Clone, FromRef)]

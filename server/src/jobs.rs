@@ -90,8 +90,9 @@ impl Runner {
         Ok(true)
     }
 
-    /// Schedules the periodic jobs and starts `loops` runner loops in this instance.
-    pub async fn start(self, pool: PgPool, loops: usize) -> anyhow::Result<()> {
+    /// Schedules the periodic jobs and starts `loops` runner loops in this instance; `stop` on
+    /// the answer ends them once the jobs in hand are done.
+    pub async fn start(self, pool: PgPool, loops: usize) -> anyhow::Result<Started> {
         for p in self.periodic.iter() {
             store::ensure_periodic(&pool, p.kind, p.every, p.slots, now()).await?;
         }
@@ -100,10 +101,14 @@ impl Runner {
             std::env::var("HOSTNAME").unwrap_or_else(|_| "nagarik".into()),
             std::process::id()
         );
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let mut handles = Vec::new();
         for n in 1..=loops {
             let (runner, pool, name) = (self.clone(), pool.clone(), format!("{instance}/{n}"));
-            tokio::spawn(async move {
-                loop {
+            let mut stopping = stopping.clone();
+            handles.push(tokio::spawn(async move {
+                // A job, once claimed, runs to its end: stopping is only looked at between jobs.
+                while !*stopping.borrow() {
                     let pause = match runner.run_one(&pool, &name).await {
                         Ok(true) => Duration::ZERO,
                         Ok(false) => Duration::from_millis(200),
@@ -112,11 +117,35 @@ impl Runner {
                             Duration::from_secs(2)
                         }
                     };
-                    tokio::time::sleep(pause).await;
+                    tokio::select! {
+                        _ = tokio::time::sleep(pause) => {}
+                        _ = stopping.changed() => {}
+                    }
                 }
-            });
+            }));
         }
-        Ok(())
+        Ok(Started { stop, handles })
+    }
+}
+
+/// The runner loops of this instance, running.
+pub struct Started {
+    stop: tokio::sync::watch::Sender<bool>,
+    handles: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Started {
+    /// Claims no more jobs and waits (at most `grace`) for the ones in hand to finish. A job
+    /// still running after that is dropped unrecorded: its lease passes and another instance
+    /// takes it up again.
+    pub async fn stop(self, grace: Duration) -> bool {
+        let _ = self.stop.send(true);
+        let all = async {
+            for h in self.handles {
+                let _ = h.await;
+            }
+        };
+        tokio::time::timeout(grace, all).await.is_ok()
     }
 }
 

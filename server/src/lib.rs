@@ -4,7 +4,9 @@
 pub mod api;
 pub mod bench;
 pub mod jobs;
+pub mod metrics;
 pub mod notifications;
 pub mod sandbox_gateway;
 pub mod seed;
 pub mod startup;
+pub mod telemetry;

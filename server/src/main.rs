@@ -3,18 +3,13 @@
 //! stand-in SMS gateway and push service for development and tests.
 
 use anyhow::Context;
-use server::{bench, seed, startup};
+use server::{bench, seed, startup, telemetry};
 
 const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check | sandbox-gateway [ADDR]]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    let _log_guard = telemetry::init()?;
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("sandbox-gateway") {
         let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3025");
@@ -27,6 +22,7 @@ async fn main() -> anyhow::Result<()> {
     let pool = domain::db::connect(&database_url, if command == "serve" { 20 } else { 4 }).await?;
     match command {
         "serve" => {
+            telemetry::check_clock(&pool).await;
             domain::db::migrate(&pool).await?;
             startup::serve(pool).await
         }

@@ -65,6 +65,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
             }),
         )
         .route("/healthz", get(health))
+        .route("/metrics", get(crate::metrics::scrape))
         .nest("/api/v1/intake", crate::api::intake::routes())
         .nest("/open311/v2", crate::api::open311::routes())
         .route("/grievance-photos/{id}", get(crate::api::photos::photo))
@@ -84,6 +85,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
             security_headers,
         ))
         .layer(axum::middleware::from_fn(same_origin))
+        .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -182,23 +184,56 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
                     .filter(|s| !s.is_empty()),
             )
             .collect(),
+        metrics_key: std::env::var("NAGARIK_METRICS_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty()),
     };
-    crate::jobs::nagarik(providers)
+    let jobs = crate::jobs::nagarik(providers)
         .start(pool.clone(), JOB_LOOPS)
         .await?;
-    let app = router(pool, options, config);
+    let app = router(pool.clone(), options, config);
     // Nagle's algorithm with delayed ACKs holds small responses back ~40 ms: turn it off.
     use axum::serve::ListenerExt;
     let listener = tokio::net::TcpListener::bind(&addr).await?.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
     tracing::info!("listening on http://{addr}");
+    // On SIGTERM (systemd, Kubernetes, a rolling deploy) or Ctrl-C: stop accepting, let the
+    // requests in flight finish, then the jobs in hand, then close the pool.
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
+        .with_graceful_shutdown(shutdown_signal())
         .await?;
+    tracing::info!("no requests left in flight; finishing the jobs in hand");
+    if !jobs.stop(SHUTDOWN_GRACE).await {
+        tracing::warn!("a job was still running after the grace period; its lease will pass to another instance");
+    }
+    pool.close().await;
+    tracing::info!("stopped");
     Ok(())
 }
 
-async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+/// How long the jobs in hand may take to finish once the server is told to stop.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(25);
+
+/// Resolves when the process is told to stop: SIGTERM or SIGINT.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+    tracing::info!("told to stop: finishing the requests in flight");
 }

@@ -9,6 +9,8 @@ pub const CITY_ADMIN: &str = "9000000001";
 pub const BMC_ADMIN: &str = "9000000002";
 pub const BMC_OFFICIAL: &str = "9000000003";
 pub const CITIZEN: &str = "9000000004";
+/// The key the test servers want for `/metrics`.
+pub const METRICS_KEY: &str = "a metrics key for the tests";
 
 fn admin_url() -> String {
     std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
@@ -113,7 +115,7 @@ pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
     /// The test's own database, dropped when the test ends.
-    db: String,
+    pub db: String,
 }
 
 impl Drop for TestApp {
@@ -148,6 +150,7 @@ pub async fn spawn_app() -> TestApp {
         secure_cookies: false,
         vapid_public_key: String::new(),
         push_services: vec!["http://127.0.0.1".into()],
+        metrics_key: Some(METRICS_KEY.into()),
     })
     .await
 }
@@ -195,6 +198,7 @@ impl TestApp {
             secure_cookies: false,
             vapid_public_key: String::new(),
             push_services: vec!["http://127.0.0.1".into()],
+            metrics_key: Some(METRICS_KEY.into()),
         };
         serve(pool, config, String::new()).await
     }

@@ -58,8 +58,11 @@ async fn the_development_inbox_is_closed_unless_enabled() {
         secure_cookies: false,
         vapid_public_key: String::new(),
         push_services: vec!["http://127.0.0.1".into()],
+        metrics_key: None,
     })
     .await;
     let (status, _) = app.call(&client(), "dev/messages", &[]).await;
     assert_eq!(status, 404);
+    // and /metrics is off without a key
+    assert_eq!(app.page(&client(), "/metrics").await.status(), 404);
 }
