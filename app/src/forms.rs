@@ -315,7 +315,8 @@ mod browser {
         let answer = post(&form, &url).await;
         set_busy(&form, false);
         let body = match answer {
-            Ok((200, body)) => body,
+            // A throttled refusal (429) still names the field and says why.
+            Ok((200, body)) | Ok((429, body)) => body,
             // The service worker kept it for sending when the connection returns.
             Ok((202, _)) => {
                 each(&form, "[data-form-queued]", |el| {

@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/life-events/:slug") view=catalogue::LifeEventPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=identity::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=identity::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view=identity::reset::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=identity::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/services") view=admin::AdminServicesPage ssr=SsrMode::Async/>

@@ -7,6 +7,7 @@
 //! | `NotFound` | no such thing, or the caller may not know it exists | 404 | 404 `not_found` | 404 |
 //! | `Forbidden` | the caller is known but may not do this | 403 | 403 `forbidden` | 403 |
 //! | `Conflict(code)` | it cannot happen now: what the person saw has changed | `FormResult::Invalid` at the form (`form`) | 409 `conflict` | 409 |
+//! | `Throttled(t)` | too many tries: come back after `t.retry_after_secs` | 429 with `Retry-After`, and `FormResult::Invalid` at the field, so the form says it in the person's language | 429 `throttled` with `Retry-After` | 429 |
 //! | `Unexpected(e)` | not the person's doing (the database, a bug) | 500; logged with the request id, never shown | 500 `unexpected` | 400 "general service error" (the spec names no 5xx) |
 //!
 //! Rules (plain functions) return their own small error enums or `FieldError`s; commands turn
@@ -42,8 +43,26 @@ pub enum Problem {
     Forbidden,
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    #[error("throttled: {0:?}")]
+    Throttled(Throttled),
     #[error("unexpected: {0}")]
     Unexpected(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A refusal for too many tries: where to say it, in which words, and when to come back. A
+/// refusal is immediate; nothing sleeps while a worker waits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Throttled {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub retry_after_secs: u64,
+}
+
+impl Throttled {
+    /// The problem it is as a field's message.
+    pub fn field_error(&self) -> FieldError {
+        FieldError::new(self.field, self.code)
+    }
 }
 
 impl Problem {

@@ -24,6 +24,27 @@ pub const CODE_SMS: Limit = Limit {
     window: Duration::hours(1),
 };
 
+/// Failed sign-ins from one client (an address; an IPv6 /64), whichever accounts they name:
+/// credential stuffing from one place. Only failures count, and the limit is high, because a
+/// mobile network puts thousands of people behind one address.
+pub const SIGN_IN_CLIENT: Limit = Limit {
+    hits: 100,
+    window: Duration::minutes(15),
+};
+
+/// One-time codes one client may have sent (registration, a new code, the kiosk), whatever
+/// the numbers: the per-number limit does not stop one client walking through numbers.
+pub const CODES_CLIENT: Limit = Limit {
+    hits: 20,
+    window: Duration::hours(1),
+};
+
+/// Filings one intake key (a gateway, another system, an Open311 client) may post a minute.
+pub const INTAKE_KEY: Limit = Limit {
+    hits: 600,
+    window: Duration::minutes(1),
+};
+
 /// The answer to one hit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Throttled {
@@ -57,6 +78,47 @@ pub async fn hit(
     } else {
         Throttled::Wait(row.window_start + limit.window - now)
     })
+}
+
+/// Whether `key` is over `limit` now, without counting a hit (a limit on failures looks before
+/// the try and counts only when it fails).
+pub async fn peek(
+    db: impl PgExecutor<'_>,
+    key: &str,
+    limit: Limit,
+    now: OffsetDateTime,
+) -> Result<Throttled, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT hits, window_start FROM throttles WHERE key = $1 AND window_start > $2",
+        key,
+        now - limit.window,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(match row {
+        Some(r) if r.hits >= limit.hits => Throttled::Wait(r.window_start + limit.window - now),
+        _ => Throttled::Allowed,
+    })
+}
+
+impl Throttled {
+    /// As a problem to answer with, at `field` in the words of `code`, or None when allowed.
+    pub fn refusal(
+        self,
+        field: &'static str,
+        code: &'static str,
+    ) -> Option<crate::problem::Problem> {
+        match self {
+            Throttled::Allowed => None,
+            Throttled::Wait(d) => Some(crate::problem::Problem::Throttled(
+                crate::problem::Throttled {
+                    field,
+                    code,
+                    retry_after_secs: d.whole_seconds().max(1) as u64,
+                },
+            )),
+        }
+    }
 }
 
 /// Forgets a key's hits (a sign-in that succeeded).

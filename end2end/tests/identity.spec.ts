@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { expectAccessible, expectNoSidewaysScroll, freshMobile, hydrated, readCode, PASSWORD } from './helpers';
+import { expectAccessible, expectNoSidewaysScroll, freshMobile, hydrated, readCode, register, PASSWORD } from './helpers';
 
 test('a citizen registers, confirms the code, gets a citizen id, finds a service and signs out', async ({ page }) => {
   const mobile = freshMobile();
@@ -92,4 +92,37 @@ test('signing in with a mistyped citizen id says so at the field', async ({ page
   await expect(page.locator('#login-error')).toHaveText(/one digit is probably mistyped/);
   await expect(page.getByLabel('Citizen id or mobile number')).toHaveValue('2345 6789 0123');
   await expectAccessible(page);
+});
+
+test('a citizen who forgot the password resets it with a code on a phone screen', async ({ browser }) => {
+  const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  const mobile = freshMobile();
+  await register(page, mobile);
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await page.goto('/sign-in');
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expect(page.getByRole('heading', { name: 'Reset your password', level: 1 })).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+  await expectNoSidewaysScroll(page);
+  await page.getByLabel('Mobile number').fill(mobile);
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  await expect(page.getByText(/a code is on its way/)).toBeVisible();
+  const code = await readCode(page, mobile);
+  // a weak password is named at its field, and the code typed stays
+  await page.getByLabel('Code from the SMS').fill(code);
+  await page.getByLabel('New password').fill('12345678');
+  await page.getByRole('button', { name: 'Set the new password' }).click();
+  await expect(page.locator('#password-error')).not.toBeEmpty();
+  await expect(page.getByLabel('Code from the SMS')).toHaveValue(code);
+  const fresh = 'tamarind kettle monsoon bridge';
+  await page.getByLabel('New password').fill(fresh);
+  await page.getByRole('button', { name: 'Set the new password' }).click();
+  await expect(page.getByText(/Your password is changed/)).toBeVisible();
+  await page.getByRole('link', { name: 'Sign in' }).last().click();
+  await hydrated(page);
+  await page.getByLabel('Citizen id or mobile number').fill(mobile);
+  await page.getByLabel('Password').fill(fresh);
+  await page.getByRole('button', { name: 'Sign in' }).last().click();
+  await page.waitForURL('**/me');
 });

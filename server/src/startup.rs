@@ -66,6 +66,8 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
         )
         .route("/healthz", get(health))
         .route("/metrics", get(crate::metrics::scrape))
+        .route("/api/v1/openapi.json", get(crate::api::openapi))
+        .route("/me/data.json", get(crate::api::my_data::download))
         .nest("/api/v1/intake", crate::api::intake::routes())
         .nest("/open311/v2", crate::api::open311::routes())
         .route("/grievance-photos/{id}", get(crate::api::photos::photo))
@@ -200,6 +202,8 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
     tracing::info!("listening on http://{addr}");
     // On SIGTERM (systemd, Kubernetes, a rolling deploy) or Ctrl-C: stop accepting, let the
     // requests in flight finish, then the jobs in hand, then close the pool.
+    // The peer's address reaches `identify`, for the limits kept per client.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

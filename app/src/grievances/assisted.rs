@@ -45,8 +45,8 @@ pub async fn assist_file(form: FilingForm) -> Result<FormResult<String>, ServerF
     if !problems.is_empty() {
         return Ok(FormResult::Invalid(problems));
     }
-    filing.agent_id = Some(agent.id);
-    filing.anonymous = false;
+    filing.provenance.agent_id = Some(agent.id);
+    filing.who.anonymous = false;
     file_and_answer(filing).await
 }
 
@@ -158,6 +158,15 @@ pub async fn kiosk_start(form: FilingForm) -> Result<FormResult<KioskStarted>, S
     let (Ok(mobile), true) = (mobile, problems.is_empty()) else {
         return Ok(FormResult::Invalid(problems));
     };
+    if let Err(p) = request::client_limit(
+        "codes-client",
+        domain::throttle::CODES_CLIENT,
+        "contact_mobile",
+    )
+    .await
+    {
+        return request::answer(Err(p));
+    }
     let kept = serde_json::to_string(&form).map_err(request::unexpected)?;
     let sms = |code: &str| fill(t::sms_kiosk_code(locale), &[("code", code)]);
     let started = store::start_kiosk_filing(&request::pool(), &mobile, &kept, locale, sms).await;
@@ -190,9 +199,9 @@ pub async fn kiosk_confirm(
         Ok(f) => f,
         Err(problems) => return Ok(FormResult::Invalid(problems)),
     };
-    filing.contact_mobile = Some(confirmed.mobile);
-    filing.anonymous = false;
-    filing.idempotency_key = Some(format!("kiosk:{id}"));
+    filing.who.contact.mobile = domain::identity::MobileNumber::parse(&confirmed.mobile).ok();
+    filing.who.anonymous = false;
+    filing.provenance.idempotency_key = Some(format!("kiosk:{id}"));
     let filed = match store::file(&pool, filing, time::OffsetDateTime::now_utc()).await {
         Ok(filed) => filed,
         Err(problem) => return request::answer(Err(problem)),

@@ -103,7 +103,8 @@ pub struct FilingForm {
     pub contact_email: String,
 }
 
-/// Checks a filing form and turns it into a filing, or names the fields to fix.
+/// Checks a filing form and turns it into a filing, or names the fields to fix (the one parse
+/// every channel shares, `FilingText::parse`).
 #[cfg(feature = "ssr")]
 pub fn parse_filing(
     form: &FilingForm,
@@ -111,83 +112,26 @@ pub fn parse_filing(
     locale: Locale,
 ) -> Result<store::Filing, Vec<FieldError>> {
     let category = uuid::Uuid::parse_str(form.category.trim()).ok();
-    let mut problems = Vec::new();
-    let ward = match form.ward.trim() {
-        "" => None,
-        w => match w.parse::<i32>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                problems.push(FieldError::new("ward", "err_ward_invalid"));
-                None
-            }
-        },
-    };
-    let coordinate = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
-    let (latitude, longitude) = (coordinate(&form.latitude), coordinate(&form.longitude));
-    let input = rules::FilingInput {
+    let checked = rules::FilingText {
         category_chosen: category.is_some(),
         description: form.description.clone(),
-        ward,
+        ward: form.ward.clone(),
         landmark: form.landmark.clone(),
         address: form.address.clone(),
-        latitude,
-        longitude,
-    };
-    // An unreadable ward is already named; do not also say that no place was given.
-    let ward_unreadable = !problems.is_empty();
-    for p in rules::check_filing(&input) {
-        if !(p.field == "ward" && ward_unreadable) {
-            problems.push(p);
-        }
+        latitude: form.latitude.clone(),
+        longitude: form.longitude.clone(),
+        contact_name: form.contact_name.clone(),
+        contact_mobile: form.contact_mobile.clone(),
+        contact_email: form.contact_email.clone(),
     }
-    let contact_mobile = match form.contact_mobile.trim() {
-        "" => None,
-        m => match domain::identity::MobileNumber::parse(m) {
-            Ok(m) => Some(m.as_str().to_string()),
-            Err(_) => {
-                problems.push(FieldError::new("contact_mobile", "err_mobile_invalid"));
-                None
-            }
-        },
-    };
-    let contact_email = match form.contact_email.trim() {
-        "" => None,
-        e => match domain::identity::EmailAddress::parse(e) {
-            Ok(e) => Some(e.as_str().to_string()),
-            Err(code) => {
-                problems.push(FieldError::new("contact_email", code));
-                None
-            }
-        },
-    };
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    .parse()?;
+    let category = store::CategoryRef::Id(category.expect("checked by the parse"));
+    let mut filing = store::Filing::new(channel, category, checked, locale);
+    filing.who.anonymous = form.anonymous.is_some();
     let key = form.idempotency_key.trim();
-    Ok(store::Filing {
-        channel,
-        category_id: category.expect("checked above"),
-        category_slug: None,
-        ward,
-        landmark: form.landmark.trim().to_string(),
-        address: form.address.trim().to_string(),
-        latitude,
-        longitude,
-        description: form.description.trim().to_string(),
-        recording_url: None,
-        filer_id: None,
-        anonymous: form.anonymous.is_some(),
-        contact_name: form.contact_name.trim().to_string(),
-        contact_mobile,
-        contact_email,
-        locale,
-        external: None,
-        idempotency_key: (!key.is_empty() && key.len() <= 100).then(|| key.to_string()),
-        intake_key_id: None,
-        agent_id: None,
-        media_url: None,
-        photos: Vec::new(),
-    })
+    filing.provenance.idempotency_key =
+        (!key.is_empty() && key.len() <= 100).then(|| key.to_string());
+    Ok(filing)
 }
 
 #[cfg(feature = "ssr")]
@@ -242,14 +186,20 @@ pub async fn file_grievance(
         Ok(f) => f,
         Err(problems) => return Ok(FormResult::Invalid(problems)),
     };
-    filing.photos = match prepare_photos(uploads).await? {
+    filing.what.photos = match prepare_photos(uploads).await? {
         Ok(p) => p,
         Err(problem) => return Ok(FormResult::Invalid(vec![problem])),
     };
-    filing.filer_id = Some(account.id);
-    filing.contact_name = account.name.clone();
-    filing.contact_mobile = Some(account.mobile.clone());
-    filing.contact_email = account.email.clone();
+    // The account's own details, checked when they were registered.
+    filing.who.filer_id = Some(account.id);
+    filing.who.contact = rules::Contact {
+        name: account.name.clone(),
+        mobile: domain::identity::MobileNumber::parse(&account.mobile).ok(),
+        email: account
+            .email
+            .as_deref()
+            .and_then(|e| domain::identity::EmailAddress::parse(e).ok()),
+    };
     let answer = file_and_answer(filing).await?;
     if let FormResult::Done(number) = &answer {
         leptos_axum::redirect(&format!("/grievances/{number}"));

@@ -27,7 +27,10 @@ pub mod store;
 
 pub use access::{may_act, may_view, Ownership};
 pub use escalation::{Level, LevelAssignee};
-pub use filing::{check_filing, FilingInput, DESCRIPTION_MAX, DESCRIPTION_MIN};
+pub use filing::{
+    Checked, Contact, FilingText, Place, Position, ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN,
+    LANDMARK_MAX, NAME_MAX,
+};
 pub use lifecycle::{
     next_status, Action, Channel, Event, Status, TransitionError, MAX_REOPENS, REOPEN_WINDOW_DAYS,
 };

@@ -306,24 +306,28 @@ pub struct PushSubscription {
     pub auth: String,
 }
 
-/// Keeps a device's subscription for `account`. A browser has one subscription per site, so the
-/// endpoint moves to whoever signs in on that device and subscribes.
+/// Keeps a device's subscription for `account`, made in `session`: it ends with that session
+/// (migration 20), so after a sign-out the device hears nothing more of that account. A
+/// browser has one subscription per site, so the endpoint moves to whoever signs in on that
+/// device and subscribes.
 pub async fn save_push_subscription(
     pool: &PgPool,
     account: Uuid,
+    session: Option<Uuid>,
     endpoint: &str,
     p256dh: &str,
     auth: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO push_subscriptions (id, account_id, endpoint, p256dh, auth) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (endpoint) DO UPDATE SET account_id = $2, p256dh = $4, auth = $5, created_at = now()",
+        "INSERT INTO push_subscriptions (id, account_id, endpoint, p256dh, auth, session_id) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (endpoint) DO UPDATE SET account_id = $2, p256dh = $4, auth = $5, session_id = $6, created_at = now()",
     )
     .bind(new_id())
     .bind(account)
     .bind(endpoint)
     .bind(p256dh)
     .bind(auth)
+    .bind(session)
     .execute(pool)
     .await?;
     Ok(())

@@ -3,19 +3,53 @@
 //! their own, scoped to one channel.
 
 pub mod intake;
+pub mod my_data;
 pub mod open311;
 pub mod photos;
+
+/// The OpenAPI 3.1 document of the JSON API (`/api/v1/openapi.json`), generated from the
+/// handlers' own annotations and types.
+pub async fn openapi() -> impl IntoResponse {
+    use utoipa::OpenApi;
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        intake::ApiDoc::openapi()
+            .to_pretty_json()
+            .unwrap_or_default(),
+    )
+}
+
+/// A problem with one field, in an error's body.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    /// A translation key (`err_…`).
+    pub code: String,
+    /// The code's English message.
+    pub message: String,
+}
+
+/// Every error's body.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// `unauthorized`, `forbidden`, `invalid`, `not_found`, `conflict`, `bad_request`,
+    /// `throttled` or `unexpected`.
+    pub error: String,
+    pub message: String,
+    pub fields: Vec<FieldProblem>,
+}
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::problem::{FieldError, Problem};
-use serde_json::json;
 
 /// The API's one error shape: a machine code, an English message, and the fields at fault.
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub fields: Vec<FieldError>,
+    /// Seconds until a throttled caller may try again (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -24,6 +58,7 @@ impl ApiError {
             status,
             code,
             fields: Vec::new(),
+            retry_after: None,
         }
     }
     pub fn invalid(fields: Vec<FieldError>) -> ApiError {
@@ -31,6 +66,7 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: "invalid",
             fields,
+            retry_after: None,
         }
     }
     pub fn unexpected(e: impl std::fmt::Display) -> ApiError {
@@ -50,6 +86,13 @@ impl From<Problem> for ApiError {
                 status: StatusCode::CONFLICT,
                 code: "conflict",
                 fields: vec![FieldError::new("form", code)],
+                retry_after: None,
+            },
+            Problem::Throttled(t) => ApiError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                code: "throttled",
+                fields: vec![t.field_error()],
+                retry_after: Some(t.retry_after_secs.max(1)),
             },
             Problem::Unexpected(e) => ApiError::unexpected(e),
         }
@@ -59,15 +102,13 @@ impl From<Problem> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let en = domain::Locale::En;
-        let fields: Vec<_> = self
+        let fields: Vec<FieldProblem> = self
             .fields
             .iter()
-            .map(|f| {
-                json!({
-                    "field": f.field,
-                    "code": f.code,
-                    "message": i18n::error_message(en, &f.code).unwrap_or(""),
-                })
+            .map(|f| FieldProblem {
+                field: f.field.clone(),
+                code: f.code.clone(),
+                message: i18n::error_message(en, &f.code).unwrap_or("").to_string(),
             })
             .collect();
         let message = match self.code {
@@ -77,12 +118,19 @@ impl IntoResponse for ApiError {
             "not_found" => "not found",
             "conflict" => "it cannot happen now; see fields",
             "bad_request" => "the body could not be read",
+            "throttled" => "too many requests: try again after Retry-After seconds",
             _ => "unexpected error",
         };
-        (
-            self.status,
-            axum::Json(json!({ "error": self.code, "message": message, "fields": fields })),
-        )
-            .into_response()
+        let body = ErrorBody {
+            error: self.code.to_string(),
+            message: message.to_string(),
+            fields,
+        };
+        let mut res = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        res
     }
 }

@@ -181,6 +181,7 @@ async fn serve(pool: PgPool, config: Config, db: String) -> TestApp {
     let mut options = get_configuration(None).unwrap().leptos_options;
     options.site_addr = addr;
     let router = server::startup::router(pool.clone(), options, config);
+    let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     TestApp {
         base: format!("http://{addr}"),

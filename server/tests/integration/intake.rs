@@ -384,3 +384,49 @@ async fn an_external_reference_never_makes_a_second_grievance() {
     );
     let _ = category(&app, "pothole").await;
 }
+
+#[tokio::test]
+async fn the_json_api_describes_itself_in_openapi_3_1() {
+    let app = spawn_app().await;
+    let res = client()
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let doc: Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{doc}");
+    for channel in ["sms", "email", "ivrs", "external"] {
+        let op = &doc["paths"][format!("/api/v1/intake/{channel}")]["post"];
+        assert!(op["requestBody"].is_object(), "{channel}: {op}");
+        for status in ["201", "401", "422", "429"] {
+            assert!(
+                op["responses"][status].is_object(),
+                "{channel} documents {status}"
+            );
+        }
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["key"]["scheme"],
+        "bearer"
+    );
+    // what the document says an answer holds is what the answer holds
+    let key = key(&app, "external").await;
+    let (status, body) = post(
+        &app,
+        "external",
+        Some(&key),
+        json!({"reference": "EA-1", "category": "pothole", "description": "A deep pothole near the bus stop", "ward": 12}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let required: Vec<&str> = doc["components"]["schemas"]["Filed"]["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for field in required {
+        assert!(body.get(field).is_some(), "{field} in {body}");
+    }
+}

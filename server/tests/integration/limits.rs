@@ -110,27 +110,30 @@ async fn sign_in_tries_on_one_account_are_throttled_across_instances() {
             vec![("password".into(), "err_sign_in_failed".into())]
         );
     }
-    // the eleventh try is refused before the password is checked, even the right one
-    let (_, body) = app
+    // the eleventh try is refused at once (429), before the password is checked, even the
+    // right one; the form still names the field and says why
+    let (status, body) = app
         .call(
             &client(),
             "identity/sign_in",
             &[("login", CITIZEN), ("password", PASSWORD)],
         )
         .await;
+    assert_eq!(status, 429);
     assert_eq!(
         invalid(&body),
         vec![("password".into(), "err_sign_in_throttled".into())]
     );
     // the count lives in Postgres: another instance (another router on the same database) agrees
     let other = app.second_instance().await;
-    let (_, body) = other
+    let (status, body) = other
         .call(
             &client(),
             "identity/sign_in",
             &[("login", CITIZEN), ("password", PASSWORD)],
         )
         .await;
+    assert_eq!(status, 429);
     assert_eq!(
         invalid(&body),
         vec![("password".into(), "err_sign_in_throttled".into())]
@@ -278,4 +281,156 @@ async fn pages_run_only_scripts_that_carry_their_nonce() {
     let a = app.page(&client(), "/").await.headers()["content-security-policy"].clone();
     let b = app.page(&client(), "/").await.headers()["content-security-policy"].clone();
     assert_ne!(a, b);
+}
+
+/// A raw form post, for the headers of the answer.
+async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client()
+        .post(format!("{}/api/{path}", app.base))
+        .header("Accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn retry_after(res: &reqwest::Response) -> u64 {
+    res.headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After in seconds")
+}
+
+#[tokio::test]
+async fn many_failed_sign_ins_from_one_client_are_refused_whichever_accounts_they_name() {
+    let app = spawn_app().await;
+    // failures count, a success does not
+    for login in ["9000000091", "9000000092"] {
+        let res = post_form(
+            &app,
+            "identity/sign_in",
+            &[("login", login), ("password", "guess")],
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+    }
+    app.signed_in(CITIZEN).await;
+    let counted: i32 =
+        sqlx::query_scalar("SELECT hits FROM throttles WHERE key = 'sign-in-client:127.0.0.1'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(counted, 2);
+    // at the limit: refused at once, with when to come back, even for a right password
+    sqlx::query("UPDATE throttles SET hits = $1 WHERE key = 'sign-in-client:127.0.0.1'")
+        .bind(domain::throttle::SIGN_IN_CLIENT.hits)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = post_form(
+        &app,
+        "identity/sign_in",
+        &[("login", BMC_OFFICIAL), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(res.status(), 429);
+    let wait = retry_after(&res);
+    assert!((1..=15 * 60).contains(&wait), "{wait}");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        invalid(&body),
+        vec![("password".into(), "err_sign_in_throttled".into())]
+    );
+    // the count is the address's own: with those failures on another address, this one is free
+    sqlx::query("UPDATE throttles SET key = 'sign-in-client:192.0.2.1' WHERE key = 'sign-in-client:127.0.0.1'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.signed_in(BMC_OFFICIAL).await;
+}
+
+#[tokio::test]
+async fn one_client_cannot_walk_through_numbers_sending_codes() {
+    let app = spawn_app().await;
+    sqlx::query("INSERT INTO throttles (key, window_start, hits) VALUES ('codes-client:127.0.0.1', now(), $1)")
+        .bind(domain::throttle::CODES_CLIENT.hits)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = post_form(
+        &app,
+        "identity/register",
+        &[
+            ("name", "Sita Pradhan"),
+            ("mobile", "9876511003"),
+            ("email", ""),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 429);
+    assert!(retry_after(&res) <= 3600);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        invalid(&body),
+        vec![("mobile".into(), "err_too_many_tries".into())]
+    );
+    let sent: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM one_time_codes WHERE mobile = '9876511003'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(sent, 0, "no code was sent");
+}
+
+#[tokio::test]
+async fn an_intake_key_past_its_rate_is_refused_with_retry_after() {
+    let app = spawn_app().await;
+    let (id, key) = domain::grievances::intake::issue_key(&app.pool, "sms", "busy gateway", None)
+        .await
+        .unwrap();
+    let send = || {
+        client()
+            .post(format!("{}/api/v1/intake/sms", app.base))
+            .bearer_auth(&key)
+            .json(&serde_json::json!({"from": "9876543210", "text": "Ward 12: streetlight not working for days"}))
+            .send()
+    };
+    assert_eq!(send().await.unwrap().status(), 201);
+    sqlx::query("UPDATE throttles SET hits = $1 WHERE key = $2")
+        .bind(domain::throttle::INTAKE_KEY.hits)
+        .bind(format!("intake-key:{id}"))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = send().await.unwrap();
+    assert_eq!(res.status(), 429);
+    assert!((1..=60).contains(&retry_after(&res)));
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "throttled");
+    // Open311 clients get the same, in the spec's error format
+    let (oid, okey) =
+        domain::grievances::intake::issue_key(&app.pool, "open311", "busy client", None)
+            .await
+            .unwrap();
+    sqlx::query("INSERT INTO throttles (key, window_start, hits) VALUES ($1, now(), $2)")
+        .bind(format!("intake-key:{oid}"))
+        .bind(domain::throttle::INTAKE_KEY.hits)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = client()
+        .post(format!("{}/open311/v2/requests.json", app.base))
+        .form(&[
+            ("api_key", okey.as_str()),
+            ("service_code", "pothole"),
+            ("lat", "20.29"),
+            ("long", "85.82"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(retry_after(&res) >= 1);
 }

@@ -226,3 +226,33 @@ async fn push_subscriptions_are_the_callers_own() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn signing_out_unbinds_the_devices_push_from_the_account() {
+    let app = spawn_app().await;
+    let gateway = Gateway::start().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    Device::new("shared-phone")
+        .subscribe(&app, &gateway, &citizen)
+        .await;
+    Device::new("desk")
+        .subscribe(&app, &gateway, &official)
+        .await;
+    let account = account_of(&app.pool, CITIZEN).await;
+    let count = |a| {
+        let pool = app.pool.clone();
+        async move {
+            notifications::push_subscriptions_of(&pool, a)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(count(account).await, 1);
+    let res = app.form_post(&citizen, "identity/sign_out", &[]).await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    // the next person on this phone is not sent the last one's notices; others keep theirs
+    assert_eq!(count(account).await, 0);
+    assert_eq!(count(account_of(&app.pool, BMC_OFFICIAL).await).await, 1);
+}

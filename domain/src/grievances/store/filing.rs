@@ -6,6 +6,7 @@
 use super::routing::least_loaded;
 use crate::db::new_id;
 use crate::grievances::escalation::{self, default_ladder};
+use crate::grievances::filing::{Checked, Contact, Place};
 use crate::grievances::history::Entry;
 use crate::grievances::photos::{self, Photo};
 use crate::grievances::{Channel, Event, GrievanceNumber, Notice, Status};
@@ -17,28 +18,47 @@ use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-/// A grievance as it arrives, from whichever channel. Checked fields come in already parsed.
+/// A grievance as it arrives, from whichever channel: what is wrong, where, who files it and
+/// how it came. Built from a checked `FilingText` (`Filing::new`), so its values are trusted.
 #[derive(Clone, Debug)]
 pub struct Filing {
-    pub channel: Channel,
-    pub category_id: Uuid,
-    /// The category by its slug instead (other systems name it so): looked up in the filing's
-    /// plan query, which saves the API a round trip.
-    pub category_slug: Option<String>,
-    pub ward: Option<i32>,
-    pub landmark: String,
-    pub address: String,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
+    pub what: What,
+    pub place: Place,
+    pub who: Who,
+    pub provenance: Provenance,
+}
+
+/// What is wrong.
+#[derive(Clone, Debug)]
+pub struct What {
+    pub category: CategoryRef,
     pub description: String,
-    pub recording_url: Option<String>,
+    /// Photos, already checked and re-encoded (`photos::prepare`).
+    pub photos: Vec<Photo>,
+}
+
+/// A category by its id, or by its slug (as other systems name it: looked up in the filing's
+/// plan query, which saves the API a round trip).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CategoryRef {
+    Id(Uuid),
+    Slug(String),
+}
+
+/// Who files it and whom to tell.
+#[derive(Clone, Debug)]
+pub struct Who {
     /// The signed-in citizen filing it (None for assisted, gateway and anonymous filings).
     pub filer_id: Option<Uuid>,
     pub anonymous: bool,
-    pub contact_name: String,
-    pub contact_mobile: Option<String>,
-    pub contact_email: Option<String>,
+    pub contact: Contact,
     pub locale: Locale,
+}
+
+/// How it came in.
+#[derive(Clone, Debug)]
+pub struct Provenance {
+    pub channel: Channel,
     /// Another system's (name, reference): a repeat returns the grievance already made.
     pub external: Option<(String, String)>,
     /// A client's key for this filing: a retry returns the grievance already made.
@@ -48,22 +68,58 @@ pub struct Filing {
     pub agent_id: Option<Uuid>,
     /// A link to media another system holds for it (Open311's media_url).
     pub media_url: Option<String>,
-    /// Photos, already checked and re-encoded (`photos::prepare`).
-    pub photos: Vec<Photo>,
+    /// An IVRS caller's recorded complaint, where the IVRS keeps it.
+    pub recording_url: Option<String>,
 }
 
 impl Filing {
-    /// The place and text rules every channel's filing meets (`check_filing`).
-    pub fn problems(&self) -> Vec<FieldError> {
-        crate::grievances::check_filing(&crate::grievances::FilingInput {
-            category_chosen: true,
-            description: self.description.clone(),
-            ward: self.ward,
-            landmark: self.landmark.clone(),
-            address: self.address.clone(),
-            latitude: self.latitude,
-            longitude: self.longitude,
-        })
+    /// A filing of `category` through `channel` from checked fields; the rest (who files it,
+    /// keys, photos) the channel adds.
+    pub fn new(
+        channel: Channel,
+        category: CategoryRef,
+        checked: Checked,
+        locale: Locale,
+    ) -> Filing {
+        Filing {
+            what: What {
+                category,
+                description: checked.description,
+                photos: Vec::new(),
+            },
+            place: checked.place,
+            who: Who {
+                filer_id: None,
+                anonymous: false,
+                contact: checked.contact,
+                locale,
+            },
+            provenance: Provenance {
+                channel,
+                external: None,
+                idempotency_key: None,
+                intake_key_id: None,
+                agent_id: None,
+                media_url: None,
+                recording_url: None,
+            },
+        }
+    }
+
+    fn mobile(&self) -> Option<String> {
+        self.who
+            .contact
+            .mobile
+            .as_ref()
+            .map(|m| m.as_str().to_string())
+    }
+
+    fn email(&self) -> Option<String> {
+        self.who
+            .contact
+            .email
+            .as_ref()
+            .map(|e| e.as_str().to_string())
     }
 }
 
@@ -94,7 +150,7 @@ struct FilingPlan {
 
 /// Files a grievance; a repeat (the same idempotency key or external reference) answers with
 /// the grievance the first filing made.
-#[tracing::instrument(name = "grievances::file", skip_all, fields(channel = f.channel.as_str()))]
+#[tracing::instrument(name = "grievances::file", skip_all, fields(channel = f.provenance.channel.as_str()))]
 pub async fn file(pool: &PgPool, f: Filing, now: OffsetDateTime) -> Result<Filed, Problem> {
     // A repeat is found by the insert's conflict, not by a lookup first: the first filing, by
     // far the common case, pays nothing for it.
@@ -106,7 +162,7 @@ pub async fn file(pool: &PgPool, f: Filing, now: OffsetDateTime) -> Result<Filed
     if !plan.ward_exists {
         problems.push(FieldError::new("ward", "err_ward_invalid"));
     }
-    if f.anonymous && !plan.allows_anonymous {
+    if f.who.anonymous && !plan.allows_anonymous {
         problems.push(FieldError::new("anonymous", "err_anonymous_not_allowed"));
     }
     Problem::check(problems)?;
@@ -170,12 +226,18 @@ async fn plan(pool: &PgPool, f: &Filing) -> Result<Option<FilingPlan>, sqlx::Err
                 ($6::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM push_subscriptions WHERE account_id = $6)) AS pushable
          FROM cat",
     )
-    .bind(f.category_id)
-    .bind(&f.category_slug)
-    .bind(f.ward)
+    .bind(match &f.what.category {
+        CategoryRef::Id(id) => Some(*id),
+        CategoryRef::Slug(_) => None,
+    })
+    .bind(match &f.what.category {
+        CategoryRef::Id(_) => None,
+        CategoryRef::Slug(s) => Some(s.as_str()),
+    })
+    .bind(f.place.ward.map(|w| w.number()))
     .bind(default_ladder()[0].hours)
     .bind(default_ladder()[0].warn_percent)
-    .bind(f.filer_id)
+    .bind(f.who.filer_id)
     .fetch_optional(pool)
     .await
 }
@@ -183,33 +245,39 @@ async fn plan(pool: &PgPool, f: &Filing) -> Result<Option<FilingPlan>, sqlx::Err
 /// What the first history entry records about the filing: references and choices as facts, the
 /// contact and the place as personal facts (chained by digest, erasable).
 fn facts(f: &Filing, category: Uuid) -> (Facts, Facts) {
-    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let (p, at) = (&f.provenance, f.place.position);
     let facts = Facts::new()
-        .with("channel", f.channel.as_str())
+        .with("channel", p.channel.as_str())
         .with("category", category)
-        .with("ward", f.ward.map(|w| w.to_string()).unwrap_or_default())
-        .with("anonymous", f.anonymous)
+        .with(
+            "ward",
+            f.place.ward.map(|w| w.to_string()).unwrap_or_default(),
+        )
+        .with("anonymous", f.who.anonymous)
         .with(
             "external",
-            f.external
+            p.external
                 .as_ref()
                 .map(|(s, r)| format!("{s}:{r}"))
                 .unwrap_or_default(),
         )
-        .with("photos", photos::fact(&f.photos));
+        .with("photos", photos::fact(&f.what.photos));
     let personal = Facts::new()
-        .with("landmark", f.landmark.trim())
-        .with("address", f.address.trim())
-        .with("latitude", opt(f.latitude))
-        .with("longitude", opt(f.longitude))
-        .with("contact_name", f.contact_name.trim())
+        .with("landmark", f.place.landmark.as_str())
+        .with("address", f.place.address.as_str())
         .with(
-            "contact_mobile",
-            f.contact_mobile.clone().unwrap_or_default(),
+            "latitude",
+            at.map(|a| a.latitude.to_string()).unwrap_or_default(),
         )
-        .with("contact_email", f.contact_email.clone().unwrap_or_default())
-        .with("media", f.media_url.clone().unwrap_or_default())
-        .with("recording", f.recording_url.clone().unwrap_or_default());
+        .with(
+            "longitude",
+            at.map(|a| a.longitude.to_string()).unwrap_or_default(),
+        )
+        .with("contact_name", f.who.contact.name.as_str())
+        .with("contact_mobile", f.mobile().unwrap_or_default())
+        .with("contact_email", f.email().unwrap_or_default())
+        .with("media", p.media_url.clone().unwrap_or_default())
+        .with("recording", p.recording_url.clone().unwrap_or_default());
     (facts, personal)
 }
 
@@ -240,11 +308,11 @@ async fn insert(
         grievance_id: id,
         seq: 1,
         at: now,
-        actor_id: f.filer_id.or(f.agent_id),
-        actor_kind: if f.filer_id.is_some() {
+        actor_id: f.who.filer_id.or(f.provenance.agent_id),
+        actor_kind: if f.who.filer_id.is_some() {
             "citizen".into()
         } else {
-            f.channel.as_str().into()
+            f.provenance.channel.as_str().into()
         },
         kind: Event::Filed.as_str().into(),
         status: status.as_str().into(),
@@ -252,7 +320,7 @@ async fn insert(
         department_id: Some(plan.department_id),
         level: 1,
         deadline_at: Some(deadline),
-        note: f.description.trim().to_string(),
+        note: f.what.description.clone(),
         facts: chained,
         personal,
         public: true,
@@ -263,15 +331,20 @@ async fn insert(
         number: number.to_string(),
     };
     let chain = notifications::delivery_chain(&notifications::Reach {
-        push_account: f.filer_id.filter(|_| plan.pushable).map(|a| a.to_string()),
-        mobile: f.contact_mobile.clone(),
-        email: f.contact_email.clone(),
+        push_account: f
+            .who
+            .filer_id
+            .filter(|_| plan.pushable)
+            .map(|a| a.to_string()),
+        mobile: f.mobile(),
+        email: f.email(),
     });
     let (ack_to, ack_fallbacks) = match chain.split_first() {
         Some((first, rest)) => (Some(first.clone()), notifications::fallbacks_json(rest)),
         None => (None, "[]".to_string()),
     };
-    let (external_system, external_ref) = f.external.clone().unzip();
+    let (external_system, external_ref) = f.provenance.external.clone().unzip();
+    let (p, at) = (&f.provenance, f.place.position);
     // Parameters are numbered in the order they are bound.
     let inserted = sqlx::query_scalar!(
         r#"WITH g AS (
@@ -306,34 +379,34 @@ async fn insert(
         // the grievance
         id,
         number,
-        f.channel as _,
+        p.channel as _,
         plan.category_id,
         plan.department_id,
-        f.ward,
-        f.landmark.trim(),
-        f.address.trim(),
-        f.latitude,
-        f.longitude,
+        f.place.ward.map(|w| w.number()),
+        f.place.landmark,
+        f.place.address,
+        at.map(|a| a.latitude),
+        at.map(|a| a.longitude),
         entry.note,
-        f.recording_url,
-        f.filer_id,
-        f.anonymous,
-        f.contact_name.trim(),
-        f.contact_mobile,
-        f.contact_email,
-        f.locale.code(),
+        p.recording_url,
+        f.who.filer_id,
+        f.who.anonymous,
+        f.who.contact.name,
+        f.mobile(),
+        f.email(),
+        f.who.locale.code(),
         status as _,
         assignee,
         deadline,
         warn_at,
         external_system,
         external_ref,
-        f.idempotency_key,
-        f.intake_key_id,
-        f.agent_id,
+        p.idempotency_key,
+        p.intake_key_id,
+        p.agent_id,
         now,
         hash,
-        f.media_url,
+        p.media_url,
         // its first history entry
         kept.format,
         kept.actor_id,
@@ -347,15 +420,15 @@ async fn insert(
         new_id(),
         ack_to.as_ref().map(|a| a.channel.as_str()),
         ack_to.as_ref().map(|a| a.recipient.as_str()),
-        ack.words(f.locale),
+        ack.words(f.who.locale),
         ack_fallbacks,
         // the photos
-        &f.photos.iter().map(|_| new_id()).collect::<Vec<_>>(),
-        &(1..=f.photos.len() as i32).collect::<Vec<_>>(),
-        &f.photos.iter().map(|p| p.jpeg.clone()).collect::<Vec<_>>(),
-        &f.photos.iter().map(|p| p.sha256.clone()).collect::<Vec<_>>(),
-        &f.photos.iter().map(|p| p.width as i32).collect::<Vec<_>>(),
-        &f.photos.iter().map(|p| p.height as i32).collect::<Vec<_>>(),
+        &f.what.photos.iter().map(|_| new_id()).collect::<Vec<_>>(),
+        &(1..=f.what.photos.len() as i32).collect::<Vec<_>>(),
+        &f.what.photos.iter().map(|p| p.jpeg.clone()).collect::<Vec<_>>(),
+        &f.what.photos.iter().map(|p| p.sha256.clone()).collect::<Vec<_>>(),
+        &f.what.photos.iter().map(|p| p.width as i32).collect::<Vec<_>>(),
+        &f.what.photos.iter().map(|p| p.height as i32).collect::<Vec<_>>(),
         // the post it is routed to
         plan.routed_post,
     )
@@ -367,7 +440,7 @@ async fn insert(
 /// The grievance an earlier identical filing made (same idempotency key from the same filer, or
 /// the same external reference), if any.
 async fn repeated(pool: &PgPool, f: &Filing) -> Result<Option<Filed>, Problem> {
-    if let Some(key) = &f.idempotency_key {
+    if let Some(key) = &f.provenance.idempotency_key {
         let found: Option<(Uuid, String, Option<Uuid>)> = sqlx::query_as(
             "SELECT id, number, filer_id FROM grievances WHERE idempotency_key = $1",
         )
@@ -376,7 +449,7 @@ async fn repeated(pool: &PgPool, f: &Filing) -> Result<Option<Filed>, Problem> {
         .await?;
         if let Some((id, number, filer)) = found {
             // A key is the client's own; someone else's key is not a way to read their grievance.
-            if filer != f.filer_id {
+            if filer != f.who.filer_id {
                 return Err(Problem::field("idempotency_key", "err_unexpected"));
             }
             return Ok(Some(Filed {
@@ -386,7 +459,7 @@ async fn repeated(pool: &PgPool, f: &Filing) -> Result<Option<Filed>, Problem> {
             }));
         }
     }
-    if let Some((system, reference)) = &f.external {
+    if let Some((system, reference)) = &f.provenance.external {
         let found: Option<(Uuid, String)> = sqlx::query_as(
             "SELECT id, number FROM grievances WHERE external_system = $1 AND external_ref = $2",
         )

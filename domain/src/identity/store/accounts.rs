@@ -87,10 +87,9 @@ pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Accou
     };
     if !throttle_key.is_empty() {
         let now = time::OffsetDateTime::now_utc();
-        if let throttle::Throttled::Wait(_) =
-            throttle::hit(pool, &throttle_key, throttle::SIGN_IN, now).await?
-        {
-            return Err(Problem::field("password", "err_sign_in_throttled"));
+        let tried = throttle::hit(pool, &throttle_key, throttle::SIGN_IN, now).await?;
+        if let Some(refusal) = tried.refusal("password", "err_sign_in_throttled") {
+            return Err(refusal);
         }
     }
     let row: Option<(Uuid, String)> = match kind {

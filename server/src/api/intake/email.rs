@@ -10,13 +10,15 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::grievances::intake::{category_in_text, ward_in_text};
-use domain::grievances::Channel;
+use domain::grievances::store::CategoryRef;
+use domain::grievances::{Channel, FilingText, ADDRESS_MAX, DESCRIPTION_MAX, NAME_MAX};
 use domain::problem::FieldError;
 use serde::Deserialize;
-use serde_json::json;
 
-#[derive(Deserialize)]
-struct Email {
+/// An email as the gateway passes it on.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct Email {
+    /// The sender, `Name <address>` or an address.
     from: String,
     #[serde(default)]
     subject: String,
@@ -26,8 +28,8 @@ struct Email {
     attachments: Vec<Attachment>,
 }
 
-#[derive(Deserialize)]
-struct Attachment {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct Attachment {
     #[serde(default)]
     filename: String,
     /// the file, base64 (standard alphabet, as MIME carries it)
@@ -79,6 +81,18 @@ async fn email_photos(
 }
 
 /// An email: the sender is the contact; subject and body give the category, ward and text.
+#[utoipa::path(post, path = "/api/v1/intake/email", tag = "intake",
+    request_body(content = Email, content_type = "application/json"),
+    responses(
+        (status = 201, description = "A new grievance", body = EmailFiled),
+        (status = 200, description = "A repeat", body = EmailFiled),
+        (status = 400, description = "The body could not be read", body = crate::api::ErrorBody),
+        (status = 401, description = "No key, or not a valid one", body = crate::api::ErrorBody),
+        (status = 403, description = "The key is for another channel (or, for external, another system)", body = crate::api::ErrorBody),
+        (status = 422, description = "Problems, each at its field", body = crate::api::ErrorBody),
+        (status = 429, description = "This key's rate is spent: try again after `Retry-After` seconds", body = crate::api::ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds"))),
+    ))]
 pub(super) async fn email(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -104,27 +118,51 @@ pub(super) async fn email(
         Some(c) => c,
         None => general_category(&state.pool).await?,
     };
+    let ward = ward_in_text(&text);
+    let fields = FilingText {
+        category_chosen: true,
+        description: text.chars().take(DESCRIPTION_MAX).collect(),
+        ward: ward.map(|w| w.to_string()).unwrap_or_default(),
+        address: match ward {
+            Some(_) => String::new(),
+            None => msg.body.trim().chars().take(ADDRESS_MAX).collect(),
+        },
+        contact_name: from
+            .rsplit_once('<')
+            .map(|(n, _)| n.trim().trim_matches('"').chars().take(NAME_MAX).collect())
+            .unwrap_or_default(),
+        contact_email: address,
+        ..FilingText::default()
+    };
     let mut f = filing(
         Channel::Email,
-        category,
-        text.chars().take(2000).collect(),
+        CategoryRef::Id(category),
+        fields,
         key,
-    );
-    f.ward = ward_in_text(&text);
-    if f.ward.is_none() {
-        f.address = msg.body.trim().chars().take(500).collect();
-    }
-    f.contact_name = from
-        .rsplit_once('<')
-        .map(|(n, _)| n.trim().trim_matches('"').to_string())
-        .unwrap_or_default();
-    f.contact_email = Some(address);
-    f.locale = locale_of(&text);
+        locale_of(&text),
+        Vec::new(),
+        &[("description", "body"), ("contact_email", "from")],
+    )?;
     let (photos, ignored) = email_photos(msg.attachments).await?;
     let photo_count = photos.len();
-    f.photos = photos;
-    let (status, mut body) = file_answer(&state.pool, f).await?;
-    body["photos"] = json!(photo_count);
-    body["ignored_attachments"] = json!(ignored);
+    f.what.photos = photos;
+    let (status, filed) = file_answer(&state.pool, f).await?;
+    let body = EmailFiled {
+        number: filed.number,
+        duplicate: filed.duplicate,
+        photos: photo_count,
+        ignored_attachments: ignored,
+    };
     Ok((status, Json(body)).into_response())
+}
+
+/// An email's answer: the filing's, and what became of its attachments.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct EmailFiled {
+    pub number: String,
+    pub duplicate: bool,
+    /// Pictures kept as the grievance's photos.
+    pub photos: usize,
+    /// Attachments that were not pictures we take, by file name.
+    pub ignored_attachments: Vec<String>,
 }

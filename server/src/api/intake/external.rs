@@ -9,40 +9,70 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use domain::grievances::intake;
-use domain::grievances::Channel;
-use domain::identity::MobileNumber;
+use domain::grievances::store::CategoryRef;
+use domain::grievances::{Channel, FilingText};
 use domain::problem::FieldError;
+use domain::Locale;
 use serde::Deserialize;
-use uuid::Uuid;
 
-#[derive(Deserialize)]
-struct External {
+/// A grievance from another system.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct External {
     /// Optional: the key names the system; a different one here is refused.
     #[serde(default)]
     system: String,
+    /// The system's own number for the complaint: sent again, it answers with the same grievance.
+    #[schema(min_length = 1, max_length = 100, example = "EA-2026-0001")]
     reference: String,
+    /// A category's slug, as the Open311 service list names it.
+    #[schema(min_length = 2, max_length = 64, example = "pothole")]
     category: String,
+    #[schema(
+        min_length = 10,
+        max_length = 2000,
+        example = "A deep pothole near the bus stop"
+    )]
     description: String,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 999, example = 12)]
     ward: Option<i32>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     landmark: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     address: String,
     #[serde(default)]
+    #[schema(minimum = -90.0, maximum = 90.0)]
     latitude: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = -180.0, maximum = 180.0)]
     longitude: Option<f64>,
     #[serde(default)]
+    #[schema(max_length = 120)]
     name: String,
     #[serde(default)]
+    #[schema(pattern = r"^[6-9][0-9]{9}$", example = "9876543210")]
     mobile: Option<String>,
     #[serde(default)]
+    #[schema(format = Email)]
     email: Option<String>,
 }
 
 /// A grievance from another system (e-Abhijog, Jana Sampark, e-Municipality): its reference is
 /// kept; sending the same reference again answers with the grievance already made (200).
+#[utoipa::path(post, path = "/api/v1/intake/external", tag = "intake",
+    request_body(content = External, content_type = "application/json"),
+    responses(
+        (status = 201, description = "A new grievance", body = super::Filed),
+        (status = 200, description = "A repeat of a reference already sent: its grievance", body = super::Filed),
+        (status = 400, description = "The body could not be read", body = crate::api::ErrorBody),
+        (status = 401, description = "No key, or not a valid one", body = crate::api::ErrorBody),
+        (status = 403, description = "The key is for another channel (or, for external, another system)", body = crate::api::ErrorBody),
+        (status = 422, description = "Problems, each at its field", body = crate::api::ErrorBody),
+        (status = 429, description = "This key's rate is spent: try again after `Retry-After` seconds", body = crate::api::ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds"))),
+    ))]
 pub(super) async fn external(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -71,37 +101,33 @@ pub(super) async fn external(
     if slug.is_empty() || slug.len() > 64 {
         problems.push(FieldError::new("category", "err_category_required"));
     }
-    let contact_mobile = match g.mobile.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        Some(m) => match MobileNumber::parse(m) {
-            Ok(m) => Some(m.as_str().to_string()),
-            Err(_) => {
-                problems.push(FieldError::new("mobile", "err_mobile_invalid"));
-                None
-            }
-        },
-        None => None,
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let fields = FilingText {
+        category_chosen: true,
+        description: g.description,
+        ward: g.ward.map(|w| w.to_string()).unwrap_or_default(),
+        landmark: g.landmark,
+        address: g.address,
+        latitude: number(g.latitude),
+        longitude: number(g.longitude),
+        contact_name: g.name,
+        contact_mobile: g.mobile.unwrap_or_default(),
+        contact_email: g.email.unwrap_or_default(),
     };
-    if !problems.is_empty() {
-        return Err(ApiError::invalid(problems));
-    }
     let mut f = filing(
         Channel::External,
-        Uuid::nil(),
-        g.description.trim().to_string(),
+        CategoryRef::Slug(slug),
+        fields,
         key,
-    );
-    f.category_slug = Some(slug);
-    f.ward = g.ward;
-    f.landmark = g.landmark;
-    f.address = g.address;
-    f.latitude = g.latitude;
-    f.longitude = g.longitude;
-    f.contact_name = g.name;
-    f.contact_mobile = contact_mobile;
-    f.contact_email = g
-        .email
-        .and_then(|e| domain::identity::EmailAddress::parse(&e).ok())
-        .map(|e| e.as_str().to_string());
-    f.external = Some((system, reference));
+        Locale::En,
+        problems,
+        &[
+            ("contact_name", "name"),
+            ("contact_mobile", "mobile"),
+            ("contact_email", "email"),
+            ("location", "latitude"),
+        ],
+    )?;
+    f.provenance.external = Some((system, reference));
     file(&state.pool, f).await
 }

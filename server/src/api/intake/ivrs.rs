@@ -7,24 +7,51 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use domain::grievances::Channel;
+use domain::grievances::store::CategoryRef;
+use domain::grievances::{Channel, FilingText};
 use domain::problem::FieldError;
 use domain::Locale;
 use serde::Deserialize;
 use uuid::Uuid;
 
-#[derive(Deserialize)]
-struct Ivrs {
+/// A call as the IVRS passes it on.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct Ivrs {
+    /// The caller's mobile number.
+    #[schema(pattern = r"^[6-9][0-9]{9}$", example = "9876543210")]
     caller: String,
+    /// The category's keypad code, as the IVRS menu offers it.
+    #[schema(pattern = r"^[0-9]{1,3}$", example = "11")]
     keypad: String,
+    /// The ward number keyed in.
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{1,3}$", example = "12")]
     ward: Option<String>,
+    /// Where the IVRS keeps the recorded complaint.
+    #[schema(
+        pattern = r"^https://[a-z0-9.-]+/[a-zA-Z0-9/._-]{1,200}$",
+        example = "https://ivrs.example/rec/1.wav"
+    )]
     recording_url: String,
+    /// `en`, `or` or `hi`: the language of the call and of the replies.
     #[serde(default)]
+    #[schema(example = "or")]
     language: Option<String>,
 }
 
 /// An IVRS call: the category chosen by keypad, the ward keyed in, the complaint recorded.
+#[utoipa::path(post, path = "/api/v1/intake/ivrs", tag = "intake",
+    request_body(content = Ivrs, content_type = "application/json"),
+    responses(
+        (status = 201, description = "A new grievance", body = super::Filed),
+        (status = 200, description = "A repeat", body = super::Filed),
+        (status = 400, description = "The body could not be read", body = crate::api::ErrorBody),
+        (status = 401, description = "No key, or not a valid one", body = crate::api::ErrorBody),
+        (status = 403, description = "The key is for another channel (or, for external, another system)", body = crate::api::ErrorBody),
+        (status = 422, description = "Problems, each at its field", body = crate::api::ErrorBody),
+        (status = 429, description = "This key's rate is spent: try again after `Retry-After` seconds", body = crate::api::ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds"))),
+    ))]
 pub(super) async fn ivrs(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -47,41 +74,20 @@ pub(super) async fn ivrs(
     if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
         problems.push(FieldError::new("recording_url", "err_url_invalid"));
     }
-    let ward = match call
-        .ward
-        .as_deref()
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-    {
-        Some(w) => match w.parse::<i32>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                problems.push(FieldError::new("ward", "err_ward_invalid"));
-                None
-            }
-        },
-        None => None,
-    };
-    if ward.is_none() && problems.is_empty() {
-        problems.push(FieldError::new("ward", "err_place_required"));
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::invalid(problems));
-    }
     let locale = call
         .language
         .as_deref()
         .and_then(Locale::from_code)
         .unwrap_or_default();
-    let mut f = filing(
-        Channel::Ivrs,
-        category.expect("checked"),
-        i18n::t::ivrs_description(locale).to_string(),
-        key,
-    );
-    f.ward = ward;
-    f.recording_url = Some(url.to_string());
-    f.contact_mobile = Some(caller);
-    f.locale = locale;
+    let fields = FilingText {
+        category_chosen: true,
+        description: i18n::t::ivrs_description(locale).to_string(),
+        ward: call.ward.unwrap_or_default(),
+        contact_mobile: caller,
+        ..FilingText::default()
+    };
+    let category = CategoryRef::Id(category.unwrap_or_default());
+    let mut f = filing(Channel::Ivrs, category, fields, key, locale, problems, &[])?;
+    f.provenance.recording_url = Some(url.to_string());
     file(&state.pool, f).await
 }

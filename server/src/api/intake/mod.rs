@@ -19,13 +19,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use domain::grievances::intake;
-use domain::grievances::store::{self, Filing};
+use domain::grievances::store::{self, CategoryRef, Filing};
 use domain::grievances::Channel;
+use domain::grievances::FilingText;
 use domain::identity::MobileNumber;
 use domain::problem::FieldError;
 use domain::Locale;
 use serde::de::DeserializeOwned;
-use serde_json::json;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -60,7 +60,18 @@ pub async fn authorize(
         .await
         .map_err(ApiError::unexpected)?
     {
-        Some((id, c)) if c == channel => Ok(id),
+        Some((id, c)) if c == channel => {
+            // Each key has its own rate, shared by every instance.
+            let key = format!("intake-key:{id}");
+            let now = OffsetDateTime::now_utc();
+            let hit = domain::throttle::hit(pool, &key, domain::throttle::INTAKE_KEY, now)
+                .await
+                .map_err(ApiError::unexpected)?;
+            match hit.refusal("api_key", "err_too_many_tries") {
+                Some(p) => Err(p.into()),
+                None => Ok(id),
+            }
+        }
         Some(_) => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden")),
         None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized")),
     }
@@ -72,6 +83,13 @@ pub fn body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &Bytes) -> Result<T
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
+    // Postgres text cannot hold U+0000: refused here, once, for every route.
+    let nul = bytes.contains(&0)
+        || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+        || bytes.windows(3).any(|w| w == b"%00");
+    if nul {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request"));
+    }
     if json {
         serde_json::from_slice(bytes)
             .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_request"))
@@ -107,31 +125,34 @@ async fn general_category(pool: &PgPool) -> Result<Uuid, ApiError> {
         .ok_or_else(|| ApiError::unexpected("no general category seeded"))
 }
 
-fn filing(channel: Channel, category_id: Uuid, description: String, key: Uuid) -> Filing {
-    Filing {
-        channel,
-        category_id,
-        category_slug: None,
-        ward: None,
-        landmark: String::new(),
-        address: String::new(),
-        latitude: None,
-        longitude: None,
-        description,
-        recording_url: None,
-        filer_id: None,
-        anonymous: false,
-        contact_name: String::new(),
-        contact_mobile: None,
-        contact_email: None,
-        locale: Locale::En,
-        external: None,
-        idempotency_key: None,
-        intake_key_id: Some(key),
-        agent_id: None,
-        media_url: None,
-        photos: Vec::new(),
+/// A filing through `channel` with this key, from its fields read by the one parse every
+/// channel shares; `renamed` names a field as this API's body names it (`contact_mobile` →
+/// `mobile`), so each problem comes back at the field the caller sent. Problems found before
+/// the parse (`earlier`) come back with the parse's.
+fn filing(
+    channel: Channel,
+    category: CategoryRef,
+    text: FilingText,
+    key: Uuid,
+    locale: Locale,
+    earlier: Vec<FieldError>,
+    renamed: &[(&str, &str)],
+) -> Result<Filing, ApiError> {
+    let checked = text.parse();
+    let mut problems = earlier;
+    problems.extend(checked.as_ref().err().cloned().unwrap_or_default());
+    if !problems.is_empty() {
+        for p in problems.iter_mut() {
+            if let Some((_, to)) = renamed.iter().find(|(from, _)| *from == p.field) {
+                p.field = to.to_string();
+            }
+        }
+        return Err(ApiError::invalid(problems));
     }
+    let checked = checked.map_err(|_| ApiError::unexpected("checked above"))?;
+    let mut f = Filing::new(channel, category, checked, locale);
+    f.provenance.intake_key_id = Some(key);
+    Ok(f)
 }
 
 /// Checks the filing's fields by the same rules as the app, then files it.
@@ -141,15 +162,17 @@ async fn file(pool: &PgPool, f: Filing) -> Result<Response, ApiError> {
         .map(|(status, body)| (status, Json(body)).into_response())
 }
 
+/// A filing's answer.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Filed {
+    /// The grievance's number (`GR-YY-SSSSSSS-C`).
+    pub number: String,
+    /// True when this repeated an earlier filing (same reference): its number, nothing new.
+    pub duplicate: bool,
+}
+
 /// The filing's answer: 201 and its number, or 200 with `"duplicate": true` for a repeat.
-async fn file_answer(
-    pool: &PgPool,
-    f: Filing,
-) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    let problems = f.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::invalid(problems));
-    }
+async fn file_answer(pool: &PgPool, f: Filing) -> Result<(StatusCode, Filed), ApiError> {
     let filed = store::file(pool, f, OffsetDateTime::now_utc()).await?;
     let status = if filed.repeated {
         StatusCode::OK
@@ -158,8 +181,42 @@ async fn file_answer(
     };
     Ok((
         status,
-        json!({ "number": filed.number, "duplicate": filed.repeated }),
+        Filed {
+            number: filed.number,
+            duplicate: filed.repeated,
+        },
     ))
+}
+
+/// The JSON API's contract, generated from the handlers below (served at
+/// `/api/v1/openapi.json`). Each later capability's JSON routes join it.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Nagarik API",
+        version = "1",
+        description = "Grievances from SMS and email gateways, IVRS and other systems. Each route needs a key issued for its channel, sent as `Authorization: Bearer <key>`."
+    ),
+    paths(sms::sms, email::email, ivrs::ivrs, external::external),
+    components(schemas(Filed, sms::StatusReply, email::EmailFiled, super::ErrorBody, super::FieldProblem)),
+    modifiers(&BearerKey),
+    security(("key" = [])),
+    tags((name = "intake", description = "Grievances from other channels"))
+)]
+pub struct ApiDoc;
+
+struct BearerKey;
+
+impl utoipa::Modify for BearerKey {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        api.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "key",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+    }
 }
 
 /// A language guess from the script of a message: Odia, Devanagari, else English.

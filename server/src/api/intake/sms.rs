@@ -10,20 +10,51 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::grievances::intake::{category_in_text, ward_in_text};
-use domain::grievances::{Channel, GrievanceNumber};
+use domain::grievances::store::CategoryRef;
+use domain::grievances::{Channel, FilingText, GrievanceNumber, ADDRESS_MAX};
 use domain::Locale;
 use serde::Deserialize;
-use serde_json::json;
 use sqlx::PgPool;
 
-#[derive(Deserialize)]
-struct Sms {
+/// An SMS as the gateway passes it on.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct Sms {
+    /// The sender's mobile number.
+    #[schema(pattern = r"^[6-9][0-9]{9}$", example = "9876543210")]
     from: String,
+    /// The message: a complaint (its category and ward read from the words), or
+    /// `STATUS <grievance number>`.
+    #[schema(
+        min_length = 10,
+        max_length = 2000,
+        example = "Ward 12: streetlight not working for a week"
+    )]
     text: String,
+}
+
+/// The answer to `STATUS <number>`, also sent back by SMS.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct StatusReply {
+    reply: String,
+    /// The grievance's state, when the number is the sender's own.
+    status: Option<String>,
 }
 
 /// An SMS: "STATUS <number>" answers with the grievance's state (to its own filer only);
 /// anything else is a new grievance, its category and ward read from the words.
+#[utoipa::path(post, path = "/api/v1/intake/sms", tag = "intake",
+    request_body(content = Sms, content_type = "application/json"),
+    responses(
+        (status = 201, description = "A new grievance", body = super::Filed),
+        (status = 200, description = "A repeat, or the answer to STATUS",
+            content((super::Filed = "application/json"), (StatusReply = "application/json"))),
+        (status = 400, description = "The body could not be read", body = crate::api::ErrorBody),
+        (status = 401, description = "No key, or not a valid one", body = crate::api::ErrorBody),
+        (status = 403, description = "The key is for another channel", body = crate::api::ErrorBody),
+        (status = 422, description = "Problems, each at its field", body = crate::api::ErrorBody),
+        (status = 429, description = "This key's rate is spent: try again after `Retry-After` seconds", body = crate::api::ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds"))),
+    ))]
 pub(super) async fn sms(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -46,14 +77,28 @@ pub(super) async fn sms(
         Some(c) => c,
         None => general_category(&state.pool).await?,
     };
-    let mut f = filing(Channel::Sms, category, text.clone(), key);
-    f.ward = ward_in_text(&text);
-    if f.ward.is_none() {
+    let ward = ward_in_text(&text);
+    let fields = FilingText {
+        category_chosen: true,
+        description: text.clone(),
+        ward: ward.map(|w| w.to_string()).unwrap_or_default(),
         // The words are the best address an SMS has.
-        f.address = text.chars().take(500).collect();
-    }
-    f.contact_mobile = Some(from);
-    f.locale = locale;
+        address: match ward {
+            Some(_) => String::new(),
+            None => text.chars().take(ADDRESS_MAX).collect(),
+        },
+        contact_mobile: from,
+        ..FilingText::default()
+    };
+    let f = filing(
+        Channel::Sms,
+        CategoryRef::Id(category),
+        fields,
+        key,
+        locale,
+        Vec::new(),
+        &[("description", "text")],
+    )?;
     file(&state.pool, f).await
 }
 
@@ -86,5 +131,6 @@ async fn status_reply(
         .await
         .map_err(ApiError::unexpected)?;
     let status = found.as_ref().map(|(_, s)| s.as_str());
-    Ok(Json(json!({ "reply": reply, "status": status })).into_response())
+    let status = status.map(str::to_string);
+    Ok(Json(StatusReply { reply, status }).into_response())
 }

@@ -168,6 +168,17 @@ pub(super) fn problem(format: Format, p: Problem) -> Response {
             let message = i18n::error_message(Locale::En, code).unwrap_or("conflict");
             error(StatusCode::CONFLICT, format, message)
         }
+        Problem::Throttled(t) => {
+            let mut res = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                format,
+                "too many requests with this api_key: try again later",
+            );
+            if let Ok(v) = t.retry_after_secs.max(1).to_string().parse() {
+                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+            res
+        }
         Problem::Unexpected(e) => unexpected(format, e),
     }
 }

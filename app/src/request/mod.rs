@@ -17,6 +17,10 @@ use sqlx::PgPool;
 use std::sync::Arc;
 use uuid::Uuid;
 
+mod client;
+use client::trusted_proxies;
+pub use client::*;
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Show delivered SMS and email on /dev/messages (development and tests only).
@@ -108,8 +112,14 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
             Some(domain::identity::Role::Citizen) => "personal",
             Some(_) => "none",
         };
+        let peer = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let client = ClientAddr(client_of(peer, req.headers(), trusted_proxies()));
         req.extensions_mut().insert(caller);
         req.extensions_mut().insert(locale);
+        req.extensions_mut().insert(client);
         let mut res = next.run(req).await;
         res.headers_mut()
             .insert(OFFLINE_COPY, HeaderValue::from_static(offline_copy));
@@ -250,7 +260,7 @@ pub fn pool() -> PgPool {
     state().pool
 }
 
-fn parts() -> Option<Parts> {
+pub(crate) fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
@@ -360,6 +370,12 @@ pub fn answer<T>(r: Result<T, Problem>) -> Result<crate::forms::FormResult<T>, S
                 "form", code,
             )]))
         }
+        // Refused at once with 429 and when to come back; the body still names the field, so
+        // the form says why in the person's language.
+        Err(Problem::Throttled(t)) => {
+            too_many(&t);
+            Ok(FormResult::Invalid(vec![t.field_error()]))
+        }
         Err(other) => Err(refuse(other)),
     }
 }
@@ -379,6 +395,20 @@ pub fn refuse(p: Problem) -> ServerFnError {
             set_status(StatusCode::UNPROCESSABLE_ENTITY);
             ServerFnError::new("invalid request")
         }
+        Problem::Throttled(t) => {
+            too_many(&t);
+            ServerFnError::new("too many tries")
+        }
         Problem::Unexpected(e) => unexpected(e),
+    }
+}
+
+/// Marks this answer as a throttled refusal: 429 with `Retry-After` in seconds.
+fn too_many(t: &domain::problem::Throttled) {
+    set_status(StatusCode::TOO_MANY_REQUESTS);
+    if let Some(opts) = use_context::<ResponseOptions>() {
+        if let Ok(v) = HeaderValue::from_str(&t.retry_after_secs.max(1).to_string()) {
+            opts.insert_header(header::RETRY_AFTER, v);
+        }
     }
 }

@@ -1,5 +1,9 @@
 //! Identity: registration with a one-time code, sign-in and sign-out, the profile with its
-//! sessions, and the language preference.
+//! sessions, and the language preference; a forgotten password is `reset`, and all of a person's
+//! data is theirs to download (`export`).
+
+pub mod export;
+pub mod reset;
 
 use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, ServerForm, Toggle};
 #[cfg(feature = "ssr")]
@@ -44,6 +48,11 @@ pub async fn register(
     password: String,
 ) -> Result<FormResult<RegistrationStarted>, ServerFnError> {
     let locale = request::request_locale();
+    if let Err(p) =
+        request::client_limit("codes-client", domain::throttle::CODES_CLIENT, "mobile").await
+    {
+        return request::answer(Err(p));
+    }
     let form = store::RegistrationForm {
         name,
         mobile,
@@ -64,6 +73,11 @@ pub async fn register(
 #[server(endpoint = "identity/resend_code")]
 pub async fn resend_code(registration_id: String) -> Result<FormResult<String>, ServerFnError> {
     let locale = request::request_locale();
+    if let Err(p) =
+        request::client_limit("codes-client", domain::throttle::CODES_CLIENT, "code").await
+    {
+        return request::answer(Err(p));
+    }
     let result = async {
         let id = parse_uuid(&registration_id, "code", "err_registration_expired")?;
         store::resend_code(&request::pool(), id, |code| {
@@ -103,9 +117,29 @@ pub async fn confirm_registration(
     }
 }
 
+/// Signs in. Failed tries are limited per account (in `domain`) and per client here: many
+/// failures from one address, whichever accounts they name, are refused with 429 for a while.
 #[server(endpoint = "identity/sign_in")]
 pub async fn sign_in(login: String, password: String) -> Result<FormResult<()>, ServerFnError> {
-    match request::answer(store::sign_in(&request::pool(), &login, &password).await)? {
+    use domain::throttle::{self, SIGN_IN_CLIENT};
+    let pool = request::pool();
+    let client = request::client_key("sign-in-client");
+    let now = time::OffsetDateTime::now_utc();
+    let looked = throttle::peek(&pool, &client, SIGN_IN_CLIENT, now)
+        .await
+        .map_err(request::unexpected)?;
+    if let Some(refusal) = looked.refusal("password", "err_sign_in_throttled") {
+        return request::answer(Err(refusal));
+    }
+    let tried = store::sign_in(&pool, &login, &password).await;
+    if let Err(domain::problem::Problem::Invalid(f)) = &tried {
+        if f.iter().any(|e| e.code == "err_sign_in_failed") {
+            throttle::hit(&pool, &client, SIGN_IN_CLIENT, now)
+                .await
+                .map_err(request::unexpected)?;
+        }
+    }
+    match request::answer(tried)? {
         FormResult::Done(account) => {
             request::sign_in_as(&account).await?;
             Ok(FormResult::Done(()))
@@ -348,6 +382,7 @@ pub fn SignInPage() -> impl IntoView {
                 <FieldMessage field="password"/>
                 <button type="submit" class="button">{t::sign_in(l)}</button>
             </ServerForm>
+            <p><a href="/reset-password">{t::forgot_password(l)}</a></p>
             <p>{t::no_account(l)} " " <a href="/register">{t::register(l)}</a></p>
         </section>
     }
@@ -421,6 +456,7 @@ fn ProfileView(profile: ProfileData) -> impl IntoView {
                 <button type="submit" class="button">{t::change_password_button(l)}</button>
                 <p id="password-changed" role="status" class="banner" hidden>{t::password_changed(l)}</p>
             </ServerForm>
+            <export::MyData locale=l/>
             <h2>{t::sessions_title(l)}</h2>
             <p class="hint">{t::sessions_hint(l)}</p>
             <ul class="session-list">

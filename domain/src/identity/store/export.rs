@@ -1,0 +1,90 @@
+//! "Download all my data" (DPDP Act 2023, s. 11: a summary of the personal data processed): one
+//! JSON document, a part per capability. Each capability that keeps personal data adds its part
+//! here (applications, bookings and payments as they land), read by its own query.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Runs a query that answers one JSON text (`json_agg`/`row_to_json`), as a value.
+async fn json(pool: &PgPool, sql: &str, account: Uuid) -> Result<serde_json::Value, sqlx::Error> {
+    let text: Option<String> = sqlx::query_scalar(sql)
+        .bind(account)
+        .fetch_one(pool)
+        .await?;
+    Ok(text
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(serde_json::Value::Null))
+}
+
+/// Everything Nagarik keeps about `account`, for the person to download.
+pub async fn export(pool: &PgPool, account: Uuid) -> Result<serde_json::Value, sqlx::Error> {
+    let profile = json(
+        pool,
+        "SELECT row_to_json(x)::text FROM (
+             SELECT u.citizen_id, u.name, u.mobile, u.email, u.role, d.code AS department,
+                    u.locale AS language, u.created_at AS registered_at
+             FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = $1) x",
+        account,
+    )
+    .await?;
+    let sessions = json(
+        pool,
+        "SELECT COALESCE(json_agg(x ORDER BY x.signed_in_at), '[]')::text FROM (
+             SELECT created_at AS signed_in_at, last_seen_at, user_agent AS device, revoked_at AS signed_out_at
+             FROM sessions WHERE user_id = $1) x",
+        account,
+    )
+    .await?;
+    let filed = json(
+        pool,
+        "SELECT COALESCE(json_agg(x ORDER BY x.filed_at), '[]')::text FROM (
+             SELECT g.number, g.status, c.name_en AS category, g.channel, g.ward_number AS ward,
+                    g.landmark, g.address, g.latitude, g.longitude, g.description, g.anonymous,
+                    g.contact_name, g.contact_mobile, g.contact_email, g.rating, g.rating_comment,
+                    g.created_at AS filed_at, g.resolved_at, g.closed_at,
+                    (SELECT COALESCE(json_agg(json_build_object('at', h.at, 'step', h.kind, 'note', h.note)
+                                              ORDER BY h.seq), '[]')
+                     FROM history h WHERE h.subject = 'grievance' AND h.subject_id = g.id AND h.actor_id = $1)
+                        AS your_steps,
+                    (SELECT count(*) FROM grievance_photos p WHERE p.grievance_id = g.id) AS photos
+             FROM grievances g JOIN grievance_categories c ON c.id = g.category_id
+             WHERE g.filer_id = $1) x",
+        account,
+    )
+    .await?;
+    let followed = json(
+        pool,
+        "SELECT COALESCE(json_agg(x ORDER BY x.joined_at), '[]')::text FROM (
+             SELECT g.number, f.joined_at
+             FROM grievance_followers f JOIN grievances g ON g.id = f.grievance_id
+             WHERE f.account_id = $1) x",
+        account,
+    )
+    .await?;
+    let messages = json(
+        pool,
+        "SELECT COALESCE(json_agg(x ORDER BY x.sent_at), '[]')::text FROM (
+             SELECT n.channel, n.recipient, n.subject, n.body, n.status, n.created_at AS sent_at
+             FROM notifications n JOIN users u ON n.recipient IN (u.mobile, u.email)
+             WHERE u.id = $1) x",
+        account,
+    )
+    .await?;
+    let devices = json(
+        pool,
+        "SELECT COALESCE(json_agg(x ORDER BY x.since), '[]')::text FROM (
+             SELECT substring(endpoint from '^https?://[^/]+') AS push_service, created_at AS since
+             FROM push_subscriptions WHERE account_id = $1) x",
+        account,
+    )
+    .await?;
+    Ok(serde_json::json!({
+        "format": "nagarik-export/1",
+        "exported_at": json(pool, "SELECT to_json(now())::text WHERE $1::uuid IS NOT NULL", account).await?,
+        "account": profile,
+        "sessions": sessions,
+        "grievances": { "filed": filed, "followed": followed },
+        "messages": messages,
+        "push_devices": devices,
+    }))
+}
