@@ -29,6 +29,30 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+/// The refusals every JSON route may answer with, for the OpenAPI document (never built: the
+/// answers are `ApiError`s).
+#[allow(dead_code)]
+#[derive(utoipa::IntoResponses)]
+pub enum Refusals {
+    #[response(status = 400, description = "The body could not be read")]
+    BadRequest(ErrorBody),
+    #[response(status = 401, description = "No key, or not a valid one")]
+    Unauthorized(ErrorBody),
+    #[response(
+        status = 403,
+        description = "The key is for another channel (or, for external, another system)"
+    )]
+    Forbidden(ErrorBody),
+    #[response(status = 422, description = "Problems, each at its field")]
+    Invalid(ErrorBody),
+    #[response(
+        status = 429,
+        description = "This key's rate is spent: try again after `Retry-After` seconds",
+        headers(("Retry-After" = u64, description = "seconds"))
+    )]
+    Throttled(ErrorBody),
+}
+
 /// Every error's body.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {

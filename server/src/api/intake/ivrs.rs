@@ -45,12 +45,7 @@ pub(super) struct Ivrs {
     responses(
         (status = 201, description = "A new grievance", body = super::Filed),
         (status = 200, description = "A repeat", body = super::Filed),
-        (status = 400, description = "The body could not be read", body = crate::api::ErrorBody),
-        (status = 401, description = "No key, or not a valid one", body = crate::api::ErrorBody),
-        (status = 403, description = "The key is for another channel (or, for external, another system)", body = crate::api::ErrorBody),
-        (status = 422, description = "Problems, each at its field", body = crate::api::ErrorBody),
-        (status = 429, description = "This key's rate is spent: try again after `Retry-After` seconds", body = crate::api::ErrorBody,
-            headers(("Retry-After" = u64, description = "seconds"))),
+        crate::api::Refusals,
     ))]
 pub(super) async fn ivrs(
     State(state): State<AppState>,

@@ -48,12 +48,7 @@ pub(super) struct StatusReply {
         (status = 201, description = "A new grievance", body = super::Filed),
         (status = 200, description = "A repeat, or the answer to STATUS",
             content((super::Filed = "application/json"), (StatusReply = "application/json"))),
-        (status = 400, description = "The body could not be read", body = crate::api::ErrorBody),
-        (status = 401, description = "No key, or not a valid one", body = crate::api::ErrorBody),
-        (status = 403, description = "The key is for another channel", body = crate::api::ErrorBody),
-        (status = 422, description = "Problems, each at its field", body = crate::api::ErrorBody),
-        (status = 429, description = "This key's rate is spent: try again after `Retry-After` seconds", body = crate::api::ErrorBody,
-            headers(("Retry-After" = u64, description = "seconds"))),
+        crate::api::Refusals,
     ))]
 pub(super) async fn sms(
     State(state): State<AppState>,
