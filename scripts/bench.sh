@@ -25,8 +25,8 @@ echo "INSERT INTO bench_raw_inserts (id, body) VALUES (gen_random_uuid(), 'Potho
 raw_rps=$("$pgbench" -n -c32 -j2 -T8 -f /tmp/nagarik-raw-insert.sql "$db" 2>/dev/null | awk '/^tps/{printf "%.0f", $3}')
 psql "$db" -q -c "DROP TABLE bench_raw_inserts"
 # The same rows a filing writes, as plain SQL in one transaction each: intake's real limit.
-read -r cat dept assignee <<<"$(psql "$db" -qAt -F ' ' -c "SELECT c.id, c.department_id, r.official_id FROM grievance_routes r JOIN grievance_categories c ON c.id = r.category_id ORDER BY r.ward_number NULLS FIRST, c.slug LIMIT 1")"
-same_rps=$("$pgbench" -n -c32 -j2 -T8 -D cat="$cat" -D dept="$dept" -D assignee="$assignee" \
+read -r cat dept assignee post <<<"$(psql "$db" -qAt -F ' ' -c "SELECT c.id, c.department_id, p.holder_id, p.id FROM posts p JOIN post_categories pc ON pc.post_id = p.id JOIN grievance_categories c ON c.id = pc.category_id ORDER BY p.wards IS NOT NULL, c.slug LIMIT 1")"
+same_rps=$("$pgbench" -n -c32 -j2 -T8 -D cat="$cat" -D dept="$dept" -D assignee="$assignee" -D post="$post" \
   -f "$(dirname "$0")/intake-raw.sql" "$db" 2>/dev/null | awk '/^tps/{printf "%.0f", $3}')
 echo "grievance intake:   $intake_rps acknowledged/s (p95 ${p95} ms; $created acknowledged, $committed committed rows)"
 echo "raw INSERT:         $raw_rps rows/s (pgbench, one row per transaction, 32 clients)"

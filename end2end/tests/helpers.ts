@@ -14,13 +14,14 @@ export async function hydrated(page: Page) {
   await page.locator('form[data-hydrated="true"]').first().waitFor({ state: 'attached' });
 }
 
-/** Reads the newest one-time code sent to `mobile` from the development inbox. */
-export async function readCode(page: Page, mobile: string): Promise<string> {
+/** Reads the newest one-time code sent to `mobile` from the development inbox (of the messages
+ * that also hold `about`, when given: a reset code, not the registration code before it). */
+export async function readCode(page: Page, mobile: string, about = ''): Promise<string> {
   const inbox = await page.context().newPage();
   let code = '';
   await expect(async () => {
     await inbox.goto('/dev/messages');
-    const body = await inbox.locator('li', { hasText: mobile }).first().locator('.message-body').textContent({ timeout: 1000 });
+    const body = await inbox.locator('li', { hasText: mobile }).filter({ hasText: about }).first().locator('.message-body').textContent({ timeout: 1000 });
     code = (body || '').match(/\d{6}/)?.[0] || '';
     expect(code).toHaveLength(6);
   }).toPass({ timeout: 15_000 });

@@ -98,7 +98,9 @@ test('a citizen who forgot the password resets it with a code on a phone screen'
   const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
   const mobile = freshMobile();
   await register(page, mobile);
+  await page.goto('/me');
   await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
   await page.goto('/sign-in');
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(page.getByRole('heading', { name: 'Reset your password', level: 1 })).toBeVisible();
@@ -108,7 +110,7 @@ test('a citizen who forgot the password resets it with a code on a phone screen'
   await page.getByLabel('Mobile number').fill(mobile);
   await page.getByRole('button', { name: 'Send me a code' }).click();
   await expect(page.getByText(/a code is on its way/)).toBeVisible();
-  const code = await readCode(page, mobile);
+  const code = await readCode(page, mobile, 'reset your password');
   // a weak password is named at its field, and the code typed stays
   await page.getByLabel('Code from the SMS').fill(code);
   await page.getByLabel('New password').fill('12345678');
