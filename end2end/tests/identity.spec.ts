@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import * as fs from 'fs';
 import { expectAccessible, expectNoSidewaysScroll, freshMobile, hydrated, readCode, register, PASSWORD } from './helpers';
 
 test('a citizen registers, confirms the code, gets a citizen id, finds a service and signs out', async ({ page }) => {
@@ -127,4 +128,29 @@ test('a citizen who forgot the password resets it with a code on a phone screen'
   await page.getByLabel('Password').fill(fresh);
   await page.getByRole('button', { name: 'Sign in' }).last().click();
   await page.waitForURL('**/me');
+});
+
+test('a citizen downloads their data, then closes the account for good', async ({ page }) => {
+  const mobile = freshMobile();
+  await register(page, mobile);
+  await page.goto('/me');
+  await hydrated(page);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download my data' }).click();
+  const saved = JSON.parse(fs.readFileSync(await (await download).path(), 'utf8'));
+  expect(saved.account.mobile).toBe(mobile);
+  await expect(page.getByRole('heading', { name: 'Close your account' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Your password, to confirm').fill('not my password');
+  await page.getByRole('button', { name: 'Close my account for good' }).click();
+  await expect(page.locator('#close-password-error')).toHaveText('That is not your current password.');
+  await page.getByLabel('Your password, to confirm').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Close my account for good' }).click();
+  await expect(page.getByText(/Your account is closed/)).toBeVisible();
+  await page.goto('/sign-in');
+  await hydrated(page);
+  await page.getByLabel('Citizen id or mobile number').fill(mobile);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).last().click();
+  await expect(page.locator('#password-error')).not.toBeEmpty();
 });

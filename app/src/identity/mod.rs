@@ -1,7 +1,8 @@
 //! Identity: registration with a one-time code, sign-in and sign-out, the profile with its
 //! sessions, and the language preference; a forgotten password is `reset`, and all of a person's
-//! data is theirs to download (`export`).
+//! data is theirs to download (`export`) and to erase (`closure`).
 
+pub mod closure;
 pub mod export;
 pub mod reset;
 
@@ -473,6 +474,7 @@ fn ProfileView(profile: ProfileData) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            <closure::CloseAccount locale=l/>
         </section>
     }
 }

@@ -1,7 +1,8 @@
 //! Identity in Postgres, one file per concern: `passwords`, `registration` (and its one-time
-//! codes), `reset` (a forgotten password), `export` (all of a person's data), `accounts` (sign-in), `sessions` and `staff`.
+//! codes), `reset` (a forgotten password), `export` (all of a person's data), `closure` (erasing it), `accounts` (sign-in), `sessions` and `staff`.
 
 mod accounts;
+mod closure;
 mod export;
 mod passwords;
 mod registration;
@@ -10,6 +11,7 @@ mod sessions;
 mod staff;
 
 pub use accounts::*;
+pub use closure::*;
 pub use export::*;
 pub use passwords::*;
 pub use registration::*;
