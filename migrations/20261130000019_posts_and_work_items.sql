@@ -26,7 +26,8 @@ CREATE INDEX post_categories_category ON post_categories (category_id);
 -- person holds, one per person and ward, handling the route's categories.
 INSERT INTO posts (id, department_id, title, wards, holder_id)
 SELECT gen_random_uuid(), u.department_id,
-       left(u.name, 80) || CASE WHEN r.ward_number IS NULL THEN ' — city' ELSE ' — ward ' || r.ward_number END,
+       left(u.name, 80) || ' (' || right(u.citizen_id, 4) || ')'
+           || CASE WHEN r.ward_number IS NULL THEN ' — city' ELSE ' — ward ' || r.ward_number END,
        CASE WHEN r.ward_number IS NULL THEN NULL ELSE ARRAY[r.ward_number] END,
        u.id
 FROM (SELECT DISTINCT official_id, ward_number FROM grievance_routes) r

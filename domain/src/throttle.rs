@@ -33,9 +33,11 @@ pub const SIGN_IN_CLIENT: Limit = Limit {
 };
 
 /// One-time codes one client may have sent (registration, a new code, the kiosk), whatever
-/// the numbers: the per-number limit does not stop one client walking through numbers.
+/// the numbers: the per-number limit does not stop one client walking through numbers. Counted
+/// per try, typos too, so it is set for a busy kiosk or office address; the per-number limit
+/// and the city's budget bound what the codes cost.
 pub const CODES_CLIENT: Limit = Limit {
-    hits: 20,
+    hits: 60,
     window: Duration::hours(1),
 };
 

@@ -42,7 +42,12 @@ fn recorder() -> &'static PrometheusHandle {
 pub async fn track(req: Request, next: Next) -> Response {
     recorder();
     let started = Instant::now();
-    let method = req.method().as_str().to_string();
+    // A made-up method is `other`: a caller cannot mint label values (and series) at will.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "POST" | "HEAD" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "other",
+    }
+    .to_string();
     let matched = req
         .extensions()
         .get::<MatchedPath>()

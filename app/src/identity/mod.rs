@@ -474,7 +474,8 @@ fn ProfileView(profile: ProfileData) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
-            <closure::CloseAccount locale=l/>
+            // Staff accounts are closed by whoever manages them, not here.
+            {(profile.role == "citizen").then(|| view! { <closure::CloseAccount locale=l/> })}
         </section>
     }
 }

@@ -29,7 +29,8 @@ pub fn client_of(
     headers: &http::HeaderMap,
     trusted: &[std::net::IpAddr],
 ) -> Option<std::net::IpAddr> {
-    let peer = peer?;
+    // An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d: it is that IPv4 address.
+    let peer = peer?.to_canonical();
     if !trusted.contains(&peer) {
         return Some(peer);
     }
@@ -38,7 +39,8 @@ pub fn client_of(
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
+        .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .map(|a| a.to_canonical())
         .collect();
     forwarded
         .into_iter()

@@ -93,7 +93,9 @@ pub async fn reach_account<'e>(
     account: Uuid,
 ) -> Result<Reach, sqlx::Error> {
     let found: Option<(String, Option<String>, bool)> = sqlx::query_as(
-        "SELECT u.mobile, u.email, EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.account_id = u.id)
+        "SELECT u.mobile, u.email, EXISTS (SELECT 1 FROM push_subscriptions p
+                    JOIN sessions s ON s.id = p.session_id AND s.revoked_at IS NULL AND s.expires_at > now() AND s.idle_expires_at > now()
+                    WHERE p.account_id = u.id)
          FROM users u WHERE u.id = $1",
     )
     .bind(account)
@@ -348,12 +350,16 @@ pub async fn remove_push_subscription(
     Ok(done.rows_affected() > 0)
 }
 
+/// The devices of `account` that may be sent a push: those whose session is still live (a
+/// device signed out, or left long enough for its session to lapse, hears nothing).
 pub async fn push_subscriptions_of(
     pool: &PgPool,
     account: Uuid,
 ) -> Result<Vec<PushSubscription>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, endpoint, p256dh, auth FROM push_subscriptions WHERE account_id = $1 ORDER BY created_at",
+        "SELECT p.id, p.endpoint, p.p256dh, p.auth FROM push_subscriptions p
+         JOIN sessions s ON s.id = p.session_id AND s.revoked_at IS NULL AND s.expires_at > now() AND s.idle_expires_at > now()
+         WHERE p.account_id = $1 ORDER BY p.created_at",
     )
     .bind(account)
     .fetch_all(pool)

@@ -20,33 +20,40 @@ pub enum Jurisdiction {
 pub const JURISDICTION_MAX_WARDS: usize = 500;
 
 impl Jurisdiction {
-    /// Wards as an admin types them: "3, 5, 7-9" (ranges allowed); empty means the whole city.
+    /// Wards as an admin types them: "3, 5, 7-9" or "Ward 12; 14 – 16" (ranges allowed, commas or
+    /// semicolons between); empty means the whole city.
     pub fn parse(s: &str) -> Result<Jurisdiction, &'static str> {
-        let mut wards = Vec::new();
-        for part in s.split([',', ';', ' ']).filter(|p| !p.trim().is_empty()) {
+        if s.trim().is_empty() {
+            return Ok(Jurisdiction::City);
+        }
+        let mut wards = std::collections::BTreeSet::new();
+        for part in s.split([',', ';']).map(str::trim) {
+            if part.is_empty() {
+                continue;
+            }
             match part.split_once(['-', '–']) {
                 Some((a, b)) => {
                     let (Some(a), Some(b)) = (Ward::parse(a), Ward::parse(b)) else {
                         return Err("err_wards_invalid");
                     };
-                    if a > b || (b.number() - a.number()) as usize >= JURISDICTION_MAX_WARDS {
+                    if a > b {
                         return Err("err_wards_invalid");
                     }
                     wards.extend((a.number()..=b.number()).filter_map(Ward::new));
                 }
-                None => wards.push(Ward::parse(part).ok_or("err_wards_invalid")?),
+                None => {
+                    wards.insert(Ward::parse(part).ok_or("err_wards_invalid")?);
+                }
             }
             if wards.len() > JURISDICTION_MAX_WARDS {
                 return Err("err_wards_invalid");
             }
         }
-        wards.sort();
-        wards.dedup();
-        Ok(if wards.is_empty() {
-            Jurisdiction::City
-        } else {
-            Jurisdiction::Wards(wards)
-        })
+        if wards.is_empty() {
+            // Only separators: not the whole city by accident.
+            return Err("err_wards_invalid");
+        }
+        Ok(Jurisdiction::Wards(wards.into_iter().collect()))
     }
 
     /// As Postgres keeps it: NULL for the city, else the ward numbers.
@@ -158,7 +165,7 @@ mod tests {
     #[test]
     fn a_jurisdiction_is_some_wards_or_the_whole_city() {
         assert_eq!(Jurisdiction::parse("  "), Ok(Jurisdiction::City));
-        let j = Jurisdiction::parse("5, 3; 7-9 3").unwrap();
+        let j = Jurisdiction::parse("5, 3; 7 - 9, Ward 3").unwrap();
         assert_eq!(wards(&j), vec![3, 5, 7, 8, 9]);
         assert_eq!(j.to_text(), "3, 5, 7–9");
         assert_eq!(

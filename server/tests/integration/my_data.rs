@@ -148,7 +148,12 @@ async fn a_citizen_closes_their_account_and_what_the_city_keeps_is_kept_without_
             &[("password", PASSWORD)],
         )
         .await;
-    assert_eq!((status, body["Done"].as_str()), (200, Some("2")), "{body}");
+    assert_eq!(status, 200, "{body}");
+    let kept: u64 = body["Done"].as_str().unwrap().parse().unwrap();
+    assert!(
+        kept >= 2,
+        "the two filed, and any filed with the number: {body}"
+    );
     // gone: the account, its sign-in, its words in the history
     let (_, body) = app
         .call(

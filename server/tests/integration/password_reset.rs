@@ -104,6 +104,23 @@ async fn a_number_without_an_account_gets_the_same_answer_and_no_sms() {
         invalid(&body),
         vec![("code".into(), "err_code_wrong".into())]
     );
+    // nothing tells it apart from a registered number: a malformed code, a weak password, the
+    // number's share of codes — the same answers for both
+    let (_, registered) = start(&app, CITIZEN).await;
+    let registered = registered["Done"].as_str().unwrap().to_string();
+    for (code, password) in [("1", NEW_PASSWORD), ("654321", "12345678")] {
+        let (_, a) = finish(&app, id, code, password).await;
+        let (_, b) = finish(&app, &registered, code, password).await;
+        assert_eq!(invalid(&a), invalid(&b), "{code} {password}");
+    }
+    for _ in 0..5 {
+        let (status, body) = start(&app, "9876500099").await;
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            body["Done"].is_string(),
+            "past the number's share too: {body}"
+        );
+    }
     // nonsense is named at its field
     let (_, body) = start(&app, "12").await;
     assert_eq!(invalid(&body)[0].0, "mobile");

@@ -223,7 +223,9 @@ async fn plan(pool: &PgPool, f: &Filing) -> Result<Option<FilingPlan>, sqlx::Err
                 COALESCE((SELECT hours FROM first_level), $4) AS hours,
                 COALESCE((SELECT warn_percent FROM first_level), $5) AS warn_percent,
                 nextval('grievance_number_seq') AS serial,
-                ($6::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM push_subscriptions WHERE account_id = $6)) AS pushable
+                ($6::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM push_subscriptions p
+                    JOIN sessions s ON s.id = p.session_id AND s.revoked_at IS NULL AND s.expires_at > now() AND s.idle_expires_at > now()
+                    WHERE p.account_id = $6)) AS pushable
          FROM cat",
     )
     .bind(match &f.what.category {

@@ -70,6 +70,11 @@ impl Account {
 pub(super) const ACCOUNT_COLUMNS: &str =
     "id, citizen_id, name, mobile, email, role, department_id, locale";
 
+/// The throttle key of sign-in tries on one login (a citizen id or a mobile number).
+pub fn sign_in_key(login: &str) -> String {
+    format!("sign-in:{login}")
+}
+
 /// Sign-in by citizen id or mobile number. Every failure after the form checks reads the same,
 /// so the form does not tell a stranger which numbers are registered. Tries on one login are
 /// throttled across every instance (`throttle::SIGN_IN`), counted before the password is
@@ -81,8 +86,8 @@ pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Accou
     }
     let kind = login_kind(login);
     let throttle_key = match &kind {
-        Login::Citizen(id) => format!("sign-in:{}", id.as_str()),
-        Login::Mobile(m) => format!("sign-in:{}", m.as_str()),
+        Login::Citizen(id) => sign_in_key(id.as_str()),
+        Login::Mobile(m) => sign_in_key(m.as_str()),
         Login::Invalid(_) => String::new(),
     };
     if !throttle_key.is_empty() {

@@ -6,11 +6,12 @@
 //! data adds its erasure here.
 
 use super::super::rules::Role;
-use super::accounts::Account;
+use super::accounts::{sign_in_key, Account};
 use super::passwords::verify_password;
 use crate::history;
 use crate::notifications;
 use crate::problem::Problem;
+use crate::throttle;
 use sqlx::PgPool;
 
 /// What a closure did, for the person's confirmation.
@@ -32,6 +33,12 @@ pub async fn close_account(
 ) -> Result<Closed, Problem> {
     if account.role() != Role::Citizen {
         return Err(Problem::field("password", "err_close_staff"));
+    }
+    // The password again, under the sign-in's own limit: a stolen session is no oracle.
+    let now = time::OffsetDateTime::now_utc();
+    let tried = throttle::hit(pool, &sign_in_key(&account.mobile), throttle::SIGN_IN, now).await?;
+    if let Some(refusal) = tried.refusal("password", "err_sign_in_throttled") {
+        return Err(refusal);
     }
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(account.id)
@@ -64,18 +71,32 @@ pub async fn close_account(
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    // What was filed with their number but not under the account (SMS, IVRS, the kiosk, the
+    // call centre) loses the contact too.
+    let kept_by_number = sqlx::query(
+        "UPDATE grievances SET contact_name = '', contact_mobile = NULL, contact_email = NULL
+         WHERE filer_id IS NULL AND (contact_mobile = $1 OR contact_email = $2)",
+    )
+    .bind(&account.mobile)
+    .bind(account.email.as_deref())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     for statement in [
-        "DELETE FROM notifications WHERE recipient IN ($2, $3)",
+        // messages to them by SMS, email or push (a push notice names the account)
+        "DELETE FROM notifications WHERE recipient IN ($2, $3, $1::text)",
         "DELETE FROM one_time_codes WHERE mobile = $2",
+        "DELETE FROM kiosk_filings WHERE mobile = $2",
         "DELETE FROM pending_registrations WHERE mobile = $2 OR completed_user = $1",
-        "DELETE FROM throttles WHERE key IN ('sign-in:' || $2, 'sign-in:' || $4)",
+        "DELETE FROM throttles WHERE key IN ($4, $5)",
         "DELETE FROM users WHERE id = $1",
     ] {
         sqlx::query(statement)
             .bind(id)
             .bind(&account.mobile)
-            .bind(account.email.as_deref().unwrap_or(""))
-            .bind(&account.citizen_id)
+            .bind(account.email.as_deref())
+            .bind(sign_in_key(&account.mobile))
+            .bind(sign_in_key(&account.citizen_id))
             .execute(&mut *tx)
             .await?;
     }
@@ -90,6 +111,6 @@ pub async fn close_account(
     tx.commit().await?;
     tracing::info!(target: "security", account = %id, grievances_kept = kept, "account closed at its owner's request");
     Ok(Closed {
-        grievances_kept: kept,
+        grievances_kept: kept + kept_by_number,
     })
 }

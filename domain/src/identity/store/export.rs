@@ -65,8 +65,18 @@ pub async fn export(pool: &PgPool, account: Uuid) -> Result<serde_json::Value, s
         pool,
         "SELECT COALESCE(json_agg(x ORDER BY x.sent_at), '[]')::text FROM (
              SELECT n.channel, n.recipient, n.subject, n.body, n.status, n.created_at AS sent_at
-             FROM notifications n JOIN users u ON n.recipient IN (u.mobile, u.email)
+             FROM notifications n JOIN users u ON n.recipient IN (u.mobile, u.email, u.id::text)
              WHERE u.id = $1) x",
+        account,
+    )
+    .await?;
+    // Filed for them by number, without the account: by SMS, IVRS, the kiosk or the call centre.
+    let by_number = json(
+        pool,
+        "SELECT COALESCE(json_agg(x ORDER BY x.filed_at), '[]')::text FROM (
+             SELECT g.number, g.channel, g.status, g.description, g.contact_name, g.created_at AS filed_at
+             FROM grievances g JOIN users u ON g.contact_mobile = u.mobile OR g.contact_email = u.email
+             WHERE u.id = $1 AND g.filer_id IS NULL) x",
         account,
     )
     .await?;
@@ -83,7 +93,7 @@ pub async fn export(pool: &PgPool, account: Uuid) -> Result<serde_json::Value, s
         "exported_at": json(pool, "SELECT to_json(now())::text WHERE $1::uuid IS NOT NULL", account).await?,
         "account": profile,
         "sessions": sessions,
-        "grievances": { "filed": filed, "followed": followed },
+        "grievances": { "filed": filed, "followed": followed, "filed_with_your_number": by_number },
         "messages": messages,
         "push_devices": devices,
     }))

@@ -2,7 +2,8 @@
 //! The answers read the same whether or not the number has an account; the reset signs every
 //! device out and the person is told.
 
-use super::super::rules::MobileNumber;
+use super::super::rules::{MobileNumber, OTP_VALID_MINUTES};
+use super::accounts::sign_in_key;
 use super::passwords::{hash_password, password_problem};
 use super::registration::{issue_code, spend_code};
 use crate::db::new_id;
@@ -14,8 +15,10 @@ use uuid::Uuid;
 /// How long a reset stays open (its code lapses sooner, `OTP_VALID_MINUTES`).
 pub const RESET_VALID_MINUTES: i32 = 30;
 
-/// Step one: a code to `mobile` if an account has it. Returns the reset's id whatever the
-/// number, so the answer does not say whether it is registered.
+/// Step one: a code to `mobile` if an account has it. Every number is treated alike, so that
+/// nothing (the answer, the limits, a guess at the code) tells a stranger which are registered:
+/// a number without an account gets a decoy code that is never sent and never matches, and a
+/// refused send (the number's share, the city's budget) is logged, not answered.
 pub async fn start_reset(
     pool: &PgPool,
     mobile: &str,
@@ -37,15 +40,50 @@ pub async fn start_reset(
     .bind(RESET_VALID_MINUTES)
     .execute(&mut *tx)
     .await?;
-    if user.is_some() {
-        issue_code(&mut tx, "reset", id, &mobile, &sms_text).await?;
+    let sent = match user {
+        Some(_) => issue_code(&mut tx, "reset", id, &mobile, &sms_text).await,
+        None => decoy_code(&mut tx, id, &mobile)
+            .await
+            .map_err(Problem::from),
+    };
+    match sent {
+        Ok(()) => {}
+        Err(Problem::Invalid(why)) => {
+            tracing::warn!(problems = ?why, "a password reset's code was not sent");
+        }
+        Err(other) => return Err(other),
     }
     tx.commit().await?;
     Ok(id)
 }
 
-/// Step two: the code and a new password. Every session of the account ends, its sign-in
-/// throttle is forgotten, and the person is told on their usual channel.
+/// A code row for a number without an account: counted like a real one by the per-number limit
+/// and spent like one by a guess, but never sent, and its hash matches no code.
+async fn decoy_code(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    subject: Uuid,
+    mobile: &MobileNumber,
+) -> Result<(), sqlx::Error> {
+    let mut unguessable = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut unguessable);
+    sqlx::query(
+        "INSERT INTO one_time_codes (id, purpose, mobile, subject_id, code_hash, expires_at)
+         VALUES ($1, 'reset', $2, $3, $4, now() + make_interval(mins => $5))",
+    )
+    .bind(new_id())
+    .bind(mobile.as_str())
+    .bind(subject)
+    .bind(unguessable.to_vec())
+    .bind(OTP_VALID_MINUTES as i32)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Step two: the code and a new password. The code is checked first (a guess counts whatever
+/// the number), the password only after a right code, so neither tells whether an account is
+/// there. Every session of the account ends, its sign-in throttle is forgotten, and the person
+/// is told on their usual channel.
 pub async fn finish_reset(
     pool: &PgPool,
     reset: Uuid,
@@ -53,46 +91,41 @@ pub async fn finish_reset(
     password: &str,
     told: &str,
 ) -> Result<(), Problem> {
-    let found: Option<(Option<Uuid>, bool, String, String, String)> = sqlx::query_as(
-        "SELECT r.user_id, r.expires_at < now() OR r.completed_at IS NOT NULL,
-                COALESCE(u.name, ''), COALESCE(u.mobile, ''), COALESCE(u.citizen_id, '')
-         FROM password_resets r LEFT JOIN users u ON u.id = r.user_id WHERE r.id = $1",
+    let mut tx = pool.begin().await?;
+    let found: Option<(Option<Uuid>, bool)> = sqlx::query_as(
+        "SELECT user_id, expires_at < now() OR completed_at IS NOT NULL
+         FROM password_resets WHERE id = $1 FOR UPDATE",
     )
     .bind(reset)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    let Some((user, lapsed, name, mobile, citizen_id)) = found else {
+    let Some((user, lapsed)) = found else {
         return Err(Problem::field("code", "err_code_expired"));
     };
     if lapsed {
         return Err(Problem::field("code", "err_code_expired"));
     }
-    if let Some(problem) = password_problem(password, &[name.as_str(), mobile.as_str()]) {
-        return Err(Problem::field("password", problem));
-    }
-    let Some(user) = user else {
-        // No account has that number: no code was sent, and any guess is wrong.
-        return Err(Problem::field("code", "err_code_wrong"));
-    };
-    let mut tx = pool.begin().await?;
     if let Err(problem) = spend_code(&mut tx, reset, code).await? {
         // A wrong guess counts even though nothing else happens.
         tx.commit().await?;
         return Err(Problem::Invalid(vec![FieldError::new("code", problem)]));
     }
-    tx.commit().await?;
-    let hash = hash_password(password.to_string()).await?;
-    let mut tx = pool.begin().await?;
-    let done = sqlx::query(
-        "UPDATE password_resets SET completed_at = now() WHERE id = $1 AND completed_at IS NULL",
-    )
-    .bind(reset)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if done == 0 {
-        return Err(Problem::field("code", "err_code_used"));
+    // A right code: only a real account's code can be right (a decoy's hash matches nothing).
+    let user = user.ok_or_else(|| Problem::unexpected("a decoy reset code matched"))?;
+    let (name, mobile, citizen_id): (String, String, String) =
+        sqlx::query_as("SELECT name, mobile, citizen_id FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(&mut *tx)
+            .await?;
+    if let Some(problem) = password_problem(password, &[name.as_str(), mobile.as_str()]) {
+        // The code stays unspent (the transaction is not committed): fix the password, keep it.
+        return Err(Problem::field("password", problem));
     }
+    let hash = hash_password(password.to_string()).await?;
+    sqlx::query("UPDATE password_resets SET completed_at = now() WHERE id = $1")
+        .bind(reset)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
         .bind(user)
         .bind(hash)
@@ -104,8 +137,8 @@ pub async fn finish_reset(
         .await?;
     // The owner is back in: the tries a stranger made on the account are forgotten.
     sqlx::query("DELETE FROM throttles WHERE key IN ($1, $2)")
-        .bind(format!("sign-in:{mobile}"))
-        .bind(format!("sign-in:{citizen_id}"))
+        .bind(sign_in_key(&mobile))
+        .bind(sign_in_key(&citizen_id))
         .execute(&mut *tx)
         .await?;
     notifications::tell_account(&mut tx, user, "", told, About::NOTHING).await?;

@@ -162,8 +162,12 @@ fn filing<'a>(
     let checked = fields.parse().map_err(|problems| {
         let first = problems.first();
         match first.map(|p| (p.field.as_str(), p.code.as_str())) {
-            Some(("location", _)) => {
+            Some(("location", _)) if get("lat").is_some() != get("long").is_some() => {
                 "lat and long must both be sent, as decimal WGS84 degrees".into()
+            }
+            Some(("location", _)) => {
+                "lat and long must be decimal WGS84 degrees: lat within ±90, long within ±180"
+                    .into()
             }
             Some(("ward", "err_ward_invalid")) => {
                 "attribute[ward] must be a ward number from the service definition".into()
