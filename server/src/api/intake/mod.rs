@@ -61,10 +61,16 @@ pub async fn authorize(
         .map_err(ApiError::unexpected)?
     {
         Some((id, c)) if c == channel => {
-            // Each key has its own rate, shared by every instance.
-            let key = format!("intake-key:{id}");
+            // Each key has its own rate, shared by every instance, counted in shards so that a
+            // busy key's filings do not queue for one counter row.
+            use domain::throttle::{hit, shard, INTAKE_KEY, INTAKE_KEY_SHARDS};
+            let key = format!(
+                "intake-key:{id}:{}",
+                rand::random::<u32>() % INTAKE_KEY_SHARDS
+            );
             let now = OffsetDateTime::now_utc();
-            let hit = domain::throttle::hit(pool, &key, domain::throttle::INTAKE_KEY, now)
+            let limit = shard(INTAKE_KEY, INTAKE_KEY_SHARDS);
+            let hit = hit(pool, &key, limit, now)
                 .await
                 .map_err(ApiError::unexpected)?;
             match hit.refusal("api_key", "err_too_many_tries") {
