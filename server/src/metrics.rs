@@ -156,11 +156,11 @@ async fn queue_gauges(pool: &sqlx::PgPool) -> Result<(), sqlx::Error> {
         .await?;
     metrics::gauge!("nagarik_jobs_failed").set(failed as f64);
     // How long the oldest breached deadline has waited for the sweep to escalate it.
-    let (sweep_lag,): (f64,) = sqlx::query_as(
+    let (sweep_lag,): (f64,) = sqlx::query_as(&format!(
         "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(deadline_at))::float8, 0) FROM grievances
-         WHERE status IN ('submitted', 'assigned', 'in_progress', 'reopened')
-           AND overdue_since IS NULL AND deadline_at <= now()",
-    )
+         WHERE status IN {} AND overdue_since IS NULL AND deadline_at <= now()",
+        domain::grievances::store::OPEN
+    ))
     .fetch_one(pool)
     .await?;
     metrics::gauge!("nagarik_grievance_sweep_lag_seconds").set(sweep_lag);

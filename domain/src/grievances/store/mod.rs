@@ -36,7 +36,7 @@ crate::text_enum!(super::Channel);
 crate::text_enum!(super::Action);
 
 /// The states in which someone must still act (`Status::is_open`), for SQL.
-pub(in crate::grievances) const OPEN: &str = "('submitted', 'assigned', 'in_progress', 'reopened')";
+pub const OPEN: &str = "('submitted', 'assigned', 'in_progress', 'reopened')";
 
 /// A grievance as a change starts from it, read `FOR UPDATE`.
 #[derive(sqlx::FromRow)]

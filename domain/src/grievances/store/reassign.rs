@@ -3,7 +3,7 @@
 //! and a post's open work following it to its new holder (`follow_post`). Each is recorded in the
 //! grievance's history and the new assignee is told.
 
-use super::routing::least_loaded;
+use super::routing::stand_in;
 use super::{append, lock, tell_staff, OPEN};
 use crate::grievances::history::to_micros;
 use crate::grievances::{Event, Notice};
@@ -73,14 +73,10 @@ pub async fn hand_over(
     if ids.is_empty() {
         return Ok(0);
     }
-    let to = match least_loaded(pool, "department_admin", department).await? {
-        Some(admin) if department.is_some() => Some(admin),
-        _ => least_loaded(pool, "city_admin", None).await?,
-    };
-    let Some(to) = to.filter(|t| *t != from) else {
+    let mut tx = pool.begin().await?;
+    let Some(to) = stand_in(&mut tx, department).await?.filter(|t| *t != from) else {
         return Ok(0);
     };
-    let mut tx = pool.begin().await?;
     let moved = give(&mut tx, &ids, to, by, None, Post::Keep, now).await?;
     tx.commit().await?;
     Ok(moved)
@@ -111,10 +107,7 @@ pub async fn follow_post(
     }
     let to = match holder {
         Some(h) => Some(h),
-        None => match least_loaded(&mut **tx, "department_admin", Some(department)).await? {
-            Some(admin) => Some(admin),
-            None => least_loaded(&mut **tx, "city_admin", None).await?,
-        },
+        None => stand_in(tx, Some(department)).await?,
     };
     let Some(to) = to else {
         return Ok(0);

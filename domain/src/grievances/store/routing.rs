@@ -42,6 +42,20 @@ pub async fn route<'e>(
     .await
 }
 
+/// Who takes work nobody can hold now (a vacant post's, a removed official's): the
+/// department's least-loaded admin, else the city's.
+pub async fn stand_in(
+    conn: &mut sqlx::PgConnection,
+    department: Option<Uuid>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    if let Some(d) = department {
+        if let Some(admin) = least_loaded(&mut *conn, "department_admin", Some(d)).await? {
+            return Ok(Some(admin));
+        }
+    }
+    least_loaded(&mut *conn, "city_admin", None).await
+}
+
 /// The staff member with `role` (in `department`, if given) who has the fewest open grievances.
 pub async fn least_loaded<'e>(
     db: impl sqlx::PgExecutor<'e>,

@@ -8,6 +8,7 @@
 use super::super::rules::Role;
 use super::accounts::{sign_in_key, Account};
 use super::passwords::verify_password;
+use crate::grievances::store::OPEN;
 use crate::history;
 use crate::notifications;
 use crate::problem::Problem;
@@ -51,21 +52,20 @@ pub async fn close_account(
     let mut tx = pool.begin().await?;
     history::store::erase_words_of(&mut *tx, id).await?;
     // Photos filed with a grievance that is over; the open ones keep theirs while they are worked.
-    sqlx::query(
+    sqlx::query(&format!(
         "DELETE FROM grievance_photos p USING grievances g
          WHERE p.grievance_id = g.id AND g.filer_id = $1 AND p.history_seq = 1
-           AND g.status NOT IN ('submitted', 'assigned', 'in_progress', 'reopened')",
-    )
+           AND g.status NOT IN {OPEN}"
+    ))
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let kept = sqlx::query(
+    let kept = sqlx::query(&format!(
         "UPDATE grievances SET filer_id = NULL, contact_name = '', contact_mobile = NULL, contact_email = NULL,
-             description = CASE WHEN status IN ('submitted', 'assigned', 'in_progress', 'reopened')
-                                THEN description ELSE $2 END,
+             description = CASE WHEN status IN {OPEN} THEN description ELSE $2 END,
              rating_comment = NULL
-         WHERE filer_id = $1",
-    )
+         WHERE filer_id = $1"
+    ))
     .bind(id)
     .bind(removed)
     .execute(&mut *tx)

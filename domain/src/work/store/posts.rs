@@ -2,6 +2,7 @@
 //! holder — the post's open work follows the appointment (`grievances::store::follow_post`).
 
 use crate::db::new_id;
+use crate::grievances::store::OPEN;
 use crate::problem::{FieldError, Problem};
 use crate::work::posts::{Jurisdiction, PostForm};
 use crate::Locale;
@@ -34,16 +35,16 @@ pub async fn list(pool: &PgPool, department: Uuid, locale: Locale) -> Result<Vec
         Vec<String>,
         i64,
     );
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT p.id, p.title, p.wards, p.holder_id, u.name,
                 ARRAY(SELECT CASE $2 WHEN 'or' THEN c.name_or WHEN 'hi' THEN c.name_hi ELSE c.name_en END
                       FROM post_categories pc JOIN grievance_categories c ON c.id = pc.category_id
                       WHERE pc.post_id = p.id ORDER BY c.position, c.name_en),
                 (SELECT count(*) FROM grievances g WHERE g.post_id = p.id AND g.level = 1
-                   AND g.status IN ('submitted', 'assigned', 'in_progress', 'reopened'))
+                   AND g.status IN {OPEN})
          FROM posts p LEFT JOIN users u ON u.id = p.holder_id
-         WHERE p.department_id = $1 ORDER BY p.title",
-    )
+         WHERE p.department_id = $1 ORDER BY p.title"
+    ))
     .bind(department)
     .bind(locale.code())
     .fetch_all(pool)
