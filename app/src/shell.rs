@@ -93,6 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/life-events/:slug") view=catalogue::LifeEventPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=identity::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=identity::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/second-step") view=identity::second_factor::SecondStepPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me/two-step") view=identity::second_factor::TwoStepSetupPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view=identity::reset::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=identity::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>

@@ -5,12 +5,22 @@
 use anyhow::Context;
 use server::{bench, seed, startup, telemetry};
 
-const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check | sandbox-gateway [ADDR]]";
+const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check | demo-code | sandbox-gateway [ADDR]]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _log_guard = telemetry::init()?;
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("demo-code") {
+        // The demo staff's current two-step code (their key is published with the demo data).
+        let secret = domain::identity::second_factor::secret_from_text(seed::DEMO_TOTP_KEY)
+            .context("the demo key is not Base32")?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs();
+        println!("{}", domain::identity::second_factor::code_at(&secret, now));
+        return Ok(());
+    }
     if args.first().map(String::as_str) == Some("sandbox-gateway") {
         let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3025");
         let token = std::env::var("NAGARIK_SMS_GATEWAY_TOKEN").unwrap_or_default();
@@ -55,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
                     password: password.clone(),
                     role: domain::identity::Role::CityAdmin,
                     department_id: None,
+                    appointed_by: None,
                 },
             )
             .await;

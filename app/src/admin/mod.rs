@@ -135,7 +135,7 @@ pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }
-    identity_store::remove_staff(&pool, id)
+    identity_store::remove_staff(&pool, id, account.id)
         .await
         .map_err(request::unexpected)?;
     // Their open grievances go to whoever will work them now, not stranded with them.
@@ -145,6 +145,53 @@ pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
         department,
         account.id,
         time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .map_err(request::refuse)?;
+    leptos_axum::redirect("/admin");
+    Ok(())
+}
+
+/// Resets a staff member's two-step sign-in for a lost phone: their factor and recovery codes
+/// go, every session of theirs ends, and they set it up again at their next sign-in. The same
+/// people may do this as may remove them (never oneself); it is recorded in the member's
+/// security history with the admin's id, and they are told.
+#[server(endpoint = "admin/reset_second_factor")]
+pub async fn reset_second_factor(user_id: String) -> Result<(), ServerFnError> {
+    let account = request::require(is_admin)?;
+    let actor = account.actor();
+    let pool = request::pool();
+    let target = uuid::Uuid::parse_str(&user_id).ok();
+    let found = match target {
+        Some(id) => identity_store::staff_role(&pool, id)
+            .await
+            .map_err(request::unexpected)?,
+        None => None,
+    };
+    let (Some(id), Some((role, department))) = (target, found) else {
+        request::set_status(http::StatusCode::NOT_FOUND);
+        return Err(ServerFnError::new("no such staff member"));
+    };
+    if role == domain::identity::Role::Citizen
+        || !actor.may_remove(
+            &id.to_string(),
+            role,
+            department.map(|d| d.to_string()).as_deref(),
+        )
+    {
+        request::set_status(http::StatusCode::FORBIDDEN);
+        return Err(ServerFnError::new("not allowed"));
+    }
+    let locale = identity_store::account(&pool, id)
+        .await
+        .map_err(request::unexpected)?
+        .map(|a| Locale::from_code(&a.locale).unwrap_or_default())
+        .unwrap_or_default();
+    identity_store::second_factor::reset_by_admin(
+        &pool,
+        account.id,
+        id,
+        t::notice_second_factor_reset(locale),
     )
     .await
     .map_err(request::refuse)?;
@@ -211,6 +258,7 @@ pub async fn create_staff(
         password,
         role,
         department_id,
+        appointed_by: Some(account.id),
     };
     let created = identity_store::create_account(&request::pool(), form).await;
     request::answer(created.map(|new| new.citizen_id.to_string()))
@@ -276,6 +324,11 @@ fn AdminView(overview: AdminSummary) -> impl IntoView {
                                     <input type="hidden" name="user_id" value=s.id.clone()/>
                                     <button type="submit" class="button button-secondary button-small"
                                         aria-label=format!("{} {}", t::remove_staff(l), s.name)>{t::remove_staff(l)}</button>
+                                </form>
+                                <form method="post" action="/api/admin/reset_second_factor" class="inline-form">
+                                    <input type="hidden" name="user_id" value=s.id.clone()/>
+                                    <button type="submit" class="button button-secondary button-small"
+                                        aria-label=format!("{} {}", t::reset_second_factor(l), s.name)>{t::reset_second_factor(l)}</button>
                                 </form>
                             })}</td>
                         </tr>

@@ -1,10 +1,12 @@
 //! Identity: registration with a one-time code, sign-in and sign-out, the profile with its
-//! sessions, and the language preference; a forgotten password is `reset`, and all of a person's
-//! data is theirs to download (`export`) and to erase (`closure`).
+//! sessions, and the language preference; a forgotten password is `reset`, two-step sign-in is
+//! `second_factor`, and all of a person's data is theirs to download (`export`) and to erase
+//! (`closure`).
 
 pub mod closure;
 pub mod export;
 pub mod reset;
+pub mod second_factor;
 
 use crate::forms::{FailureBanner, FieldMessage, FormResult, FormThen, ServerForm, Toggle};
 #[cfg(feature = "ssr")]
@@ -120,8 +122,14 @@ pub async fn confirm_registration(
 
 /// Signs in. Failed tries are limited per account (in `domain`) and per client here: many
 /// failures from one address, whichever accounts they name, are refused with 429 for a while.
+/// The answer is where to go: `next`, or the second step when the account has one (staff
+/// always), which a short-lived cookie ties to this sign-in.
 #[server(endpoint = "identity/sign_in")]
-pub async fn sign_in(login: String, password: String) -> Result<FormResult<()>, ServerFnError> {
+pub async fn sign_in(
+    login: String,
+    password: String,
+    next: Option<String>,
+) -> Result<FormResult<String>, ServerFnError> {
     use domain::throttle::{self, SIGN_IN_CLIENT};
     let pool = request::pool();
     let client = request::client_key("sign-in-client");
@@ -140,13 +148,44 @@ pub async fn sign_in(login: String, password: String) -> Result<FormResult<()>, 
                 .map_err(request::unexpected)?;
         }
     }
-    match request::answer(tried)? {
-        FormResult::Done(account) => {
-            request::sign_in_as(&account).await?;
-            Ok(FormResult::Done(()))
-        }
-        FormResult::Invalid(f) => Ok(FormResult::Invalid(f)),
+    let next = safe_next(next);
+    let account = match request::answer(tried)? {
+        FormResult::Done(account) => account,
+        FormResult::Invalid(f) => return Ok(FormResult::Invalid(f)),
+    };
+    let due = store::second_step_due(&pool, &account)
+        .await
+        .map_err(request::unexpected)?;
+    if due {
+        use domain::identity::second_factor::CHALLENGE_MINUTES;
+        use store::second_factor::{start_challenge, CHALLENGE_COOKIE};
+        let ua = request::header(http::header::USER_AGENT).unwrap_or_default();
+        let token = start_challenge(&pool, account.id, &ua)
+            .await
+            .map_err(request::unexpected)?;
+        request::set_cookie(CHALLENGE_COOKIE, &token, CHALLENGE_MINUTES * 60);
+        return Ok(FormResult::Done(format!(
+            "/sign-in/second-step?next={}",
+            encode_next(&next)
+        )));
     }
+    store::signed_in(&pool, &account)
+        .await
+        .map_err(request::unexpected)?;
+    request::sign_in_as(&account).await?;
+    Ok(FormResult::Done(next))
+}
+
+/// A path on this site as one query value (`?next=…`).
+pub(crate) fn encode_next(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Ends this session. A plain form posts here; the answer sends the browser home.
@@ -238,6 +277,7 @@ pub struct ProfileData {
     pub sessions: Vec<SessionView>,
     /// The server's web push key, for turning notifications on for this device.
     pub push_key: String,
+    pub two_step: second_factor::TwoStep,
 }
 
 #[cfg(feature = "ssr")]
@@ -266,6 +306,7 @@ pub async fn profile() -> Result<ProfileData, ServerFnError> {
         email: account.email.clone(),
         role: account.role.clone(),
         push_key: request::state().config.vapid_public_key.clone(),
+        two_step: second_factor::two_step_of(&account).await?,
         sessions: sessions
             .into_iter()
             .map(|s| SessionView {
@@ -371,8 +412,9 @@ pub fn SignInPage() -> impl IntoView {
         <Title text=t::sign_in(l)/>
         <section class="page narrow">
             <h1>{t::sign_in(l)}</h1>
-            <ServerForm endpoint="identity/sign_in".to_string() locale=l then=FormThen::redirect(next) class="stack".to_string()>
+            <ServerForm endpoint="identity/sign_in".to_string() locale=l then=FormThen::redirect_with("") class="stack".to_string()>
                 <FailureBanner locale=l/>
+                <input type="hidden" name="next" value=next/>
                 <label for="login">{t::field_login(l)}</label>
                 <input id="login" name="login" autocomplete="username" required aria-describedby="login-hint login-error" aria-invalid="false"/>
                 <p class="hint" id="login-hint">{t::field_login_hint(l)}</p>
@@ -457,6 +499,7 @@ fn ProfileView(profile: ProfileData) -> impl IntoView {
                 <button type="submit" class="button">{t::change_password_button(l)}</button>
                 <p id="password-changed" role="status" class="banner" hidden>{t::password_changed(l)}</p>
             </ServerForm>
+            <second_factor::TwoStepSection locale=l two_step=profile.two_step.clone()/>
             <export::MyData locale=l/>
             <h2>{t::sessions_title(l)}</h2>
             <p class="hint">{t::sessions_hint(l)}</p>

@@ -37,14 +37,17 @@ pub const FORMAT: i16 = 2;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Subject {
     Grievance,
+    /// an account's security events (`identity::store::security_log`)
+    Account,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 1] = [Subject::Grievance];
+    pub const ALL: [Subject; 2] = [Subject::Grievance, Subject::Account];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Subject::Grievance => "grievance",
+            Subject::Account => "account",
         }
     }
 
@@ -52,6 +55,8 @@ impl Subject {
     pub(crate) fn table(self) -> &'static str {
         match self {
             Subject::Grievance => "grievances",
+            // not `users`: the chain outlives a closed account
+            Subject::Account => "account_chains",
         }
     }
 
@@ -59,6 +64,7 @@ impl Subject {
     pub(crate) fn name_column(self) -> &'static str {
         match self {
             Subject::Grievance => "number",
+            Subject::Account => "label",
         }
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod citizen_id;
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod second_factor;
 
 #[cfg(feature = "ssr")]
 pub mod store;

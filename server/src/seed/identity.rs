@@ -1,8 +1,9 @@
 //! Demo accounts: one per role, and the officials the grievance routes name, all with
-//! `DEMO_PASSWORD`; each is printed with its citizen id. An account that exists is left alone.
+//! `DEMO_PASSWORD`, the staff with the published second factor `DEMO_TOTP_KEY`; each is printed
+//! with its citizen id. An account that exists is left alone.
 
 use super::grievances::GRIEVANCE_STAFF;
-use super::DEMO_PASSWORD;
+use super::{DEMO_PASSWORD, DEMO_TOTP_KEY};
 use domain::identity::{store as identity, Role};
 use sqlx::PgPool;
 
@@ -19,17 +20,22 @@ pub(super) async fn seed(pool: &PgPool) -> anyhow::Result<()> {
         let department = domain::departments::store::id_by_code(pool, department).await?;
         accounts.push((name, mobile, Role::Official, department));
     }
-    println!("demo accounts (password: {DEMO_PASSWORD}):");
+    println!("demo accounts (password: {DEMO_PASSWORD}; staff's two-step key: {DEMO_TOTP_KEY}, or ./dev code):");
+    let demo_secret = domain::identity::second_factor::secret_from_text(DEMO_TOTP_KEY)
+        .ok_or_else(|| anyhow::anyhow!("the demo key is not Base32"))?;
     for (name, mobile, role, department_id) in accounts {
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT citizen_id FROM users WHERE mobile = $1")
+        let existing: Option<(uuid::Uuid, String)> =
+            sqlx::query_as("SELECT id, citizen_id FROM users WHERE mobile = $1")
                 .bind(mobile)
                 .fetch_optional(pool)
                 .await?;
-        let citizen_id = match existing {
-            Some(id) => domain::identity::CitizenId::parse(&id)
-                .map(|c| c.to_string())
-                .unwrap_or(id),
+        let (user_id, citizen_id) = match existing {
+            Some((user_id, id)) => (
+                user_id,
+                domain::identity::CitizenId::parse(&id)
+                    .map(|c| c.to_string())
+                    .unwrap_or(id),
+            ),
             None => {
                 let form = identity::StaffForm {
                     name: name.into(),
@@ -38,13 +44,17 @@ pub(super) async fn seed(pool: &PgPool) -> anyhow::Result<()> {
                     password: DEMO_PASSWORD.into(),
                     role,
                     department_id,
+                    appointed_by: None,
                 };
                 match identity::create_account(pool, form).await {
-                    Ok(new) => new.citizen_id.to_string(),
+                    Ok(new) => (new.user_id, new.citizen_id.to_string()),
                     Err(e) => anyhow::bail!("demo account {mobile}: {e:?}"),
                 }
             }
         };
+        if domain::identity::second_factor::required(role) {
+            identity::second_factor::set_confirmed(pool, user_id, &demo_secret).await?;
+        }
         println!(
             "  {:<17} {name:<14} mobile {mobile}  citizen id {citizen_id}",
             role.as_str()

@@ -16,6 +16,9 @@ pub use umang::umang_scale;
 use sqlx::PgPool;
 
 pub const DEMO_PASSWORD: &str = "mango river kite lamp";
+/// The demo staff's second factor, published with the demo data: add it to an authenticator app
+/// (or run `./dev code`) to sign in as them. Never a real account's.
+pub const DEMO_TOTP_KEY: &str = "NAGA RIKD EMOS TAFF SECO NDST EP23 4567";
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
 

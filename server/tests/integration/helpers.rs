@@ -303,6 +303,8 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A client signed in as `login` through the real steps: the password, then for staff (or
+    /// anyone with a second factor) a code from their key, set up first when they have none.
     pub async fn signed_in(&self, login: &str) -> reqwest::Client {
         let c = client();
         let (status, body) = self
@@ -313,12 +315,77 @@ impl TestApp {
             )
             .await;
         assert_eq!(status, 200, "{body}");
-        assert_eq!(
-            body,
-            serde_json::json!({"Done": null}),
-            "sign-in of {login} failed: {body}"
-        );
+        let go = body["Done"]
+            .as_str()
+            .unwrap_or_else(|| panic!("sign-in of {login} failed: {body}"));
+        if go.starts_with("/sign-in/second-step") {
+            self.second_step(&c, login).await;
+        }
         c
+    }
+
+    /// The second step of a waiting sign-in, as an authenticator app would answer it.
+    pub async fn second_step(&self, c: &reqwest::Client, login: &str) {
+        let (status, view) = self.call(c, "identity/second_step_view", &[]).await;
+        assert_eq!(status, 200, "{view}");
+        let secret = match view["SetUp"]["key"].as_str() {
+            Some(key) => domain::identity::second_factor::secret_from_text(key).unwrap(),
+            None => self.secret_of(login).await,
+        };
+        let code = self.fresh_code(login, &secret).await;
+        let (status, body) = self
+            .call(c, "identity/second_step", &[("code", code.as_str())])
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("Done").is_some(), "second step of {login}: {body}");
+    }
+
+    /// The second-factor key on file for a login (a mobile number or citizen id).
+    pub async fn secret_of(&self, login: &str) -> Vec<u8> {
+        sqlx::query_scalar(
+            "SELECT f.secret FROM second_factors f JOIN users u ON u.id = f.user_id
+             WHERE u.mobile = $1 OR u.citizen_id = $1",
+        )
+        .bind(login.replace([' ', '-'], ""))
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+
+    /// A code of `secret` for a time step this account has not used yet (each is accepted once):
+    /// the current step, the next or the last; else wait for a new one.
+    pub async fn fresh_code(&self, login: &str, secret: &[u8]) -> String {
+        use domain::identity::second_factor::{code_at, STEP_SECONDS};
+        loop {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp() as u64;
+            let used: Vec<i64> = sqlx::query_scalar(
+                "SELECT s.step FROM second_factor_steps s JOIN users u ON u.id = s.user_id
+                 WHERE u.mobile = $1 OR u.citizen_id = $1",
+            )
+            .bind(login.replace([' ', '-'], ""))
+            .fetch_all(&self.pool)
+            .await
+            .unwrap();
+            let step = now / STEP_SECONDS;
+            // The window is one step either side of the server's: the last step only early in
+            // the current one, so it is still in the window when the request arrives.
+            let candidates = [
+                Some(step),
+                Some(step + 1),
+                (now % STEP_SECONDS < 20).then(|| step - 1),
+            ];
+            if let Some(s) = candidates
+                .into_iter()
+                .flatten()
+                .find(|s| !used.contains(&(*s as i64)))
+            {
+                return code_at(secret, s * STEP_SECONDS);
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(
+                STEP_SECONDS - now % STEP_SECONDS,
+            ))
+            .await;
+        }
     }
 
     /// The newest one-time code sent by SMS to `mobile`.

@@ -82,7 +82,7 @@ async fn a_citizen_registers_with_a_code_and_gets_a_valid_citizen_id() {
                 &[("login", login), ("password", "mango river kite lamp")],
             )
             .await;
-        assert_eq!(body, serde_json::json!({"Done": null}), "login {login}");
+        assert_eq!(body, serde_json::json!({"Done": "/me"}), "login {login}");
     }
 }
 
@@ -422,7 +422,7 @@ async fn changing_the_password_checks_the_old_one_and_signs_out_other_devices() 
             ],
         )
         .await;
-    assert_eq!(body, serde_json::json!({"Done": null}));
+    assert_eq!(body, serde_json::json!({"Done": "/me"}));
     // Anonymous callers are refused.
     assert_eq!(
         app.call(

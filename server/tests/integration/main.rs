@@ -23,6 +23,7 @@ mod outside;
 mod password_reset;
 mod posts;
 mod role_gate;
+mod second_factor;
 mod shutdown;
 mod web_push;
 mod work_queue;

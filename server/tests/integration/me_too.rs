@@ -19,6 +19,7 @@ async fn neighbour(app: &TestApp, mobile: &str) -> reqwest::Client {
             password: PASSWORD.into(),
             role: Role::Citizen,
             department_id: None,
+            appointed_by: None,
         },
     )
     .await

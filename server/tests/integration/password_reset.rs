@@ -68,7 +68,7 @@ async fn a_citizen_resets_a_forgotten_password_with_a_code_and_every_device_is_s
             &[("login", CITIZEN), ("password", NEW_PASSWORD)],
         )
         .await;
-    assert_eq!(body, serde_json::json!({"Done": null}));
+    assert_eq!(body, serde_json::json!({"Done": "/me"}));
     // the owner is told, and the code cannot be used twice
     let told: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM notifications WHERE recipient = $1 AND body LIKE '%password was reset%'",

@@ -78,7 +78,8 @@ pub fn sign_in_key(login: &str) -> String {
 /// Sign-in by citizen id or mobile number. Every failure after the form checks reads the same,
 /// so the form does not tell a stranger which numbers are registered. Tries on one login are
 /// throttled across every instance (`throttle::SIGN_IN`), counted before the password is
-/// checked, whether or not such an account exists, and forgotten when a sign-in succeeds.
+/// checked, whether or not such an account exists, and forgotten when the person is in
+/// (`signed_in`, after the second step if one is due).
 pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Account, Problem> {
     let login = login.trim();
     if login.is_empty() {
@@ -121,13 +122,31 @@ pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Accou
         .unwrap_or(false);
     match (user_id, ok) {
         (Some(id), true) => {
-            throttle::clear(pool, &throttle_key).await?;
+            // The tries are forgotten once the person is in (`signed_in`): a password that was
+            // right does not wipe the count while a second step is still due.
             account(pool, id)
                 .await?
                 .ok_or_else(|| Problem::unexpected("account vanished"))
         }
         _ => Err(Problem::field("password", "err_sign_in_failed")),
     }
+}
+
+/// Whether this account must pass a second step after its password: staff always, anyone who
+/// turned a second factor on.
+pub async fn second_step_due(pool: &PgPool, account: &Account) -> Result<bool, sqlx::Error> {
+    if super::super::second_factor::required(account.role()) {
+        return Ok(true);
+    }
+    Ok(super::second_factor::status(pool, account.id)
+        .await?
+        .is_on())
+}
+
+/// The person is in: the failed tries on their logins are forgotten.
+pub async fn signed_in(pool: &PgPool, account: &Account) -> Result<(), sqlx::Error> {
+    throttle::clear(pool, &sign_in_key(&account.mobile)).await?;
+    throttle::clear(pool, &sign_in_key(&account.citizen_id)).await
 }
 
 pub async fn account(pool: &PgPool, user_id: Uuid) -> Result<Option<Account>, sqlx::Error> {
@@ -179,6 +198,14 @@ pub async fn change_password(
         .bind(keep_session)
         .execute(&mut *tx)
         .await?;
+    super::security_log::record(
+        &mut tx,
+        account.id,
+        super::security_log::Event::PasswordChanged,
+        super::security_log::By::Holder,
+        crate::history::Facts::new(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

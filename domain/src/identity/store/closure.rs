@@ -89,6 +89,8 @@ pub async fn close_account(
         "DELETE FROM kiosk_filings WHERE mobile = $2",
         "DELETE FROM pending_registrations WHERE mobile = $2 OR completed_user = $1",
         "DELETE FROM throttles WHERE key IN ($4, $5)",
+        // its security history stays (references only), no longer named by the citizen id
+        "UPDATE account_chains SET label = 'closed account' WHERE id = $1",
         "DELETE FROM users WHERE id = $1",
     ] {
         sqlx::query(statement)

@@ -88,8 +88,28 @@ pub async fn export(pool: &PgPool, account: Uuid) -> Result<serde_json::Value, s
         account,
     )
     .await?;
+    // The second factor's state (never its key or codes) and the account's security history.
+    let two_step = json(
+        pool,
+        "SELECT json_build_object(
+             'on_since', (SELECT confirmed_at FROM second_factors WHERE user_id = $1),
+             'recovery_codes_left',
+                 (SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL))::text",
+        account,
+    )
+    .await?;
+    let security = json(
+        pool,
+        "SELECT COALESCE(json_agg(x ORDER BY x.seq), '[]')::text FROM (
+             SELECT seq, at, kind AS event, actor_kind AS by FROM history
+             WHERE subject = 'account' AND subject_id = $1) x",
+        account,
+    )
+    .await?;
     Ok(serde_json::json!({
         "format": "nagarik-export/1",
+        "two_step_sign_in": two_step,
+        "security_events": security,
         "exported_at": json(pool, "SELECT to_json(now())::text WHERE $1::uuid IS NOT NULL", account).await?,
         "account": profile,
         "sessions": sessions,

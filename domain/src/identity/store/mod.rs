@@ -1,5 +1,6 @@
 //! Identity in Postgres, one file per concern: `passwords`, `registration` (and its one-time
-//! codes), `reset` (a forgotten password), `export` (all of a person's data), `closure` (erasing it), `accounts` (sign-in), `sessions` and `staff`.
+//! codes), `reset` (a forgotten password), `export` (all of a person's data), `closure` (erasing it), `accounts` (sign-in), `second_factor` (TOTP and recovery codes), `sessions`, `staff`, and
+//! `security_log` (an account's chained history of security events).
 
 mod accounts;
 mod closure;
@@ -7,6 +8,8 @@ mod export;
 mod passwords;
 mod registration;
 mod reset;
+pub mod second_factor;
+pub mod security_log;
 mod sessions;
 mod staff;
 

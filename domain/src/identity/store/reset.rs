@@ -141,6 +141,14 @@ pub async fn finish_reset(
         .bind(sign_in_key(&citizen_id))
         .execute(&mut *tx)
         .await?;
+    super::security_log::record(
+        &mut tx,
+        user,
+        super::security_log::Event::PasswordReset,
+        super::security_log::By::Holder,
+        crate::history::Facts::new(),
+    )
+    .await?;
     notifications::tell_account(&mut tx, user, "", told, About::NOTHING).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %user, "password reset by one-time code; every session ended");

@@ -3,7 +3,9 @@
 use super::super::rules::*;
 use super::passwords::hash_password;
 use super::registration::{check_person, insert_user, NewCitizen, NewUser};
+use super::security_log::{self, By, Event};
 use crate::db::new_id;
+use crate::history::Facts;
 use crate::problem::{FieldError, Problem};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -15,6 +17,8 @@ pub struct StaffForm {
     pub password: String,
     pub role: Role,
     pub department_id: Option<Uuid>,
+    /// the admin who appoints them; None for the command line and the demo seed
+    pub appointed_by: Option<Uuid>,
 }
 
 /// Creates an account directly, without a one-time code: officials and admins appointed by an
@@ -52,6 +56,14 @@ pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen
         },
     )
     .await?;
+    if form.role != Role::Citizen {
+        let mut facts = Facts::new().with("role", form.role.as_str());
+        if let Some(d) = form.department_id {
+            facts.set("department", d);
+        }
+        let by = form.appointed_by.map_or(By::System, By::Admin);
+        security_log::record(&mut tx, user_id, Event::StaffAppointed, by, facts).await?;
+    }
     tx.commit().await?;
     Ok(NewCitizen {
         user_id,
@@ -74,9 +86,9 @@ pub async fn staff_role(
 
 /// Takes a person's staff role away: they stay a citizen with their citizen id, every session
 /// they have ends at once, so a removed official cannot act on the next request, and the posts
-/// they held fall vacant (their work waits for a successor). The caller has checked that the
-/// actor may manage this person.
-pub async fn remove_staff(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Error> {
+/// they held fall vacant (their work waits for a successor). Recorded in their security history
+/// with the admin's id (`by`). The caller has checked that the actor may manage this person.
+pub async fn remove_staff(pool: &PgPool, user_id: Uuid, by: Uuid) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let changed = sqlx::query("UPDATE users SET role = 'citizen', department_id = NULL WHERE id = $1 AND role <> 'citizen'")
         .bind(user_id)
@@ -91,6 +103,10 @@ pub async fn remove_staff(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Er
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    if changed == 1 {
+        let facts = Facts::new().with("admin", by);
+        security_log::record(&mut tx, user_id, Event::StaffRemoved, By::Admin(by), facts).await?;
+    }
     tx.commit().await?;
     Ok(changed == 1)
 }

@@ -1,0 +1,117 @@
+//! An account's security history: the events that change who can get into it or what it may do
+//! (a second factor set up, turned off or reset by an admin, a recovery code spent, a staff role
+//! given or taken, a password changed or reset), chained in the shared history like a
+//! grievance's steps, so an admin's act on an account is recorded where the admin cannot
+//! quietly change it.
+//!
+//! Facts are references only (the actor's id, a role, a department id): nothing personal, so the
+//! chain stays as it is when the account is closed (its label, the citizen id, is cleared).
+
+use crate::history::{self, Facts, Private, Subject};
+use sqlx::{Postgres, Transaction};
+use uuid::Uuid;
+
+/// What happened to the account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    SecondFactorOn,
+    SecondFactorOff,
+    /// by an admin, for a lost phone
+    SecondFactorReset,
+    RecoveryCodesRenewed,
+    RecoveryCodeUsed,
+    StaffAppointed,
+    StaffRemoved,
+    PasswordChanged,
+    PasswordReset,
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::SecondFactorOn => "second_factor_on",
+            Event::SecondFactorOff => "second_factor_off",
+            Event::SecondFactorReset => "second_factor_reset",
+            Event::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Event::RecoveryCodeUsed => "recovery_code_used",
+            Event::StaffAppointed => "staff_appointed",
+            Event::StaffRemoved => "staff_removed",
+            Event::PasswordChanged => "password_changed",
+            Event::PasswordReset => "password_reset",
+        }
+    }
+}
+
+/// Who did it: the account holder, someone else (an admin), or the system.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    Holder,
+    Admin(Uuid),
+    System,
+}
+
+/// Appends one event to the account's chain, in the caller's transaction.
+pub async fn record(
+    tx: &mut Transaction<'_, Postgres>,
+    account: Uuid,
+    event: Event,
+    by: By,
+    facts: Facts,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO account_chains (id, label)
+         SELECT id, citizen_id FROM users WHERE id = $1
+         ON CONFLICT (id) DO NOTHING",
+        account,
+    )
+    .execute(&mut **tx)
+    .await?;
+    let head = sqlx::query!(
+        "SELECT history_seq, history_head FROM account_chains WHERE id = $1 FOR UPDATE",
+        account,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let (actor_id, actor_kind) = match by {
+        By::Holder => (Some(account), "holder"),
+        By::Admin(admin) => (Some(admin), "admin"),
+        By::System => (None, "system"),
+    };
+    let entry = history::Entry {
+        subject: Subject::Account,
+        subject_id: account,
+        seq: head.history_seq + 1,
+        format: history::FORMAT,
+        at: history::to_micros(time::OffsetDateTime::now_utc()),
+        actor_id,
+        actor_kind: actor_kind.to_string(),
+        kind: event.as_str().to_string(),
+        public: false,
+        facts,
+        private: Private::new("", Facts::new()),
+        digest: None,
+    };
+    let new_head = history::store::append(&mut **tx, head.history_head.as_deref(), &entry).await?;
+    sqlx::query!(
+        "UPDATE account_chains SET history_seq = $2, history_head = $3 WHERE id = $1",
+        account,
+        entry.seq,
+        new_head,
+    )
+    .execute(&mut **tx)
+    .await?;
+    tracing::info!(target: "security", %account, event = event.as_str(), actor = ?actor_id, "account event");
+    Ok(())
+}
+
+/// An account's events, oldest first: (when, what, who acted).
+pub async fn events(
+    pool: &sqlx::PgPool,
+    account: Uuid,
+) -> Result<Vec<(time::OffsetDateTime, String, Option<Uuid>)>, sqlx::Error> {
+    Ok(history::store::chain(pool, Subject::Account, account)
+        .await?
+        .into_iter()
+        .map(|(e, _, _)| (e.at, e.kind, e.actor_id))
+        .collect())
+}
