@@ -19,6 +19,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod history;
 #[cfg(feature = "ssr")]
+pub mod retention;
+#[cfg(feature = "ssr")]
 pub mod throttle;
 
 pub use i18n::Locale;

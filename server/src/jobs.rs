@@ -203,6 +203,18 @@ pub fn nagarik(providers: Providers) -> Runner {
                 )
             },
         )
+        // What is kept only while it is needed: ended sessions, unfinished registrations,
+        // expired codes and their words in the outbox, old offers and messages.
+        .every(
+            "retention_sweep",
+            Duration::from_secs(3600),
+            1,
+            |pool, _| async move {
+                let swept = domain::retention::sweep(&pool, now()).await?;
+                tracing::info!(?swept, "retention sweep");
+                Ok(Ran::Idle)
+            },
+        )
         // Throttle counts whose window ended a day ago.
         .every(
             "throttle_sweep",

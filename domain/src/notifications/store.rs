@@ -82,6 +82,28 @@ pub async fn send<'e>(
     Ok(Some(id))
 }
 
+/// Queues an SMS that holds a secret (a one-time code): its words are erased once it is sent
+/// and no longer needed (`until`), by the retention sweep.
+pub async fn enqueue_secret<'e>(
+    db: impl PgExecutor<'e>,
+    recipient: &str,
+    body: &str,
+    until: OffsetDateTime,
+) -> Result<Uuid, sqlx::Error> {
+    let id = new_id();
+    sqlx::query!(
+        "INSERT INTO notifications (id, channel, recipient, body, fallbacks, secret_until)
+         VALUES ($1, 'sms', $2, $3, '[]', $4)",
+        id,
+        recipient,
+        body,
+        until,
+    )
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
 pub fn fallbacks_json(rest: &[Address]) -> String {
     serde_json::to_string(rest).unwrap_or_else(|_| "[]".into())
 }

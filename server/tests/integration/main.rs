@@ -22,6 +22,7 @@ mod open311;
 mod outside;
 mod password_reset;
 mod posts;
+mod retention;
 mod role_gate;
 mod second_factor;
 mod shutdown;

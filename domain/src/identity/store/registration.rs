@@ -165,12 +165,11 @@ pub async fn issue_code(
     .bind(purpose)
     .execute(&mut **tx)
     .await?;
-    notifications::enqueue(
+    notifications::enqueue_secret(
         &mut **tx,
-        notifications::Channel::Sms,
         mobile.as_str(),
-        "",
         &sms_text(&code),
+        now + time::Duration::minutes(OTP_VALID_MINUTES),
     )
     .await?;
     Ok(())
