@@ -278,6 +278,8 @@ pub struct ProfileData {
     /// The server's web push key, for turning notifications on for this device.
     pub push_key: String,
     pub two_step: second_factor::TwoStep,
+    /// the password is still the one an admin chose: only this page is open until it changes
+    pub password_due: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -307,6 +309,7 @@ pub async fn profile() -> Result<ProfileData, ServerFnError> {
         role: account.role.clone(),
         push_key: request::state().config.vapid_public_key.clone(),
         two_step: second_factor::two_step_of(&account).await?,
+        password_due: account.password_due,
         sessions: sessions
             .into_iter()
             .map(|s| SessionView {
@@ -472,6 +475,9 @@ fn ProfileView(profile: ProfileData) -> impl IntoView {
     view! {
         <section class="page">
             <h1>{profile.name.clone()}</h1>
+            {profile.password_due.then(|| view! {
+                <p class="banner banner-error" role="alert"><a href="#current-password">{t::password_due_banner(l)}</a></p>
+            })}
             <div class="card">
                 <p>{t::your_citizen_id(l)}</p>
                 <p class="citizen-id" data-testid="citizen-id">{profile.citizen_id.clone()}</p>

@@ -72,7 +72,31 @@ fn is_static(path: &str) -> bool {
         )
 }
 
-/// Resolves the caller and the language once, into the request's extensions.
+/// What a person whose password an admin chose may reach until they choose their own: their
+/// account page (to change it), the language, and signing out.
+fn open_while_password_due(path: &str) -> bool {
+    matches!(
+        path,
+        "/me"
+            | "/api/identity/profile"
+            | "/api/identity/change_password"
+            | "/api/identity/sign_out"
+            | "/api/set_language"
+    )
+}
+
+/// Pages send the person to their account page; functions are refused (403).
+fn password_due_answer(path: &str) -> Response {
+    use axum::response::IntoResponse;
+    if path.starts_with("/api/") || path.starts_with("/open311/") {
+        (StatusCode::FORBIDDEN, "choose your own password first").into_response()
+    } else {
+        axum::response::Redirect::to("/me").into_response()
+    }
+}
+
+/// Resolves the caller and the language once, into the request's extensions. A person whose
+/// password an admin chose is held to their account page until they choose their own.
 pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if !is_static(req.uri().path()) {
         let mut caller = Caller::default();
@@ -117,9 +141,14 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip());
         let client = ClientAddr(client_of(peer, req.headers(), trusted_proxies()));
+        let password_due = caller.account.as_ref().is_some_and(|a| a.password_due);
         req.extensions_mut().insert(caller);
+        let path = req.uri().path().to_string();
         req.extensions_mut().insert(locale);
         req.extensions_mut().insert(client);
+        if password_due && !open_while_password_due(&path) {
+            return password_due_answer(&path);
+        }
         let mut res = next.run(req).await;
         res.headers_mut()
             .insert(OFFLINE_COPY, HeaderValue::from_static(offline_copy));

@@ -468,3 +468,58 @@ async fn signing_in_returns_only_to_a_page_of_this_site() {
         );
     }
 }
+
+#[tokio::test]
+async fn staff_appointed_by_an_admin_choose_their_own_password_before_anything_else_opens() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(CITY_ADMIN).await;
+    let bmc: uuid::Uuid = sqlx::query_scalar("SELECT id FROM departments WHERE code = 'bmc'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let form = [
+        ("name", "Gita Mallick"),
+        ("mobile", "9844444444"),
+        ("email", ""),
+        ("password", PASSWORD),
+        ("role", "official"),
+        ("department", &bmc.to_string()),
+    ];
+    assert_eq!(app.call(&admin, "admin/create_staff", &form).await.0, 200);
+
+    let c = client();
+    let (_, go) = app
+        .call(
+            &c,
+            "identity/sign_in",
+            &[("login", "9844444444"), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(go["Done"]
+        .as_str()
+        .unwrap()
+        .starts_with("/sign-in/second-step"));
+    app.second_step(&c, "9844444444").await;
+    let (_, profile) = app.call(&c, "identity/profile", &[]).await;
+    assert_eq!(profile["password_due"], true);
+    // Every other page sends them to their account page; every other function refuses.
+    let work = app.page(&c, "/work").await;
+    assert_eq!(work.status(), 303);
+    assert_eq!(work.headers()["location"], "/me");
+    assert_eq!(app.call(&c, "identity/two_step_begin", &[]).await.0, 403);
+
+    let (status, body) = app
+        .call(
+            &c,
+            "identity/change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "lotus ferry chalk window"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(app.page(&c, "/work").await.status(), 200);
+    let (_, profile) = app.call(&c, "identity/profile", &[]).await;
+    assert_eq!(profile["password_due"], false);
+}

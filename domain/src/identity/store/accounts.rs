@@ -47,6 +47,9 @@ pub struct Account {
     pub role: String,
     pub department_id: Option<Uuid>,
     pub locale: String,
+    /// the password is still the one an admin chose at appointment: until the person chooses
+    /// their own, only their account page is open to them
+    pub password_due: bool,
 }
 
 impl Account {
@@ -68,7 +71,8 @@ impl Account {
 }
 
 pub(super) const ACCOUNT_COLUMNS: &str =
-    "id, citizen_id, name, mobile, email, role, department_id, locale";
+    "id, citizen_id, name, mobile, email, role, department_id, locale,
+     password_chosen_by_admin AS password_due";
 
 /// The throttle key of sign-in tries on one login (a citizen id or a mobile number).
 pub fn sign_in_key(login: &str) -> String {
@@ -188,11 +192,13 @@ pub async fn change_password(
     }
     let new_hash = hash_password(new.to_string()).await?;
     let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(account.id)
-        .bind(new_hash)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, password_chosen_by_admin = false WHERE id = $1",
+    )
+    .bind(account.id)
+    .bind(new_hash)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL")
         .bind(account.id)
         .bind(keep_session)

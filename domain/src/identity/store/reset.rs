@@ -126,11 +126,13 @@ pub async fn finish_reset(
         .bind(reset)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(user)
-        .bind(hash)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, password_chosen_by_admin = false WHERE id = $1",
+    )
+    .bind(user)
+    .bind(hash)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL")
         .bind(user)
         .execute(&mut *tx)

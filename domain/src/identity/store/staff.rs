@@ -56,6 +56,12 @@ pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen
         },
     )
     .await?;
+    if form.appointed_by.is_some() {
+        sqlx::query("UPDATE users SET password_chosen_by_admin = true WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     if form.role != Role::Citizen {
         let mut facts = Facts::new().with("role", form.role.as_str());
         if let Some(d) = form.department_id {
