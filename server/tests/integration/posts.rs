@@ -429,3 +429,71 @@ async fn only_a_departments_admins_keep_its_posts() {
         (200, Some(watco.as_str()))
     );
 }
+
+#[tokio::test]
+async fn a_filing_made_while_its_post_changes_hands_goes_to_the_new_holder() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let citizen = app.signed_in(CITIZEN).await;
+    let inspector: uuid::Uuid = post(&app, INSPECTOR).await.parse().unwrap();
+    let chitra = user_id(&app, BMC_OFFICIAL).await;
+    let admin = user_id(&app, BMC_ADMIN).await;
+    let bmc: uuid::Uuid = department(&app, "bmc").await.parse().unwrap();
+
+    // A hand-over is under way: the post is held and has a new holder, not yet committed.
+    let mut handover = app.pool.begin().await.unwrap();
+    sqlx::query("SELECT holder_id FROM posts WHERE id = $1 FOR UPDATE")
+        .bind(inspector)
+        .execute(&mut *handover)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE posts SET holder_id = $2 WHERE id = $1")
+        .bind(inspector)
+        .bind(chitra)
+        .execute(&mut *handover)
+        .await
+        .unwrap();
+    // Meanwhile a citizen files in the post's ward: routing reads the old holder.
+    let filing = {
+        let (app, citizen) = (app.clone(), citizen.clone());
+        tokio::spawn(async move {
+            file(
+                &app,
+                &citizen,
+                "garbage-not-collected",
+                "5",
+                "Garbage not collected for a week",
+            )
+            .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!filing.is_finished(), "the filing waits for the hand-over");
+    // The hand-over moves the post's open work and ends.
+    domain::grievances::store::follow_post(
+        &mut handover,
+        inspector,
+        bmc,
+        Some(chitra),
+        admin,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+    handover.commit().await.unwrap();
+
+    let number = filing.await.unwrap();
+    let assignee: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT assignee_id FROM grievances WHERE number = $1")
+            .bind(&number)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        assignee,
+        Some(chitra),
+        "not stranded with the post's old holder"
+    );
+    assert_eq!(post_of(&app, &number).await, Some(inspector));
+    let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+}

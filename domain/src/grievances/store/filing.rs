@@ -141,6 +141,9 @@ struct FilingPlan {
     /// The post routing picks, and its holder (None while vacant).
     routed_post: Option<Uuid>,
     routed: Option<Uuid>,
+    /// The post's holder as the post row says (even one who is no longer staff): the insert
+    /// goes ahead only if the post still says so.
+    post_holder: Option<Uuid>,
     hours: i32,
     warn_percent: i32,
     serial: i64,
@@ -152,41 +155,56 @@ struct FilingPlan {
 /// the grievance the first filing made.
 #[tracing::instrument(name = "grievances::file", skip_all, fields(channel = f.provenance.channel.as_str()))]
 pub async fn file(pool: &PgPool, f: Filing, now: OffsetDateTime) -> Result<Filed, Problem> {
-    // A repeat is found by the insert's conflict, not by a lookup first: the first filing, by
-    // far the common case, pays nothing for it.
-    let plan = plan(pool, &f).await?;
-    let Some(plan) = plan.filter(|p| p.is_leaf) else {
-        return Err(Problem::field("category", "err_category_required"));
-    };
-    let mut problems = Vec::new();
-    if !plan.ward_exists {
-        problems.push(FieldError::new("ward", "err_ward_invalid"));
-    }
-    if f.who.anonymous && !plan.allows_anonymous {
-        problems.push(FieldError::new("anonymous", "err_anonymous_not_allowed"));
-    }
-    Problem::check(problems)?;
-    // No post handles it, or its post is vacant: the department admin takes it at level 1 (and
-    // is the one told); a vacant post's grievance still names the post, for its next holder.
-    let assignee = match plan.routed {
-        Some(id) => Some(id),
-        None => least_loaded(pool, "department_admin", Some(plan.department_id)).await?,
-    };
     let now = history::to_micros(now);
-    let number = GrievanceNumber::new(now.year(), plan.serial as u64).to_string();
-    let id = new_id();
-    let written = insert(pool, &f, &plan, id, &number, assignee, now).await?;
-    match written {
-        true => Ok(Filed {
-            id,
-            number,
-            repeated: false,
-        }),
-        // Lost a race with the same key or reference: answer with the one that won.
-        false => repeated(pool, &f)
-            .await?
-            .ok_or_else(|| Problem::unexpected("filing conflicted but no grievance found")),
+    // A post that changes hands between the plan and the insert: plan again (a hand-over is
+    // rare, so twice is plenty; a third change in a row is reported, not chased).
+    for _ in 0..3 {
+        let plan = plan(pool, &f).await?;
+        let Some(plan) = plan.filter(|p| p.is_leaf) else {
+            return Err(Problem::field("category", "err_category_required"));
+        };
+        let mut problems = Vec::new();
+        if !plan.ward_exists {
+            problems.push(FieldError::new("ward", "err_ward_invalid"));
+        }
+        if f.who.anonymous && !plan.allows_anonymous {
+            problems.push(FieldError::new("anonymous", "err_anonymous_not_allowed"));
+        }
+        Problem::check(problems)?;
+        // No post handles it, or its post is vacant: the department admin takes it at level 1
+        // (and is the one told); a vacant post's grievance still names the post, for its next
+        // holder.
+        let assignee = match plan.routed {
+            Some(id) => Some(id),
+            None => least_loaded(pool, "department_admin", Some(plan.department_id)).await?,
+        };
+        let number = GrievanceNumber::new(now.year(), plan.serial as u64).to_string();
+        let id = new_id();
+        return match insert(pool, &f, &plan, id, &number, assignee, now).await? {
+            Written::Filed => Ok(Filed {
+                id,
+                number,
+                repeated: false,
+            }),
+            // Lost a race with the same key or reference: answer with the one that won.
+            Written::Repeat => repeated(pool, &f)
+                .await?
+                .ok_or_else(|| Problem::unexpected("filing conflicted but no grievance found")),
+            Written::PostChangedHands => continue,
+        };
     }
+    Err(Problem::unexpected(
+        "the post changed hands three times while filing",
+    ))
+}
+
+/// What the insert did.
+enum Written {
+    Filed,
+    /// the same idempotency key or external reference was filed before
+    Repeat,
+    /// the post's holder changed after the plan read it: nothing was written
+    PostChangedHands,
 }
 
 /// Category (by id or slug), ward, route, first level and the next serial, in one query.
@@ -204,7 +222,7 @@ async fn plan(pool: &PgPool, f: &Filing) -> Result<Option<FilingPlan>, sqlx::Err
                         NOT EXISTS (SELECT 1 FROM grievance_categories k WHERE k.parent_id = c.id) AS is_leaf
                  FROM grievance_categories c JOIN picked ON c.id = picked.id),
          routed AS (
-             SELECT p.id AS post_id, u.id AS holder_id
+             SELECT p.id AS post_id, u.id AS holder_id, p.holder_id AS post_holder
              FROM up JOIN post_categories pc ON pc.category_id = up.id
                JOIN posts p ON p.id = pc.post_id JOIN cat ON p.department_id = cat.department_id
                LEFT JOIN users u ON u.id = p.holder_id AND u.role IN ('official', 'department_admin')
@@ -220,6 +238,7 @@ async fn plan(pool: &PgPool, f: &Filing) -> Result<Option<FilingPlan>, sqlx::Err
                 ($3::int IS NULL OR EXISTS (SELECT 1 FROM wards WHERE number = $3)) AS ward_exists,
                 (SELECT post_id FROM routed) AS routed_post,
                 (SELECT holder_id FROM routed) AS routed,
+                (SELECT post_holder FROM routed) AS post_holder,
                 COALESCE((SELECT hours FROM first_level), $4) AS hours,
                 COALESCE((SELECT warn_percent FROM first_level), $5) AS warn_percent,
                 nextval('grievance_number_seq') AS serial,
@@ -293,7 +312,7 @@ async fn insert(
     number: &str,
     assignee: Option<Uuid>,
     now: OffsetDateTime,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Written, sqlx::Error> {
     let deadline = history::to_micros(now + Duration::hours(plan.hours as i64));
     let warn_at = now
         + Duration::seconds(escalation::warn_after_seconds(
@@ -348,15 +367,27 @@ async fn insert(
     let (external_system, external_ref) = f.provenance.external.clone().unzip();
     let (p, at) = (&f.provenance, f.place.position);
     // Parameters are numbered in the order they are bound.
-    let inserted = sqlx::query_scalar!(
-        r#"WITH g AS (
+    // The post's row is locked (KEY SHARE, which the foreign key takes anyway) and its holder
+    // read again as it is now: a hand-over holds the row (FOR UPDATE) until the work it moves is
+    // moved, so a filing either lands before it, and moves with it, or sees the new holder after
+    // it and is planned again.
+    let written = sqlx::query!(
+        r#"WITH post AS (
+             SELECT holder_id FROM posts WHERE id = $50 FOR KEY SHARE
+         ),
+         current AS (
+             SELECT $50::uuid IS NULL
+                 OR EXISTS (SELECT 1 FROM post WHERE holder_id IS NOT DISTINCT FROM $51::uuid) AS yes
+         ),
+         g AS (
              INSERT INTO grievances (id, number, channel, category_id, department_id, ward_number, landmark,
                  address, latitude, longitude, description, recording_url, filer_id, anonymous, contact_name,
                  contact_mobile, contact_email, locale, status, assignee_id, level, deadline_at, warn_at,
                  external_system, external_ref, idempotency_key, intake_key_id, agent_id, created_at,
                  updated_at, history_seq, history_head, media_url, post_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                 $20, 1, $21, $22, $23, $24, $25, $26, $27, $28, $28, 1, $29, $30, $50)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                 $20, 1, $21, $22, $23, $24, $25, $26, $27, $28, $28, 1, $29, $30, $50
+             FROM current WHERE current.yes
              ON CONFLICT DO NOTHING
              RETURNING id
          ),
@@ -377,7 +408,7 @@ async fn insert(
              FROM g, unnest($44::uuid[], $45::int[], $46::bytea[], $47::bytea[], $48::int[], $49::int[])
                   AS p(id, position, content, sha256, width, height)
          )
-         SELECT id FROM g"#,
+         SELECT (SELECT id FROM g) AS id, (SELECT yes FROM current) AS "current!""#,
         // the grievance
         id,
         number,
@@ -431,12 +462,17 @@ async fn insert(
         &f.what.photos.iter().map(|p| p.sha256.clone()).collect::<Vec<_>>(),
         &f.what.photos.iter().map(|p| p.width as i32).collect::<Vec<_>>(),
         &f.what.photos.iter().map(|p| p.height as i32).collect::<Vec<_>>(),
-        // the post it is routed to
+        // the post it is routed to, and its holder as planned
         plan.routed_post,
+        plan.post_holder,
     )
-    .fetch_optional(pool)
+    .fetch_one(pool)
     .await?;
-    Ok(inserted.is_some())
+    Ok(match (written.id, written.current) {
+        (Some(_), _) => Written::Filed,
+        (None, true) => Written::Repeat,
+        (None, false) => Written::PostChangedHands,
+    })
 }
 
 /// The grievance an earlier identical filing made (same idempotency key from the same filer, or

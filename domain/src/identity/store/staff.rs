@@ -101,6 +101,11 @@ pub async fn remove_staff(pool: &PgPool, user_id: Uuid, by: Uuid) -> Result<bool
         .execute(&mut *tx)
         .await?
         .rows_affected();
+    // FOR UPDATE, as a hand-over does: a filing that planned with them waits, then plans again.
+    sqlx::query("SELECT id FROM posts WHERE holder_id = $1 FOR UPDATE")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("UPDATE posts SET holder_id = NULL WHERE holder_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
