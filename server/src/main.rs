@@ -11,24 +11,19 @@ const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench
 async fn main() -> anyhow::Result<()> {
     let _log_guard = telemetry::init()?;
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("demo-code") {
-        // The demo staff's current two-step code (their key is published with the demo data).
-        let secret = domain::identity::second_factor::secret_from_text(seed::DEMO_TOTP_KEY)
-            .context("the demo key is not Base32")?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_secs();
-        println!("{}", domain::identity::second_factor::code_at(&secret, now));
-        return Ok(());
-    }
-    if args.first().map(String::as_str) == Some("sandbox-gateway") {
-        let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3025");
-        let token = std::env::var("NAGARIK_SMS_GATEWAY_TOKEN").unwrap_or_default();
-        return server::sandbox_gateway::serve(addr, token).await;
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    // Commands that need no database.
+    match command {
+        "demo-code" => return demo_code(),
+        "sandbox-gateway" => {
+            let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3025");
+            let token = std::env::var("NAGARIK_SMS_GATEWAY_TOKEN").unwrap_or_default();
+            return server::sandbox_gateway::serve(addr, token).await;
+        }
+        _ => {}
     }
     let database_url =
         std::env::var("DATABASE_URL").context("DATABASE_URL is not set (./dev run sets it)")?;
-    let command = args.first().map(String::as_str).unwrap_or("serve");
     let pool = domain::db::connect(&database_url, if command == "serve" { 20 } else { 4 }).await?;
     match command {
         "serve" => {
@@ -50,70 +45,88 @@ async fn main() -> anyhow::Result<()> {
             domain::db::migrate(&pool).await?;
             seed::umang_scale(&pool).await
         }
-        "create-admin" => {
-            let [name, mobile, password] = [args.get(1), args.get(2), args.get(3)];
-            let (Some(name), Some(mobile), Some(password)) = (name, mobile, password) else {
-                anyhow::bail!("{USAGE}");
-            };
-            domain::db::migrate(&pool).await?;
-            let created = domain::identity::store::create_account(
-                &pool,
-                domain::identity::store::StaffForm {
-                    name: name.clone(),
-                    mobile: mobile.clone(),
-                    email: String::new(),
-                    password: password.clone(),
-                    role: domain::identity::Role::CityAdmin,
-                    department_id: None,
-                    appointed_by: None,
-                },
-            )
-            .await;
-            match created {
-                Ok(new) => {
-                    println!("city admin created, citizen id {}", new.citizen_id);
-                    Ok(())
-                }
-                Err(domain::problem::Problem::Invalid(f)) => {
-                    let codes: Vec<_> = f
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, e.code))
-                        .collect();
-                    anyhow::bail!("refused: {}", codes.join(", "))
-                }
-                Err(other) => Err(other.into()),
-            }
-        }
-        "api-key" => {
-            let channel = args.get(1).map(String::as_str).unwrap_or("");
-            if !domain::grievances::intake::KEY_CHANNELS.contains(&channel) {
-                anyhow::bail!(
-                    "channel must be one of {}",
-                    domain::grievances::intake::KEY_CHANNELS.join(", ")
-                );
-            }
-            let label = args
-                .get(2)
-                .cloned()
-                .unwrap_or_else(|| format!("local {channel} key"));
-            domain::db::migrate(&pool).await?;
-            let (_, key) =
-                domain::grievances::intake::issue_key(&pool, channel, &label, None).await?;
-            println!("{key}");
-            Ok(())
-        }
-        "audit-check" => {
-            let (checked, broken) = domain::history::store::verify(&pool).await?;
-            if broken.is_empty() {
-                println!("{checked} histories checked: every chain is intact");
-                Ok(())
-            } else {
-                for b in &broken {
-                    println!("{} {}: {:?}", b.subject.as_str(), b.name, b.problem);
-                }
-                anyhow::bail!("{} of {checked} histories are broken", broken.len())
-            }
-        }
+        "create-admin" => create_admin(&pool, &args[1..]).await,
+        "api-key" => api_key(&pool, &args[1..]).await,
+        "audit-check" => audit_check(&pool).await,
         _ => anyhow::bail!("{USAGE}"),
     }
+}
+
+/// The demo staff's current two-step code (their key is published with the demo data).
+fn demo_code() -> anyhow::Result<()> {
+    let secret = domain::identity::second_factor::secret_from_text(seed::DEMO_TOTP_KEY)
+        .context("the demo key is not Base32")?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    println!("{}", domain::identity::second_factor::code_at(&secret, now));
+    Ok(())
+}
+
+/// `create-admin NAME MOBILE PASSWORD`: the first city admin, who appoints everyone else.
+async fn create_admin(pool: &sqlx::PgPool, args: &[String]) -> anyhow::Result<()> {
+    let [name, mobile, password] = [args.first(), args.get(1), args.get(2)];
+    let (Some(name), Some(mobile), Some(password)) = (name, mobile, password) else {
+        anyhow::bail!("{USAGE}");
+    };
+    domain::db::migrate(pool).await?;
+    let created = domain::identity::store::create_account(
+        pool,
+        domain::identity::store::StaffForm {
+            name: name.clone(),
+            mobile: mobile.clone(),
+            email: String::new(),
+            password: password.clone(),
+            role: domain::identity::Role::CityAdmin,
+            department_id: None,
+            appointed_by: None,
+        },
+    )
+    .await;
+    match created {
+        Ok(new) => {
+            println!("city admin created, citizen id {}", new.citizen_id);
+            Ok(())
+        }
+        Err(domain::problem::Problem::Invalid(f)) => {
+            let codes: Vec<_> = f
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.code))
+                .collect();
+            anyhow::bail!("refused: {}", codes.join(", "))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `api-key CHANNEL [LABEL]`: a new key for the grievance intake API, printed once.
+async fn api_key(pool: &sqlx::PgPool, args: &[String]) -> anyhow::Result<()> {
+    let channel = args.first().map(String::as_str).unwrap_or("");
+    if !domain::grievances::intake::KEY_CHANNELS.contains(&channel) {
+        anyhow::bail!(
+            "channel must be one of {}",
+            domain::grievances::intake::KEY_CHANNELS.join(", ")
+        );
+    }
+    let label = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| format!("local {channel} key"));
+    domain::db::migrate(pool).await?;
+    let (_, key) = domain::grievances::intake::issue_key(pool, channel, &label, None).await?;
+    println!("{key}");
+    Ok(())
+}
+
+/// `audit-check`: every history chain against its head.
+async fn audit_check(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    let (checked, broken) = domain::history::store::verify(pool).await?;
+    if broken.is_empty() {
+        println!("{checked} histories checked: every chain is intact");
+        return Ok(());
+    }
+    for b in &broken {
+        println!("{} {}: {:?}", b.subject.as_str(), b.name, b.problem);
+    }
+    anyhow::bail!("{} of {checked} histories are broken", broken.len())
 }

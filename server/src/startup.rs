@@ -39,17 +39,6 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
     let routes = generate_route_list(App);
     let site_root = leptos_options.site_root.to_string();
     let pkg_dir = format!("{site_root}/{}", leptos_options.site_pkg_dir);
-    // Hashed file names change with every build, so /pkg can be cached for good.
-    let pkg = Router::new()
-        .fallback_service(
-            ServeDir::new(&pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ));
     let sw = service_worker_script(&pkg_dir);
     Router::new()
         .route(
@@ -71,7 +60,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
         .nest("/api/v1/intake", crate::api::intake::routes())
         .nest("/open311/v2", crate::api::open311::routes())
         .route("/grievance-photos/{id}", get(crate::api::photos::photo))
-        .nest("/pkg", pkg)
+        .nest("/pkg", static_files(&pkg_dir))
         .leptos_routes(&state, routes, {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -110,6 +99,20 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .with_state(state)
+}
+
+/// The built files. Hashed file names change with every build, so they are cached for good.
+fn static_files(pkg_dir: &str) -> Router<AppState> {
+    Router::new()
+        .fallback_service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ))
 }
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {

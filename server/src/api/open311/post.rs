@@ -1,6 +1,8 @@
 //! A new service request: the key, the form as the spec defines it, and the filing.
 
-use super::format::{bad_suffix, error, opt, problem, respond, split, text, unexpected, Node};
+use super::format::{
+    bad_suffix, error, opt, problem, respond, split, text, unexpected, Format, Node,
+};
 use super::requests::notice;
 use super::services::leaf_services;
 use crate::api::intake;
@@ -43,33 +45,9 @@ pub(super) async fn post_resource(
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
     };
-    // The key comes as the form field api_key (or, for convenience, the usual header).
-    let mut key_headers = headers.clone();
-    if let Some(k) = get("api_key") {
-        if let Ok(v) = format!("Bearer {k}").parse() {
-            key_headers.insert(header::AUTHORIZATION, v);
-        }
-    }
-    let key = match intake::authorize(&state.pool, &key_headers, "open311").await {
+    let key = match key_of(&state, &headers, get("api_key"), format).await {
         Ok(k) => k,
-        Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
-            let mut res = error(
-                StatusCode::TOO_MANY_REQUESTS,
-                format,
-                "too many requests with this api_key: try again later",
-            );
-            if let Some(secs) = e.retry_after {
-                res.headers_mut().insert(header::RETRY_AFTER, secs.into());
-            }
-            return res;
-        }
-        Err(_) => {
-            return error(
-                StatusCode::FORBIDDEN,
-                format,
-                "missing or invalid api_key: ask a city admin for an open311 key",
-            )
-        }
+        Err(refused) => return *refused,
     };
     let Some(code) = get("service_code") else {
         return error(
@@ -107,6 +85,41 @@ pub(super) async fn post_resource(
             )
         }
         Err(p) => problem(format, p),
+    }
+}
+
+/// The open311 key the request carries, as the form field `api_key` (or, for convenience, the
+/// usual `Authorization` header), or the spec's refusal: 403, or 429 with `Retry-After`.
+async fn key_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    api_key: Option<&str>,
+    format: Format,
+) -> Result<uuid::Uuid, Box<Response>> {
+    let mut key_headers = headers.clone();
+    if let Some(k) = api_key {
+        if let Ok(v) = format!("Bearer {k}").parse() {
+            key_headers.insert(header::AUTHORIZATION, v);
+        }
+    }
+    match intake::authorize(&state.pool, &key_headers, "open311").await {
+        Ok(k) => Ok(k),
+        Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
+            let mut res = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                format,
+                "too many requests with this api_key: try again later",
+            );
+            if let Some(secs) = e.retry_after {
+                res.headers_mut().insert(header::RETRY_AFTER, secs.into());
+            }
+            Err(Box::new(res))
+        }
+        Err(_) => Err(Box::new(error(
+            StatusCode::FORBIDDEN,
+            format,
+            "missing or invalid api_key: ask a city admin for an open311 key",
+        ))),
     }
 }
 
