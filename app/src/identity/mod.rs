@@ -63,9 +63,12 @@ pub async fn register(
         password,
         locale,
     };
-    let started = store::start_registration(&request::pool(), form, |code| {
-        fill(t::sms_registration_code(locale), &[("code", code)])
-    })
+    let started = store::start_registration(
+        &request::pool(),
+        form,
+        |code| fill(t::sms_registration_code(locale), &[("code", code)]),
+        t::sms_already_registered(locale),
+    )
     .await;
     request::answer(started.map(|s| RegistrationStarted {
         registration_id: s.registration_id.to_string(),

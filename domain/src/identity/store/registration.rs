@@ -14,8 +14,10 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// Checks a person's details field by field (adding to `problems` found by the caller), including
-/// that the mobile number is not registered yet; the cleaned name, mobile and email when all pass.
+/// Checks a person's details field by field (adding to `problems` found by the caller), and with
+/// `refuse_taken` that the mobile number is not registered yet (for an admin appointing staff:
+/// registration itself must not tell a stranger which numbers are registered); the cleaned name,
+/// mobile and email when all pass.
 pub(super) async fn check_person(
     pool: &PgPool,
     name: &str,
@@ -23,6 +25,7 @@ pub(super) async fn check_person(
     email: &str,
     password: &str,
     mut problems: Vec<FieldError>,
+    refuse_taken: bool,
 ) -> Result<(String, MobileNumber, Option<String>), Problem> {
     let name_ok = validate_name(name)
         .map_err(|c| problems.push(FieldError::new("name", c)))
@@ -40,7 +43,7 @@ pub(super) async fn check_person(
     if let Some(code) = password_problem(password, &own_details) {
         problems.push(FieldError::new("password", code));
     }
-    if let Some(m) = &mobile_ok {
+    if let Some(m) = mobile_ok.as_ref().filter(|_| refuse_taken) {
         let taken: bool =
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE mobile = $1)")
                 .bind(m.as_str())
@@ -72,10 +75,16 @@ pub struct StartedRegistration {
 
 /// Step one: check the form, keep it aside, and send a code to the mobile number.
 /// `sms_text` renders the message in the person's language from the code.
+///
+/// A number that already has an account is answered exactly as a new one (so the form does not
+/// tell a stranger who is registered), but its SMS holds no code: it is `already_registered`,
+/// telling the owner to sign in or reset their password. The code kept for it is never sent, and
+/// the number's send limit and the city's budget count it as any other.
 pub async fn start_registration(
     pool: &PgPool,
     form: RegistrationForm,
     sms_text: impl Fn(&str) -> String,
+    already_registered: &str,
 ) -> Result<StartedRegistration, Problem> {
     let (name, mobile, email) = check_person(
         pool,
@@ -84,8 +93,13 @@ pub async fn start_registration(
         &form.email,
         &form.password,
         Vec::new(),
+        false,
     )
     .await?;
+    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE mobile = $1)")
+        .bind(mobile.as_str())
+        .fetch_one(pool)
+        .await?;
     let password_hash = hash_password(form.password).await?;
     let registration_id = new_id();
     let mut tx = pool.begin().await?;
@@ -101,7 +115,12 @@ pub async fn start_registration(
     .bind(form.locale.code())
     .execute(&mut *tx)
     .await?;
-    issue_code(&mut tx, "register", registration_id, &mobile, &sms_text).await?;
+    if taken {
+        let told = |_: &str| already_registered.to_string();
+        issue_code(&mut tx, "register", registration_id, &mobile, &told).await?;
+    } else {
+        issue_code(&mut tx, "register", registration_id, &mobile, &sms_text).await?;
+    }
     tx.commit().await?;
     Ok(StartedRegistration {
         registration_id,

@@ -37,6 +37,7 @@ pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen
         &form.email,
         &form.password,
         problems,
+        true,
     )
     .await?;
     let password_hash = hash_password(form.password).await?;
