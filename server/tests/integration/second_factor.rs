@@ -67,6 +67,11 @@ async fn a_staff_password_alone_signs_nobody_in_and_each_code_works_once() {
         serde_json::json!("Code"),
         "the factor is on: no key shown"
     );
+    // Neither the browser's cache nor the service worker keeps the page (it can show a key).
+    let page = app.page(&c, "/sign-in/second-step?next=/work").await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    assert_eq!(page.headers()["x-offline-copy"], "none");
 
     let (_, wrong) = code_step(&app, &c, "000000").await;
     assert_eq!(
