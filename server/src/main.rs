@@ -5,7 +5,7 @@
 use anyhow::Context;
 use server::{bench, seed, startup, telemetry};
 
-const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check | demo-code | sandbox-gateway [ADDR]]";
+const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | demo-code | sandbox-gateway [ADDR]]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -47,7 +47,14 @@ async fn main() -> anyhow::Result<()> {
         }
         "create-admin" => create_admin(&pool, &args[1..]).await,
         "api-key" => api_key(&pool, &args[1..]).await,
-        "audit-check" => audit_check(&pool).await,
+        "audit-check" => audit_check(&pool, args.get(1)).await,
+        "audit-anchor" => {
+            print!(
+                "{}",
+                domain::history::anchor::write(&pool, time::OffsetDateTime::now_utc()).await?
+            );
+            Ok(())
+        }
         _ => anyhow::bail!("{USAGE}"),
     }
 }
@@ -118,15 +125,34 @@ async fn api_key(pool: &sqlx::PgPool, args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `audit-check`: every history chain against its head.
-async fn audit_check(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+/// `audit-check [ANCHOR]`: every history chain against its head, and, given an anchor written
+/// earlier by `audit-anchor` and kept outside the database, every anchored head still in place.
+async fn audit_check(pool: &sqlx::PgPool, anchor: Option<&String>) -> anyhow::Result<()> {
+    use domain::history::anchor;
     let (checked, broken) = domain::history::store::verify(pool).await?;
-    if broken.is_empty() {
-        println!("{checked} histories checked: every chain is intact");
-        return Ok(());
-    }
     for b in &broken {
         println!("{} {}: {:?}", b.subject.as_str(), b.name, b.problem);
     }
-    anyhow::bail!("{} of {checked} histories are broken", broken.len())
+    let mut moved = Vec::new();
+    if let Some(path) = anchor {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+        let heads = anchor::read(&text).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        moved = anchor::check(pool, &heads).await?;
+        for m in &moved {
+            println!(
+                "{} {} entry {}: rewritten or removed since it was anchored",
+                m.head.subject, m.head.id, m.head.seq
+            );
+        }
+        println!("{} anchored heads checked", heads.len());
+    }
+    if broken.is_empty() && moved.is_empty() {
+        println!("{checked} histories checked: every chain is intact");
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{} of {checked} histories are broken, {} anchored heads moved",
+        broken.len(),
+        moved.len()
+    )
 }

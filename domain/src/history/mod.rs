@@ -17,6 +17,7 @@
 //! format still verify after a newer one (a signature, a key id) is added: 1 is the grievance
 //! history as first written (every field in the clear), 2 is today's.
 
+pub mod anchor;
 mod legacy;
 pub mod store;
 

@@ -148,3 +148,66 @@ async fn account_chains(app: &TestApp) -> usize {
         .unwrap();
     n as usize
 }
+
+#[tokio::test]
+async fn an_anchor_kept_outside_finds_a_chain_rewritten_whole_with_its_head() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    let number = file(
+        &app,
+        &citizen,
+        "pothole",
+        "12",
+        "A deep pothole by the bus stop",
+    )
+    .await;
+    step(&app, &official, &number, "acknowledged", "").await;
+    let anchor = domain::history::anchor::write(&app.pool, time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let heads = domain::history::anchor::read(&anchor).unwrap();
+    assert!(heads.iter().any(|h| h.subject == "grievance" && h.seq == 2));
+    assert!(domain::history::anchor::check(&app.pool, &heads)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Someone with the database's owner role rewrites the last step (now "resolved") and
+    // recomputes its hash and the head, so the chain itself still checks.
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM grievances WHERE number = $1")
+        .bind(&number)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let chain = domain::history::store::chain(&app.pool, domain::history::Subject::Grievance, id)
+        .await
+        .unwrap();
+    let (mut last, prev_hash, _) = chain.last().unwrap().clone();
+    last.facts.set("status", "resolved");
+    let forged = domain::history::entry_hash(&prev_hash, &last);
+    let mut tx = app.pool.begin().await.unwrap();
+    for sql in [
+        "ALTER TABLE history DISABLE TRIGGER history_no_change",
+        "UPDATE history SET facts = $2::jsonb, hash = $3 WHERE subject_id = $1 AND seq = 2",
+        "UPDATE grievances SET history_head = $3 WHERE id = $1",
+        "ALTER TABLE history ENABLE TRIGGER history_no_change",
+    ] {
+        sqlx::query(sql)
+            .bind(id)
+            .bind(last.facts.to_json())
+            .bind(&forged)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
+    assert!(broken.is_empty(), "the rewrite is consistent: {broken:?}");
+    let moved = domain::history::anchor::check(&app.pool, &heads)
+        .await
+        .unwrap();
+    assert_eq!(moved.len(), 1);
+    assert_eq!((moved[0].head.id, moved[0].head.seq), (id, 2));
+    assert_eq!(moved[0].now.as_deref(), Some(forged.as_slice()));
+}
