@@ -11,7 +11,8 @@ const chromium = {
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  // Staff sign in with a real two-step code, each usable once: a sign-in may wait for the next one.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
