@@ -109,16 +109,17 @@ pub async fn admin_overview() -> Result<AdminSummary, ServerFnError> {
     })
 }
 
-/// Takes the staff role away from an official (department admin, own department) or any staff
-/// member (city admin). A plain form posts here; the answer sends the browser back to /admin.
-#[server(endpoint = "admin/remove_staff")]
-pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
+/// The admin calling, and the staff member `user_id` names if the admin manages them (as
+/// `Actor::may_remove` says: never oneself): 404 for no such staff member, 403 for one of
+/// someone else's.
+#[cfg(feature = "ssr")]
+async fn managed_staff(
+    user_id: &str,
+) -> Result<(identity_store::Account, uuid::Uuid, Option<uuid::Uuid>), ServerFnError> {
     let account = request::require(is_admin)?;
-    let actor = account.actor();
-    let pool = request::pool();
-    let target = uuid::Uuid::parse_str(&user_id).ok();
+    let target = uuid::Uuid::parse_str(user_id).ok();
     let found = match target {
-        Some(id) => identity_store::staff_role(&pool, id)
+        Some(id) => identity_store::staff_role(&request::pool(), id)
             .await
             .map_err(request::unexpected)?,
         None => None,
@@ -127,7 +128,7 @@ pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
         request::set_status(http::StatusCode::NOT_FOUND);
         return Err(ServerFnError::new("no such staff member"));
     };
-    if !actor.may_remove(
+    if !account.actor().may_remove(
         &id.to_string(),
         role,
         department.map(|d| d.to_string()).as_deref(),
@@ -135,6 +136,15 @@ pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }
+    Ok((account, id, department))
+}
+
+/// Takes the staff role away from an official (department admin, own department) or any staff
+/// member (city admin). A plain form posts here; the answer sends the browser back to /admin.
+#[server(endpoint = "admin/remove_staff")]
+pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
+    let (account, id, department) = managed_staff(&user_id).await?;
+    let pool = request::pool();
     identity_store::remove_staff(&pool, id, account.id)
         .await
         .map_err(request::unexpected)?;
@@ -158,30 +168,8 @@ pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
 /// security history with the admin's id, and they are told.
 #[server(endpoint = "admin/reset_second_factor")]
 pub async fn reset_second_factor(user_id: String) -> Result<(), ServerFnError> {
-    let account = request::require(is_admin)?;
-    let actor = account.actor();
+    let (account, id, _) = managed_staff(&user_id).await?;
     let pool = request::pool();
-    let target = uuid::Uuid::parse_str(&user_id).ok();
-    let found = match target {
-        Some(id) => identity_store::staff_role(&pool, id)
-            .await
-            .map_err(request::unexpected)?,
-        None => None,
-    };
-    let (Some(id), Some((role, department))) = (target, found) else {
-        request::set_status(http::StatusCode::NOT_FOUND);
-        return Err(ServerFnError::new("no such staff member"));
-    };
-    if role == domain::identity::Role::Citizen
-        || !actor.may_remove(
-            &id.to_string(),
-            role,
-            department.map(|d| d.to_string()).as_deref(),
-        )
-    {
-        request::set_status(http::StatusCode::FORBIDDEN);
-        return Err(ServerFnError::new("not allowed"));
-    }
     let locale = identity_store::account(&pool, id)
         .await
         .map_err(request::unexpected)?

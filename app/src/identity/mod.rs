@@ -240,6 +240,7 @@ pub async fn change_password(
             session,
             &current_password,
             &new_password,
+            t::notice_password_changed(request::request_locale()),
         )
         .await,
     )

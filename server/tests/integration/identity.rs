@@ -433,6 +433,14 @@ async fn changing_the_password_checks_the_old_one_and_signs_out_other_devices() 
         401,
         "the other device is signed out"
     );
+    let told: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM notifications WHERE recipient = $1 AND body LIKE '%password was changed%'",
+    )
+    .bind(CITIZEN)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1, "the person is told of the change");
     let (_, body) = app
         .call(
             &client(),

@@ -172,13 +172,15 @@ pub async fn set_locale(pool: &PgPool, user_id: Uuid, locale: Locale) -> Result<
 }
 
 /// Changes a password after checking the current one; every other session of the person ends,
-/// so whoever knew the old password is signed out.
+/// so whoever knew the old password is signed out, and the person is told (`told`), so a change
+/// they did not make does not pass unseen.
 pub async fn change_password(
     pool: &PgPool,
     account: &Account,
     keep_session: Uuid,
     current: &str,
     new: &str,
+    told: &str,
 ) -> Result<(), Problem> {
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(account.id)
@@ -210,6 +212,14 @@ pub async fn change_password(
         super::security_log::Event::PasswordChanged,
         super::security_log::By::Holder,
         crate::history::Facts::new(),
+    )
+    .await?;
+    crate::notifications::tell_account(
+        &mut tx,
+        account.id,
+        "",
+        told,
+        crate::notifications::About::NOTHING,
     )
     .await?;
     tx.commit().await?;
