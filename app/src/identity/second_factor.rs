@@ -49,6 +49,17 @@ async fn set_up(user: &store::Account) -> Result<SetUp, domain::problem::Problem
     })
 }
 
+/// The notices, in the caller's language.
+#[cfg(feature = "ssr")]
+fn notices() -> factor::Notices<'static> {
+    let l = request::request_locale();
+    factor::Notices {
+        turned_on: t::notice_second_factor_on(l),
+        turned_off: t::notice_second_factor_off(l),
+        recovery_used: t::notice_recovery_code_used(l),
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn joined(codes: Vec<String>) -> RecoveryCodes {
     RecoveryCodes {
@@ -82,6 +93,7 @@ pub enum StepAsked {
 
 #[server(endpoint = "identity/second_step_view")]
 pub async fn second_step_view() -> Result<StepAsked, ServerFnError> {
+    request::keep_no_copy();
     let Some(token) = request::request_cookie(factor::CHALLENGE_COOKIE) else {
         return Ok(StepAsked::Expired);
     };
@@ -112,12 +124,7 @@ pub async fn second_step(code: String) -> Result<FormResult<RecoveryCodes>, Serv
             "err_second_step_expired",
         )));
     };
-    let l = request::request_locale();
-    let notices = factor::Notices {
-        turned_on: t::notice_second_factor_on(l),
-        recovery_used: t::notice_recovery_code_used(l),
-    };
-    let passed = factor::pass_challenge(&request::pool(), &token, &code, notices).await;
+    let passed = factor::pass_challenge(&request::pool(), &token, &code, notices()).await;
     match request::answer(passed)? {
         FormResult::Done(passed) => {
             request::set_cookie(factor::CHALLENGE_COOKIE, "", 0);
@@ -134,6 +141,7 @@ pub async fn second_step(code: String) -> Result<FormResult<RecoveryCodes>, Serv
 #[server(endpoint = "identity/two_step_begin")]
 pub async fn two_step_begin() -> Result<FormResult<SetUp>, ServerFnError> {
     let account = request::require_account()?;
+    request::keep_no_copy();
     request::answer(set_up(&account).await)
 }
 
@@ -159,8 +167,7 @@ pub async fn two_step_new_codes(code: String) -> Result<FormResult<RecoveryCodes
 #[server(endpoint = "identity/two_step_off")]
 pub async fn two_step_off(code: String) -> Result<FormResult<()>, ServerFnError> {
     let account = request::require(|a| !rules::required(a.role))?;
-    let told = t::notice_second_factor_off(request::request_locale());
-    request::answer(factor::turn_off(&request::pool(), &account, &code, told).await)
+    request::answer(factor::turn_off(&request::pool(), &account, &code, notices()).await)
 }
 
 // ---- pages ----

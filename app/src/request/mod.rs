@@ -131,11 +131,7 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         // What the service worker may keep of a page for offline use: anything when nobody is
         // signed in; a citizen's own pages in a cache it empties at sign-out; nothing a staff
         // member is shown (other people's contacts).
-        let secret_page = req.uri().path().starts_with("/sign-in/second-step")
-            || req.uri().path().starts_with("/me/two-step");
         let offline_copy = match caller.account.as_ref().map(|a| a.role()) {
-            // the second factor's key is on these pages
-            _ if secret_page => "none",
             None => "public",
             Some(domain::identity::Role::Citizen) => "personal",
             Some(_) => "none",
@@ -154,11 +150,25 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
             return password_due_answer(&path);
         }
         let mut res = next.run(req).await;
+        // (unless the page said more: `keep_no_copy`)
         res.headers_mut()
-            .insert(OFFLINE_COPY, HeaderValue::from_static(offline_copy));
+            .entry(OFFLINE_COPY)
+            .or_insert(HeaderValue::from_static(offline_copy));
         return res;
     }
     next.run(req).await
+}
+
+/// Asks that this answer be kept nowhere: not by the browser's cache, not by the service worker
+/// (a page that shows a secret, like a second factor's key).
+pub fn keep_no_copy() {
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res.insert_header(
+            header::HeaderName::from_static(OFFLINE_COPY),
+            HeaderValue::from_static("none"),
+        );
+    }
 }
 
 /// The header that tells the service worker what it may keep of a page (`public`, `personal`,
@@ -200,9 +210,7 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
 /// and `no-store` on what a signed-in person is shown, so a shared phone's browser cache does
 /// not keep it (assets and the service worker set their own caching).
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    // A sign-in waiting for its second step shows a staff member's new key: never kept either.
-    let signed_in = cookie(req.headers(), SESSION_COOKIE).is_some()
-        || cookie(req.headers(), identity::second_factor::CHALLENGE_COOKIE).is_some();
+    let signed_in = cookie(req.headers(), SESSION_COOKIE).is_some();
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let set = |h: &mut http::HeaderMap, name: header::HeaderName, value: &'static str| {

@@ -167,6 +167,11 @@ async fn a_new_official_sets_the_factor_up_at_first_sign_in_and_recovery_codes_w
     password_step(&app, &c, "9822222222").await;
     let (_, view) = app.call(&c, "identity/second_step_view", &[]).await;
     let key = view["SetUp"]["key"].as_str().expect("a key to set up");
+    let (_, again) = app.call(&c, "identity/second_step_view", &[]).await;
+    assert_eq!(
+        again["SetUp"]["key"], key,
+        "a reload shows the key already scanned"
+    );
     assert!(view["SetUp"]["qr"]
         .as_str()
         .unwrap()

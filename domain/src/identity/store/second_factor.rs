@@ -46,33 +46,26 @@ pub async fn status(pool: &PgPool, user: Uuid) -> Result<Status, sqlx::Error> {
     })
 }
 
-/// A new secret to set up, replacing one not yet confirmed. Refused once a factor is on: it is
-/// changed by turning it off (citizens) or by an admin's reset (staff).
+/// The secret to set up: the one being set up if it is recent (a page reloaded after the QR code
+/// was scanned shows the same one), else a new one. Refused once a factor is on: it is changed by
+/// turning it off (citizens) or by an admin's reset (staff).
 pub async fn begin_setup(pool: &PgPool, user: Uuid) -> Result<Vec<u8>, Problem> {
-    let secret = rules::new_secret();
-    let written = sqlx::query!(
+    let secret = sqlx::query_scalar!(
         "INSERT INTO second_factors (user_id, secret) VALUES ($1, $2)
-         ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, created_at = now()
-             WHERE second_factors.confirmed_at IS NULL",
+         ON CONFLICT (user_id) DO UPDATE SET
+             secret = CASE WHEN second_factors.created_at > now() - make_interval(mins => $3)
+                           THEN second_factors.secret ELSE EXCLUDED.secret END,
+             created_at = CASE WHEN second_factors.created_at > now() - make_interval(mins => $3)
+                               THEN second_factors.created_at ELSE now() END
+             WHERE second_factors.confirmed_at IS NULL
+         RETURNING secret",
         user,
-        secret,
-    )
-    .execute(pool)
-    .await?;
-    if written.rows_affected() == 0 {
-        return Err(Problem::Conflict("err_second_factor_already_on"));
-    }
-    Ok(secret)
-}
-
-/// The secret being set up, for the page that shows it again.
-pub async fn pending_secret(pool: &PgPool, user: Uuid) -> Result<Option<Vec<u8>>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT secret FROM second_factors WHERE user_id = $1 AND confirmed_at IS NULL",
-        user
+        rules::new_secret(),
+        CHALLENGE_MINUTES as i32,
     )
     .fetch_optional(pool)
-    .await
+    .await?;
+    secret.ok_or(Problem::Conflict("err_second_factor_already_on"))
 }
 
 /// Accepts a code of the account's secret (confirmed or, for `setting_up`, not yet), each step
@@ -246,6 +239,7 @@ pub async fn new_recovery_codes(
         Ok(Code::Recovery(_)) => return Err(Problem::field("code", "err_second_factor_app_code")),
         Err(e) => return Err(Problem::field("code", e)),
     }
+    // (an app's code only, so no recovery code is spent and there is nothing to tell)
     check(pool, account, typed, "").await?;
     let mut tx = pool.begin().await?;
     let codes = renew_recovery_codes(&mut tx, account.id).await?;
@@ -261,17 +255,19 @@ pub async fn new_recovery_codes(
     Ok(codes)
 }
 
-/// Turns the factor off after a code from it. Staff cannot: theirs is required.
+/// Turns the factor off after a code from it (or a recovery code, for a lost phone). Staff
+/// cannot: theirs is required.
 pub async fn turn_off(
     pool: &PgPool,
     account: &Account,
     typed: &str,
-    told: &str,
+    notices: Notices<'_>,
 ) -> Result<(), Problem> {
     if rules::required(account.role()) {
         return Err(Problem::Forbidden);
     }
-    check(pool, account, typed, "").await?;
+    check(pool, account, typed, notices.recovery_used).await?;
+    let told = notices.turned_off;
     let mut tx = pool.begin().await?;
     remove(&mut tx, account.id).await?;
     security_log::record(
@@ -346,9 +342,6 @@ pub async fn start_challenge(
     rand::thread_rng().fill(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let user_agent: String = user_agent.chars().take(200).collect();
-    sqlx::query!("DELETE FROM sign_in_challenges WHERE expires_at < now()")
-        .execute(pool)
-        .await?;
     sqlx::query!(
         "INSERT INTO sign_in_challenges (token_hash, user_id, expires_at, user_agent)
          VALUES ($1, $2, now() + make_interval(mins => $3), $4)",
@@ -390,9 +383,10 @@ pub struct Passed {
     pub recovery_codes: Option<Vec<String>>,
 }
 
-/// The words of the notices the second step may send.
+/// The words of the notices a step with the factor may send.
 pub struct Notices<'a> {
     pub turned_on: &'a str,
+    pub turned_off: &'a str,
     pub recovery_used: &'a str,
 }
 
