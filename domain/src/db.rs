@@ -31,8 +31,72 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> 
     Ok(pool)
 }
 
-pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+/// Applies the migrations, as the schema's owner (`nagarik migrate`). With `app_role`, that role
+/// is then given what the app needs and nothing more (see `grant_app_role`).
+pub async fn migrate(pool: &PgPool, app_role: Option<&str>) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await?;
+    if let Some(role) = app_role {
+        grant_app_role(pool, role).await?;
+    }
+    Ok(())
+}
+
+/// The app's own role reads and writes rows, and nothing else: no DDL (it cannot drop or disable
+/// the history's trigger), no `TRUNCATE`, and the history only appended to, its one permitted
+/// change being the erasure of a person's words. Run after every migration, as the owner.
+pub async fn grant_app_role(pool: &PgPool, role: &str) -> anyhow::Result<()> {
+    let valid = !role.is_empty()
+        && role.len() <= 63
+        && role.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && role
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    anyhow::ensure!(
+        valid,
+        "the app role must be a plain lower-case name, not {role:?}"
+    );
+    let mut tx = pool.begin().await?;
+    // (privileges name roles as identifiers, which cannot be bound as parameters; the name is
+    // checked above)
+    for statement in [
+        "GRANT USAGE ON SCHEMA public TO {role}",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        "REVOKE INSERT, UPDATE, DELETE ON _sqlx_migrations FROM {role}",
+        "REVOKE UPDATE, DELETE ON history FROM {role}",
+        "GRANT UPDATE (note, personal, salt) ON history TO {role}",
+    ] {
+        sqlx::raw_sql(&statement.replace("{role}", &format!("\"{role}\"")))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Refuses to serve from a database that lacks a migration of this build: the app's role cannot
+/// migrate, and a server on an older schema would fail request by request. A database ahead of
+/// this build (a newer instance migrated it during a rolling upgrade) is served.
+pub async fn check_migrated(pool: &PgPool) -> anyhow::Result<()> {
+    // (not a checked statement: `_sqlx_migrations` is sqlx's own table, not in the migrations)
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(pool)
+            .await
+            .unwrap_or_default();
+    let missing: Vec<_> = MIGRATOR
+        .iter()
+        .filter(|m| !applied.contains(&m.version))
+        .collect();
+    if let Some(first) = missing.first() {
+        anyhow::bail!(
+            "the database lacks {} migration(s) of this build, the first {} ({}): run `nagarik \
+             migrate` as the schema's owner first",
+            missing.len(),
+            first.version,
+            first.description
+        );
+    }
     Ok(())
 }
 

@@ -21,6 +21,8 @@ pub mod history;
 #[cfg(feature = "ssr")]
 pub mod retention;
 #[cfg(feature = "ssr")]
+pub mod sealed;
+#[cfg(feature = "ssr")]
 pub mod throttle;
 
 pub use i18n::Locale;

@@ -11,6 +11,7 @@
 //! | a one-time code's words in the outbox | until the code expires, once sent | the code is a secret |
 //! | "me too" offers | 30 days | an offer is only good while the grievance is fresh |
 //! | messages | 400 days | a year of "what were we told", for the person and for appeals |
+//! | browsers signed in from | 400 days after the last sign-in | the device cookie lives no longer |
 
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
@@ -20,6 +21,7 @@ pub const UNFINISHED_REGISTRATIONS: Duration = Duration::days(1);
 pub const EXPIRED_CODES: Duration = Duration::days(1);
 pub const ME_TOO_OFFERS: Duration = Duration::days(30);
 pub const MESSAGES: Duration = Duration::days(400);
+pub const KNOWN_DEVICES: Duration = Duration::days(400);
 
 /// How many rows of each kind one sweep removed (or, for secrets, erased).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -31,6 +33,7 @@ pub struct Swept {
     pub secrets: u64,
     pub offers: u64,
     pub messages: u64,
+    pub devices: u64,
 }
 
 impl Swept {
@@ -42,6 +45,7 @@ impl Swept {
             + self.secrets
             + self.offers
             + self.messages
+            + self.devices
     }
 }
 
@@ -103,7 +107,15 @@ pub async fn sweep(pool: &PgPool, now: OffsetDateTime) -> Result<Swept, sqlx::Er
     .execute(pool)
     .await?
     .rows_affected();
+    let devices = sqlx::query!(
+        "DELETE FROM known_devices WHERE last_seen_at < $1",
+        now - KNOWN_DEVICES,
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
     Ok(Swept {
+        devices,
         sessions,
         registrations,
         codes,

@@ -5,7 +5,7 @@
 use anyhow::Context;
 use server::{bench, seed, startup, telemetry};
 
-const USAGE: &str = "usage: nagarik [serve | migrate | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | demo-code | sandbox-gateway [ADDR]]";
+const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | demo-code | sandbox-gateway [ADDR]]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -15,6 +15,10 @@ async fn main() -> anyhow::Result<()> {
     // Commands that need no database.
     match command {
         "demo-code" => return demo_code(),
+        "data-key" => {
+            println!("{}", domain::sealed::DataKey::new_text());
+            return Ok(());
+        }
         "sandbox-gateway" => {
             let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3025");
             let token = std::env::var("NAGARIK_SMS_GATEWAY_TOKEN").unwrap_or_default();
@@ -28,22 +32,22 @@ async fn main() -> anyhow::Result<()> {
     match command {
         "serve" => {
             telemetry::check_clock(&pool).await;
-            domain::db::migrate(&pool).await?;
+            domain::db::check_migrated(&pool).await?;
             startup::serve(pool).await
         }
         "migrate" => {
-            domain::db::migrate(&pool).await?;
+            migrate(&pool).await?;
             println!("migrations applied");
             Ok(())
         }
         "seed" => {
-            domain::db::migrate(&pool).await?;
-            seed::demo(&pool).await
+            migrate(&pool).await?;
+            seed::demo(&pool, &startup::data_key()?).await
         }
         "bench-search" => bench::search(&pool).await,
         "seed-umang" => {
-            domain::db::migrate(&pool).await?;
-            seed::umang_scale(&pool).await
+            migrate(&pool).await?;
+            seed::umang_scale(&pool, &startup::data_key()?).await
         }
         "create-admin" => create_admin(&pool, &args[1..]).await,
         "api-key" => api_key(&pool, &args[1..]).await,
@@ -57,6 +61,15 @@ async fn main() -> anyhow::Result<()> {
         }
         _ => anyhow::bail!("{USAGE}"),
     }
+}
+
+/// The migrations, as the schema's owner; `NAGARIK_APP_ROLE` names the role `serve` connects as,
+/// which is then given rows to read and write and nothing more (`domain::db::grant_app_role`).
+async fn migrate(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    let app_role = std::env::var("NAGARIK_APP_ROLE")
+        .ok()
+        .filter(|r| !r.is_empty());
+    domain::db::migrate(pool, app_role.as_deref()).await
 }
 
 /// The demo staff's current two-step code (their key is published with the demo data).
@@ -76,7 +89,7 @@ async fn create_admin(pool: &sqlx::PgPool, args: &[String]) -> anyhow::Result<()
     let (Some(name), Some(mobile), Some(password)) = (name, mobile, password) else {
         anyhow::bail!("{USAGE}");
     };
-    domain::db::migrate(pool).await?;
+    domain::db::check_migrated(pool).await?;
     let created = domain::identity::store::create_account(
         pool,
         domain::identity::store::StaffForm {
@@ -119,7 +132,7 @@ async fn api_key(pool: &sqlx::PgPool, args: &[String]) -> anyhow::Result<()> {
         .get(1)
         .cloned()
         .unwrap_or_else(|| format!("local {channel} key"));
-    domain::db::migrate(pool).await?;
+    domain::db::check_migrated(pool).await?;
     let (_, key) = domain::grievances::intake::issue_key(pool, channel, &label, None).await?;
     println!("{key}");
     Ok(())

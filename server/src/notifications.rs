@@ -67,6 +67,7 @@ pub struct Providers {
 impl Providers {
     pub async fn new(
         pool: PgPool,
+        data_key: &domain::sealed::DataKey,
         settings: &ProviderSettings,
         dev_inbox: bool,
     ) -> anyhow::Result<Providers> {
@@ -88,7 +89,7 @@ impl Providers {
             }),
             None => None,
         };
-        let key = vapid_private_key(&pool, settings).await?;
+        let key = vapid_private_key(&pool, data_key, settings).await?;
         Ok(Providers {
             sms,
             email,
@@ -113,12 +114,15 @@ impl Providers {
 /// The push key from the environment, or the one the instances share in Postgres.
 pub async fn vapid_private_key(
     pool: &PgPool,
+    data_key: &domain::sealed::DataKey,
     settings: &ProviderSettings,
 ) -> anyhow::Result<String> {
     if let Some(key) = &settings.vapid_private_key {
         return Ok(key.clone());
     }
-    Ok(notifications::shared_setting(pool, "vapid_private_key", new_vapid_private_key).await?)
+    notifications::shared_secret(pool, data_key, "vapid_private_key", new_vapid_private_key)
+        .await
+        .map_err(|e| anyhow::anyhow!("the push key: {e}"))
 }
 
 /// A fresh P-256 private key: 32 random bytes are a valid scalar but for odds of about 2^-32,

@@ -148,6 +148,18 @@ fn service_worker_script(pkg_dir: &str) -> String {
         .replace("__ASSETS__", &list)
 }
 
+/// The key that seals the secrets kept in the database (`domain::sealed`), from
+/// `NAGARIK_DATA_KEY`. Required: without it a database dump would yield every sign-in code.
+pub fn data_key() -> anyhow::Result<domain::sealed::DataKey> {
+    let text = std::env::var("NAGARIK_DATA_KEY").map_err(|_| {
+        anyhow::anyhow!(
+            "set NAGARIK_DATA_KEY to 32 random bytes in Base64 (`nagarik data-key` makes one; \
+             keep it in the host's secret store, not in the database or its backups)"
+        )
+    })?;
+    domain::sealed::DataKey::from_text(&text).map_err(|e| anyhow::anyhow!("NAGARIK_DATA_KEY: {e}"))
+}
+
 /// Job runner loops per instance: a long sweep does not hold up the outbox.
 const JOB_LOOPS: usize = 2;
 
@@ -166,8 +178,17 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
             "NAGARIK_DEV_INBOX shows every one-time code: it runs on a loopback address only"
         );
     }
+    let data_key = data_key()?;
+    let sealed =
+        domain::identity::store::second_factor::seal_plain_secrets(&pool, &data_key).await?;
+    if sealed > 0 {
+        tracing::info!(
+            sealed,
+            "second-factor secrets kept in plain text are sealed now"
+        );
+    }
     let providers =
-        crate::notifications::Providers::new(pool.clone(), &settings, dev_inbox).await?;
+        crate::notifications::Providers::new(pool.clone(), &data_key, &settings, dev_inbox).await?;
     let config = Config {
         dev_inbox,
         // Behind a TLS proxy the server itself listens on a local address: the public address
@@ -192,6 +213,7 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
         metrics_key: std::env::var("NAGARIK_METRICS_KEY")
             .ok()
             .filter(|k| !k.trim().is_empty()),
+        data_key,
     };
     let jobs = crate::jobs::nagarik(providers)
         .start(pool.clone(), JOB_LOOPS)

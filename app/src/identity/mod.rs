@@ -320,7 +320,7 @@ pub async fn profile() -> Result<ProfileData, ServerFnError> {
                 id: s.id.to_string(),
                 started: short_time(s.created_at),
                 last_seen: short_time(s.last_seen_at),
-                device: s.user_agent,
+                device: request::device_label(&s.user_agent, request::request_locale()),
                 current: caller.session_id == Some(s.id),
             })
             .collect(),

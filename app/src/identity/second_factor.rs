@@ -41,7 +41,7 @@ pub struct TwoStep {
 
 #[cfg(feature = "ssr")]
 async fn set_up(user: &store::Account) -> Result<SetUp, domain::problem::Problem> {
-    let secret = factor::begin_setup(&request::pool(), user.id).await?;
+    let secret = factor::begin_setup(&request::pool(), &request::data_key(), user.id).await?;
     let label = format!("{} ({})", user.name, user.citizen_id());
     Ok(SetUp {
         qr: rules::qr_data_url(&rules::otpauth_url(&secret, &label)),
@@ -124,7 +124,14 @@ pub async fn second_step(code: String) -> Result<FormResult<RecoveryCodes>, Serv
             "err_second_step_expired",
         )));
     };
-    let passed = factor::pass_challenge(&request::pool(), &token, &code, notices()).await;
+    let passed = factor::pass_challenge(
+        &request::pool(),
+        &request::data_key(),
+        &token,
+        &code,
+        notices(),
+    )
+    .await;
     match request::answer(passed)? {
         FormResult::Done(passed) => {
             request::set_cookie(factor::CHALLENGE_COOKIE, "", 0);
@@ -149,7 +156,14 @@ pub async fn two_step_begin() -> Result<FormResult<SetUp>, ServerFnError> {
 pub async fn two_step_confirm(code: String) -> Result<FormResult<RecoveryCodes>, ServerFnError> {
     let account = request::require_account()?;
     let told = t::notice_second_factor_on(request::request_locale());
-    let confirmed = factor::confirm_setup(&request::pool(), account.id, &code, told).await;
+    let confirmed = factor::confirm_setup(
+        &request::pool(),
+        &request::data_key(),
+        account.id,
+        &code,
+        told,
+    )
+    .await;
     request::answer(confirmed.map(joined))
 }
 
@@ -157,7 +171,7 @@ pub async fn two_step_confirm(code: String) -> Result<FormResult<RecoveryCodes>,
 pub async fn two_step_new_codes(code: String) -> Result<FormResult<RecoveryCodes>, ServerFnError> {
     let account = request::require_account()?;
     request::answer(
-        factor::new_recovery_codes(&request::pool(), &account, &code)
+        factor::new_recovery_codes(&request::pool(), &request::data_key(), &account, &code)
             .await
             .map(joined),
     )
@@ -167,7 +181,16 @@ pub async fn two_step_new_codes(code: String) -> Result<FormResult<RecoveryCodes
 #[server(endpoint = "identity/two_step_off")]
 pub async fn two_step_off(code: String) -> Result<FormResult<()>, ServerFnError> {
     let account = request::require(|a| !rules::required(a.role))?;
-    request::answer(factor::turn_off(&request::pool(), &account, &code, notices()).await)
+    request::answer(
+        factor::turn_off(
+            &request::pool(),
+            &request::data_key(),
+            &account,
+            &code,
+            notices(),
+        )
+        .await,
+    )
 }
 
 // ---- pages ----

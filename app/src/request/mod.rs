@@ -33,6 +33,8 @@ pub struct Config {
     pub push_services: Vec<String>,
     /// The key a monitoring scraper sends for `/metrics`; None turns `/metrics` off.
     pub metrics_key: Option<String>,
+    /// Seals the secrets the database keeps (`NAGARIK_DATA_KEY`; see `domain::sealed`).
+    pub data_key: domain::sealed::DataKey,
 }
 
 #[derive(Clone, FromRef)]
@@ -303,6 +305,11 @@ pub fn pool() -> PgPool {
     state().pool
 }
 
+/// The key that seals the secrets the database keeps.
+pub fn data_key() -> domain::sealed::DataKey {
+    state().config.data_key.clone()
+}
+
 pub(crate) fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
@@ -362,6 +369,12 @@ pub fn require(allowed: impl Fn(&Actor) -> bool) -> Result<Account, ServerFnErro
     }
 }
 
+/// A browser as people know it ("Chrome, Android"), from what it calls itself.
+pub fn device_label(user_agent: &str, locale: Locale) -> String {
+    domain::identity::devices::Device::from_user_agent(user_agent)
+        .label(crate::i18n::t::device_unknown(locale))
+}
+
 pub fn unexpected(e: impl std::fmt::Display) -> ServerFnError {
     tracing::error!(error = %e, "request failed");
     set_status(StatusCode::INTERNAL_SERVER_ERROR);
@@ -385,9 +398,23 @@ pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64) {
     }
 }
 
-/// Starts a session for `account` and sets its cookie.
+/// Starts a session for `account` and sets its cookie. A browser the account has not used before
+/// is told to the person (`identity::store::devices`).
 pub async fn sign_in_as(account: &Account) -> Result<(), ServerFnError> {
+    use domain::identity::store::devices::{self, DEVICE_COOKIE, DEVICE_COOKIE_DAYS};
     let ua = header(header::USER_AGENT).unwrap_or_default();
+    let device = request_cookie(DEVICE_COOKIE)
+        .filter(|t| devices::is_token(t))
+        .unwrap_or_else(devices::new_token);
+    let locale = request_locale();
+    let told = crate::i18n::fill(
+        crate::i18n::t::notice_new_device(locale),
+        &[("device", &device_label(&ua, locale))],
+    );
+    devices::signed_in_from(&pool(), account, &device, &ua, &told)
+        .await
+        .map_err(unexpected)?;
+    set_cookie(DEVICE_COOKIE, &device, DEVICE_COOKIE_DAYS * 86_400);
     let token = identity::create_session(&pool(), account, &ua)
         .await
         .map_err(unexpected)?;

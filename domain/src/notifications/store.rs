@@ -406,22 +406,49 @@ pub async fn push_sent(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// A value every server instance must share (a key pair, say): the first instance to ask makes
-/// it, every other one reads the same.
-pub async fn shared_setting(
+/// A secret every server instance must share (a key pair, say): the first instance to ask makes
+/// it, every other one reads the same. It is kept sealed with the data key.
+pub async fn shared_secret(
     pool: &PgPool,
+    key: &crate::sealed::DataKey,
     name: &str,
     make: impl FnOnce() -> String,
-) -> Result<String, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO server_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(name)
-    .bind(make())
-    .execute(pool)
-    .await?;
-    sqlx::query_scalar("SELECT value FROM server_settings WHERE name = $1")
-        .bind(name)
-        .fetch_one(pool)
-        .await
+) -> Result<String, crate::problem::Problem> {
+    const SEALED: &str = "sealed:";
+    let bound_to = format!("server_settings:{name}");
+    let read = || sqlx::query_scalar!("SELECT value FROM server_settings WHERE name = $1", name);
+    let value = match read().fetch_optional(pool).await? {
+        Some(value) => value,
+        None => {
+            sqlx::query!(
+                "INSERT INTO server_settings (name, value) VALUES ($1, $2)
+                 ON CONFLICT (name) DO NOTHING",
+                name,
+                format!("{SEALED}{}", key.seal_text(&make(), bound_to.as_bytes())),
+            )
+            .execute(pool)
+            .await?;
+            // (another instance may have made it first: theirs is the one)
+            read().fetch_one(pool).await?
+        }
+    };
+    match value.strip_prefix(SEALED) {
+        Some(sealed) => key.open_text(sealed, bound_to.as_bytes()).ok_or_else(|| {
+            crate::problem::Problem::Unexpected(
+                format!("the setting {name} does not open with NAGARIK_DATA_KEY").into(),
+            )
+        }),
+        // kept in plain text before secrets were sealed: sealed now, in place
+        None => {
+            sqlx::query!(
+                "UPDATE server_settings SET value = $3 WHERE name = $1 AND value = $2",
+                name,
+                value,
+                format!("{SEALED}{}", key.seal_text(&value, bound_to.as_bytes())),
+            )
+            .execute(pool)
+            .await?;
+            Ok(value)
+        }
+    }
 }

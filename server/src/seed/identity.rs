@@ -8,7 +8,7 @@ use domain::identity::{store as identity, Role};
 use sqlx::PgPool;
 
 /// Creates the demo accounts that do not exist yet, once their departments do.
-pub(super) async fn seed(pool: &PgPool) -> anyhow::Result<()> {
+pub(super) async fn seed(pool: &PgPool, data_key: &domain::sealed::DataKey) -> anyhow::Result<()> {
     let bmc = domain::departments::store::id_by_code(pool, "bmc").await?;
     let mut accounts = vec![
         ("Anita Mohanty", "9000000001", Role::CityAdmin, None),
@@ -53,7 +53,7 @@ pub(super) async fn seed(pool: &PgPool) -> anyhow::Result<()> {
             }
         };
         if domain::identity::second_factor::required(role) {
-            identity::second_factor::set_confirmed(pool, user_id, &demo_secret).await?;
+            identity::second_factor::set_confirmed(pool, data_key, user_id, &demo_secret).await?;
         }
         println!(
             "  {:<17} {name:<14} mobile {mobile}  citizen id {citizen_id}",

@@ -24,11 +24,11 @@ type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
 
 /// The demo data, in the order each part needs: the catalogue's departments before the services
 /// and grievance categories that name them, the staff before the posts they hold.
-pub async fn demo(pool: &PgPool) -> anyhow::Result<()> {
+pub async fn demo(pool: &PgPool, data_key: &domain::sealed::DataKey) -> anyhow::Result<()> {
     catalogue::seed(pool).await?;
     services::seed(pool).await?;
     grievances::seed(pool).await?;
-    identity::seed(pool).await?;
+    identity::seed(pool, data_key).await?;
     grievances::seed_posts(pool).await?;
     Ok(())
 }

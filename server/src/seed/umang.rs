@@ -76,8 +76,8 @@ const STATES: &[&str] = &[
 
 /// UMANG's scale: 2,039 services over 189 departments, with names built from real service words
 /// so that search has realistic work to do.
-pub async fn umang_scale(pool: &PgPool) -> anyhow::Result<()> {
-    demo(pool).await?;
+pub async fn umang_scale(pool: &PgPool, data_key: &domain::sealed::DataKey) -> anyhow::Result<()> {
+    demo(pool, data_key).await?;
     let mut tx = pool.begin().await?;
     let dept_ids = departments(&mut tx).await?;
     services(&mut tx, &dept_ids).await?;

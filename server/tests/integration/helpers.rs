@@ -11,8 +11,29 @@ pub const BMC_OFFICIAL: &str = "9000000003";
 pub const CITIZEN: &str = "9000000004";
 /// The key the test servers want for `/metrics`.
 pub const METRICS_KEY: &str = "a metrics key for the tests";
+/// The role the test servers connect as: rows only, as in production (`domain::db::grant_app_role`).
+pub const APP_ROLE: &str = "nagarik_app";
 
-fn admin_url() -> String {
+/// The tests' data key (`domain::sealed`): 32 bytes, in Base64.
+pub const DATA_KEY: &str = "bmFnYXJpay10ZXN0LWRhdGEta2V5LTMyLWJ5dGVzISE=";
+
+pub fn data_key() -> domain::sealed::DataKey {
+    domain::sealed::DataKey::from_text(DATA_KEY).unwrap()
+}
+
+/// The config the test servers run with.
+pub fn test_config() -> Config {
+    Config {
+        dev_inbox: true,
+        secure_cookies: false,
+        vapid_public_key: String::new(),
+        push_services: vec!["http://127.0.0.1".into()],
+        metrics_key: Some(METRICS_KEY.into()),
+        data_key: data_key(),
+    }
+}
+
+pub fn admin_url() -> String {
     std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
         "postgres://postgres@localhost:5488/postgres?host=/var/tmp/nagarik-pg-root/run".into()
     })
@@ -30,6 +51,14 @@ pub fn url_for(db: &str) -> String {
         .map(|(b, _)| b.to_string())
         .unwrap_or(base);
     format!("{base}/{db}{query}")
+}
+
+/// The URL of a database as the app's own role sees it.
+pub fn app_url_for(db: &str) -> String {
+    let mut url = reqwest::Url::parse(&url_for(db)).expect("a database URL");
+    url.set_username(APP_ROLE).expect("a URL with a user");
+    url.set_password(None).expect("a URL with a user");
+    url.to_string()
 }
 
 /// A migrated, seeded database to clone, made once per build of the tests: keyed on the test
@@ -70,6 +99,13 @@ async fn template() -> String {
             .await
             .unwrap();
     if !exists {
+        sqlx::raw_sql(&format!(
+            "DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        ))
+        .execute(&mut admin)
+        .await
+        .unwrap();
         let building = format!("{name}_building");
         sqlx::query(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
             .execute(&mut admin)
@@ -81,8 +117,8 @@ async fn template() -> String {
             .unwrap();
         {
             let pool = PgPool::connect(&url_for(&building)).await.unwrap();
-            domain::db::migrate(&pool).await.unwrap();
-            server::seed::demo(&pool).await.unwrap();
+            domain::db::migrate(&pool, Some(APP_ROLE)).await.unwrap();
+            server::seed::demo(&pool, &data_key()).await.unwrap();
             pool.close().await;
         }
         sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
@@ -145,14 +181,7 @@ impl Drop for TestApp {
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(Config {
-        dev_inbox: true,
-        secure_cookies: false,
-        vapid_public_key: String::new(),
-        push_services: vec!["http://127.0.0.1".into()],
-        metrics_key: Some(METRICS_KEY.into()),
-    })
-    .await
+    spawn_app_with(test_config()).await
 }
 
 pub async fn spawn_app_with(config: Config) -> TestApp {
@@ -175,12 +204,21 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     serve(pool, config, db).await
 }
 
+/// A server on the database `pool` reaches, connected as the app's role; the test keeps `pool`
+/// (the owner's) to set up and inspect.
 async fn serve(pool: PgPool, config: Config, db: String) -> TestApp {
+    let db_name: String = sqlx::query_scalar("SELECT current_database()::text")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let app_pool = domain::db::connect(&app_url_for(&db_name), 10)
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let mut options = get_configuration(None).unwrap().leptos_options;
     options.site_addr = addr;
-    let router = server::startup::router(pool.clone(), options, config);
+    let router = server::startup::router(app_pool, options, config);
     let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     TestApp {
@@ -193,15 +231,7 @@ async fn serve(pool: PgPool, config: Config, db: String) -> TestApp {
 impl TestApp {
     /// Another instance of the server on the same database, as a second machine would run.
     pub async fn second_instance(&self) -> TestApp {
-        let pool = domain::db::connect(&url_for(&self.db), 5).await.unwrap();
-        let config = Config {
-            dev_inbox: true,
-            secure_cookies: false,
-            vapid_public_key: String::new(),
-            push_services: vec!["http://127.0.0.1".into()],
-            metrics_key: Some(METRICS_KEY.into()),
-        };
-        serve(pool, config, String::new()).await
+        serve(self.pool.clone(), test_config(), String::new()).await
     }
 }
 
@@ -355,14 +385,18 @@ impl TestApp {
 
     /// The second-factor key on file for a login (a mobile number or citizen id).
     pub async fn secret_of(&self, login: &str) -> Vec<u8> {
-        sqlx::query_scalar(
-            "SELECT f.secret FROM second_factors f JOIN users u ON u.id = f.user_id
+        let (user, sealed): (uuid::Uuid, Vec<u8>) = sqlx::query_as(
+            "SELECT u.id, f.secret FROM second_factors f JOIN users u ON u.id = f.user_id
              WHERE u.mobile = $1 OR u.citizen_id = $1",
         )
         .bind(login.replace([' ', '-'], ""))
         .fetch_one(&self.pool)
         .await
-        .unwrap()
+        .unwrap();
+        let bound_to = [&b"second_factors:"[..], user.as_bytes()].concat();
+        data_key()
+            .open(&sealed, &bound_to)
+            .expect("a secret sealed with the tests' data key")
     }
 
     /// A code of `secret` for a time step this account has not used yet (each is accepted once):

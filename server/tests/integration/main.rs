@@ -3,6 +3,8 @@
 
 mod assisted;
 mod catalogue;
+mod db_roles;
+mod devices;
 mod escalation;
 mod grievance_admin;
 mod grievance_filing;

@@ -102,9 +102,14 @@ async fn the_dev_inbox_shows_delivered_codes() {
         vapid_private_key: None,
         vapid_subject: "mailto:operations@nagarik.localhost".into(),
     };
-    let providers = server::notifications::Providers::new(app.pool.clone(), &settings, true)
-        .await
-        .unwrap();
+    let providers = server::notifications::Providers::new(
+        app.pool.clone(),
+        &crate::helpers::data_key(),
+        &settings,
+        true,
+    )
+    .await
+    .unwrap();
     let delivered = notifications::deliver_due(&app.pool, &providers, 10)
         .await
         .unwrap();
@@ -117,9 +122,14 @@ async fn the_dev_inbox_shows_delivered_codes() {
     .unwrap();
     assert_eq!(status, "delivered");
     // without the inbox, a channel with no provider is a failure, not a delivery
-    let strict = server::notifications::Providers::new(app.pool.clone(), &settings, false)
-        .await
-        .unwrap();
+    let strict = server::notifications::Providers::new(
+        app.pool.clone(),
+        &crate::helpers::data_key(),
+        &settings,
+        false,
+    )
+    .await
+    .unwrap();
     notifications::enqueue(
         &app.pool,
         Channel::Sms,

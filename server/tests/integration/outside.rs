@@ -154,7 +154,7 @@ pub async fn providers(pool: &sqlx::PgPool, gateway: &Gateway, smtp: &SmtpServer
         vapid_private_key: None,
         vapid_subject: "mailto:operations@nagarik.localhost".into(),
     };
-    Providers::new(pool.clone(), &settings, false)
+    Providers::new(pool.clone(), &crate::helpers::data_key(), &settings, false)
         .await
         .unwrap()
 }

@@ -25,11 +25,13 @@ async fn signed_in_now(app: &TestApp, c: &reqwest::Client) -> bool {
     app.call(c, "identity/profile", &[]).await.0 == 200
 }
 
-/// The kinds of an account's security history, oldest first.
+/// The kinds of an account's security history, oldest first, but for sign-ins from new browsers
+/// (each test client is one: `devices.rs` tests those).
 async fn security_events(app: &TestApp, mobile: &str) -> Vec<(String, Option<uuid::Uuid>)> {
     sqlx::query_as(
         "SELECT h.kind, h.actor_id FROM history h JOIN users u ON u.id = h.subject_id
-         WHERE h.subject = 'account' AND u.mobile = $1 ORDER BY h.seq",
+         WHERE h.subject = 'account' AND u.mobile = $1 AND h.kind <> 'new_device_sign_in'
+         ORDER BY h.seq",
     )
     .bind(mobile)
     .fetch_all(&app.pool)
@@ -354,4 +356,83 @@ async fn a_citizen_may_turn_two_step_sign_in_on_and_off_and_staff_may_not_turn_i
         .map(|(k, _)| k)
         .collect();
     assert_eq!(kinds, ["second_factor_on", "second_factor_off"]);
+}
+
+#[tokio::test]
+async fn second_factor_keys_and_the_push_key_are_kept_sealed_in_the_database() {
+    use domain::identity::second_factor::secret_from_text;
+    use domain::sealed::OVERHEAD;
+    let app = spawn_app().await;
+    // The demo staff's key is published, so it is known here: the row holds no trace of it.
+    let plain = secret_from_text(server::seed::DEMO_TOTP_KEY).unwrap();
+    let official = id_of(&app, BMC_OFFICIAL).await;
+    let stored = || async {
+        sqlx::query_scalar::<_, Vec<u8>>("SELECT secret FROM second_factors WHERE user_id = $1")
+            .bind(official)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let sealed = stored().await;
+    assert_eq!(sealed.len(), plain.len() + OVERHEAD);
+    assert!(!sealed.windows(4).any(|w| plain.windows(4).any(|p| p == w)));
+    // Copied to another account's row it opens nowhere: bound to its own account.
+    let admin = id_of(&app, BMC_ADMIN).await;
+    let bound = |user: uuid::Uuid| [&b"second_factors:"[..], user.as_bytes()].concat();
+    assert_eq!(
+        data_key().open(&sealed, &bound(official)),
+        Some(plain.clone())
+    );
+    assert_eq!(data_key().open(&sealed, &bound(admin)), None);
+
+    // A key kept in plain text from before sealing is sealed when a server starts, once.
+    sqlx::query("UPDATE second_factors SET secret = $2 WHERE user_id = $1")
+        .bind(official)
+        .bind(&plain)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let seal = domain::identity::store::second_factor::seal_plain_secrets;
+    assert_eq!(seal(&app.pool, &data_key()).await.unwrap(), 1);
+    assert_eq!(seal(&app.pool, &data_key()).await.unwrap(), 0);
+    assert_ne!(stored().await, plain);
+    // and the official still signs in with the codes of their app
+    let c = app.signed_in(BMC_OFFICIAL).await;
+    assert!(signed_in_now(&app, &c).await);
+
+    // The push key the instances share is sealed too, and a plain one from before is sealed
+    // in place; another data key cannot open it.
+    use domain::notifications::shared_secret;
+    let first = shared_secret(&app.pool, &data_key(), "vapid_private_key", || {
+        "the push key".into()
+    })
+    .await
+    .unwrap();
+    let row: String =
+        sqlx::query_scalar("SELECT value FROM server_settings WHERE name = 'vapid_private_key'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(row.starts_with("sealed:") && !row.contains(&first), "{row}");
+    sqlx::query(
+        "UPDATE server_settings SET value = 'an old plain key' WHERE name = 'vapid_private_key'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let again = shared_secret(
+        &app.pool,
+        &data_key(),
+        "vapid_private_key",
+        || unreachable!(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, "an old plain key");
+    let other = domain::sealed::DataKey::from_text(&domain::sealed::DataKey::new_text()).unwrap();
+    assert!(
+        shared_secret(&app.pool, &other, "vapid_private_key", || unreachable!())
+            .await
+            .is_err()
+    );
 }

@@ -16,7 +16,8 @@ async fn sigterm_lets_the_request_in_flight_answer_then_the_server_exits() {
     let addr = format!("127.0.0.1:{port}");
     let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_nagarik"))
         .arg("serve")
-        .env("DATABASE_URL", url_for(&app.db))
+        .env("DATABASE_URL", app_url_for(&app.db))
+        .env("NAGARIK_DATA_KEY", DATA_KEY)
         .env("LEPTOS_SITE_ADDR", &addr)
         .env("NAGARIK_DEV_INBOX", "1")
         .env("NAGARIK_LOG_FORMAT", "json")

@@ -88,6 +88,15 @@ pub async fn export(pool: &PgPool, account: Uuid) -> Result<serde_json::Value, s
         account,
     )
     .await?;
+    let browsers = json(
+        pool,
+        "SELECT COALESCE(json_agg(x ORDER BY x.first_signed_in_at), '[]')::text FROM (
+             SELECT user_agent AS browser, first_seen_at AS first_signed_in_at,
+                    last_seen_at AS last_signed_in_at
+             FROM known_devices WHERE user_id = $1) x",
+        account,
+    )
+    .await?;
     // The second factor's state (never its key or codes) and the account's security history.
     let two_step = json(
         pool,
@@ -116,5 +125,6 @@ pub async fn export(pool: &PgPool, account: Uuid) -> Result<serde_json::Value, s
         "grievances": { "filed": filed, "followed": followed, "filed_with_your_number": by_number },
         "messages": messages,
         "push_devices": devices,
+        "browsers_signed_in_from": browsers,
     }))
 }

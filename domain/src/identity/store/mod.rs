@@ -1,9 +1,10 @@
 //! Identity in Postgres, one file per concern: `passwords`, `registration` (and its one-time
-//! codes), `reset` (a forgotten password), `export` (all of a person's data), `closure` (erasing it), `accounts` (sign-in), `second_factor` (TOTP and recovery codes), `sessions`, `staff`, and
+//! codes), `reset` (a forgotten password), `export` (all of a person's data), `closure` (erasing it), `accounts` (sign-in), `second_factor` (TOTP and recovery codes), `devices` (the browsers signed in from), `sessions`, `staff`, and
 //! `security_log` (an account's chained history of security events).
 
 mod accounts;
 mod closure;
+pub mod devices;
 mod export;
 mod passwords;
 mod registration;

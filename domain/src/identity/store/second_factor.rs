@@ -8,6 +8,7 @@ use super::security_log::{self, By, Event};
 use crate::history::Facts;
 use crate::notifications::{self, About};
 use crate::problem::Problem;
+use crate::sealed::DataKey;
 use crate::throttle;
 use base64::Engine;
 use rand::Rng;
@@ -49,8 +50,8 @@ pub async fn status(pool: &PgPool, user: Uuid) -> Result<Status, sqlx::Error> {
 /// The secret to set up: the one being set up if it is recent (a page reloaded after the QR code
 /// was scanned shows the same one), else a new one. Refused once a factor is on: it is changed by
 /// turning it off (citizens) or by an admin's reset (staff).
-pub async fn begin_setup(pool: &PgPool, user: Uuid) -> Result<Vec<u8>, Problem> {
-    let secret = sqlx::query_scalar!(
+pub async fn begin_setup(pool: &PgPool, key: &DataKey, user: Uuid) -> Result<Vec<u8>, Problem> {
+    let sealed = sqlx::query_scalar!(
         "INSERT INTO second_factors (user_id, secret) VALUES ($1, $2)
          ON CONFLICT (user_id) DO UPDATE SET
              secret = CASE WHEN second_factors.created_at > now() - make_interval(mins => $3)
@@ -60,23 +61,64 @@ pub async fn begin_setup(pool: &PgPool, user: Uuid) -> Result<Vec<u8>, Problem> 
              WHERE second_factors.confirmed_at IS NULL
          RETURNING secret",
         user,
-        rules::new_secret(),
+        key.seal(&rules::new_secret(), &bound_to(user)),
         CHALLENGE_MINUTES as i32,
     )
     .fetch_optional(pool)
     .await?;
-    secret.ok_or(Problem::Conflict("err_second_factor_already_on"))
+    let sealed = sealed.ok_or(Problem::Conflict("err_second_factor_already_on"))?;
+    open(key, user, &sealed)
+}
+
+/// What a sealed secret is bound to: its account, so a secret copied to another row opens nowhere.
+fn bound_to(user: Uuid) -> Vec<u8> {
+    [&b"second_factors:"[..], user.as_bytes()].concat()
+}
+
+/// The account's secret, opened with the data key. One that does not open was sealed under
+/// another key (the data key was changed without re-sealing) or altered in the database.
+fn open(key: &DataKey, user: Uuid, sealed: &[u8]) -> Result<Vec<u8>, Problem> {
+    key.open(sealed, &bound_to(user)).ok_or_else(|| {
+        Problem::Unexpected(
+            format!("the second factor of {user} does not open with NAGARIK_DATA_KEY").into(),
+        )
+    })
+}
+
+/// Seals the secrets kept from before they were sealed (20 bytes as they were made). Each
+/// instance runs it at start; a second run finds nothing left to do.
+pub async fn seal_plain_secrets(pool: &PgPool, key: &DataKey) -> Result<u64, sqlx::Error> {
+    let plain = sqlx::query!(
+        "SELECT user_id, secret FROM second_factors WHERE length(secret) = $1",
+        rules::SECRET_BYTES as i32,
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut sealed = 0;
+    for row in plain {
+        sealed += sqlx::query!(
+            "UPDATE second_factors SET secret = $3 WHERE user_id = $1 AND secret = $2",
+            row.user_id,
+            &row.secret,
+            key.seal(&row.secret, &bound_to(row.user_id)),
+        )
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+    Ok(sealed)
 }
 
 /// Accepts a code of the account's secret (confirmed or, for `setting_up`, not yet), each step
 /// once on any instance.
 async fn accept_code(
     tx: &mut Transaction<'_, Postgres>,
+    key: &DataKey,
     user: Uuid,
     code: &str,
     setting_up: bool,
-) -> Result<bool, sqlx::Error> {
-    let secret = sqlx::query_scalar!(
+) -> Result<bool, Problem> {
+    let sealed = sqlx::query_scalar!(
         "SELECT secret FROM second_factors WHERE user_id = $1 AND (confirmed_at IS NULL) = $2
          FOR UPDATE",
         user,
@@ -84,9 +126,10 @@ async fn accept_code(
     )
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(secret) = secret else {
+    let Some(sealed) = sealed else {
         return Ok(false);
     };
+    let secret = open(key, user, &sealed)?;
     let now = OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
     let Some(step) = rules::matching_step(&secret, code, now) else {
         return Ok(false);
@@ -149,6 +192,7 @@ async fn renew_recovery_codes(
 /// codes to keep are returned. `told` is the notice to the holder.
 pub async fn confirm_setup(
     pool: &PgPool,
+    key: &DataKey,
     user: Uuid,
     typed: &str,
     told: &str,
@@ -159,7 +203,7 @@ pub async fn confirm_setup(
         Err(e) => return Err(Problem::field("code", e)),
     };
     let mut tx = pool.begin().await?;
-    if !accept_code(&mut tx, user, &code, true).await? {
+    if !accept_code(&mut tx, key, user, &code, true).await? {
         return Err(Problem::field("code", "err_second_factor_wrong"));
     }
     sqlx::query!(
@@ -187,6 +231,7 @@ pub async fn confirm_setup(
 /// against the account's sign-in limit, as a wrong password does.
 pub async fn check(
     pool: &PgPool,
+    data_key: &DataKey,
     account: &Account,
     typed: &str,
     told_recovery: &str,
@@ -201,7 +246,7 @@ pub async fn check(
     }
     let mut tx = pool.begin().await?;
     let passed = match &code {
-        Code::Totp(c) => accept_code(&mut tx, account.id, c, false).await?,
+        Code::Totp(c) => accept_code(&mut tx, data_key, account.id, c, false).await?,
         Code::Recovery(c) => {
             let spent = spend_recovery_code(&mut tx, account.id, c).await?;
             if spent {
@@ -231,6 +276,7 @@ pub async fn check(
 /// New recovery codes for an account whose factor is on, after a code from the app.
 pub async fn new_recovery_codes(
     pool: &PgPool,
+    key: &DataKey,
     account: &Account,
     typed: &str,
 ) -> Result<Vec<String>, Problem> {
@@ -240,7 +286,7 @@ pub async fn new_recovery_codes(
         Err(e) => return Err(Problem::field("code", e)),
     }
     // (an app's code only, so no recovery code is spent and there is nothing to tell)
-    check(pool, account, typed, "").await?;
+    check(pool, key, account, typed, "").await?;
     let mut tx = pool.begin().await?;
     let codes = renew_recovery_codes(&mut tx, account.id).await?;
     security_log::record(
@@ -259,6 +305,7 @@ pub async fn new_recovery_codes(
 /// cannot: theirs is required.
 pub async fn turn_off(
     pool: &PgPool,
+    key: &DataKey,
     account: &Account,
     typed: &str,
     notices: Notices<'_>,
@@ -266,7 +313,7 @@ pub async fn turn_off(
     if rules::required(account.role()) {
         return Err(Problem::Forbidden);
     }
-    check(pool, account, typed, notices.recovery_used).await?;
+    check(pool, key, account, typed, notices.recovery_used).await?;
     let told = notices.turned_off;
     let mut tx = pool.begin().await?;
     remove(&mut tx, account.id).await?;
@@ -395,6 +442,7 @@ pub struct Notices<'a> {
 /// after `CHALLENGE_TRIES` wrong codes.
 pub async fn pass_challenge(
     pool: &PgPool,
+    key: &DataKey,
     token: &str,
     typed: &str,
     notices: Notices<'_>,
@@ -403,11 +451,11 @@ pub async fn pass_challenge(
         return Err(Problem::field("code", "err_second_step_expired"));
     };
     let result = if status.is_on() {
-        check(pool, &account, typed, notices.recovery_used)
+        check(pool, key, &account, typed, notices.recovery_used)
             .await
             .map(|()| None)
     } else {
-        confirm_setup(pool, account.id, typed, notices.turned_on)
+        confirm_setup(pool, key, account.id, typed, notices.turned_on)
             .await
             .map(Some)
     };
@@ -442,12 +490,17 @@ pub async fn pass_challenge(
 
 /// Gives an account a factor with a known secret, already confirmed: the demo staff's, whose
 /// secret is published with the demo data.
-pub async fn set_confirmed(pool: &PgPool, user: Uuid, secret: &[u8]) -> Result<(), sqlx::Error> {
+pub async fn set_confirmed(
+    pool: &PgPool,
+    key: &DataKey,
+    user: Uuid,
+    secret: &[u8],
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO second_factors (user_id, secret, confirmed_at) VALUES ($1, $2, now())
          ON CONFLICT (user_id) DO NOTHING",
         user,
-        secret,
+        key.seal(secret, &bound_to(user)),
     )
     .execute(pool)
     .await?;

@@ -1,6 +1,6 @@
 //! An account's security history: the events that change who can get into it or what it may do
 //! (a second factor set up, turned off or reset by an admin, a recovery code spent, a staff role
-//! given or taken, a password changed or reset), chained in the shared history like a
+//! given or taken, a password changed or reset, a sign-in from a new browser), chained in the shared history like a
 //! grievance's steps, so an admin's act on an account is recorded where the admin cannot
 //! quietly change it.
 //!
@@ -24,6 +24,8 @@ pub enum Event {
     StaffRemoved,
     PasswordChanged,
     PasswordReset,
+    /// a sign-in from a browser the account had not used before
+    NewDeviceSignIn,
 }
 
 impl Event {
@@ -38,6 +40,7 @@ impl Event {
             Event::StaffRemoved => "staff_removed",
             Event::PasswordChanged => "password_changed",
             Event::PasswordReset => "password_reset",
+            Event::NewDeviceSignIn => "new_device_sign_in",
         }
     }
 }

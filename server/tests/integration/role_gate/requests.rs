@@ -55,10 +55,8 @@ async fn a_cross_site_post_is_refused() {
 async fn the_development_inbox_is_closed_unless_enabled() {
     let app = spawn_app_with(Config {
         dev_inbox: false,
-        secure_cookies: false,
-        vapid_public_key: String::new(),
-        push_services: vec!["http://127.0.0.1".into()],
         metrics_key: None,
+        ..test_config()
     })
     .await;
     let (status, _) = app.call(&client(), "dev/messages", &[]).await;

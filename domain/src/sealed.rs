@@ -1,0 +1,192 @@
+//! Secrets the database keeps but cannot read back on its own. The second factor's keys and the
+//! push (VAPID) key are sealed with AES-256-GCM under a data key held outside the database
+//! (`NAGARIK_DATA_KEY`: the host's secret store, a KMS), so a dump, a backup or a read-only SQL
+//! hole yields no sign-in codes and no push key. Each sealed value is bound to the row it belongs
+//! to (the associated data names it), so a value copied to another account's row does not open.
+//!
+//! Sealed form: a version byte (1), a random 96-bit nonce, the ciphertext, its 128-bit tag.
+//! A key is 32 random bytes, written as Base64.
+
+use aes_gcm::aead::{Aead, KeyInit, Nonce, Payload};
+use aes_gcm::{Aes256Gcm, Key};
+use base64::Engine;
+use rand::RngCore;
+
+const VERSION: u8 = 1;
+const NONCE_BYTES: usize = 12;
+const TAG_BYTES: usize = 16;
+/// What sealing adds to a value's length.
+pub const OVERHEAD: usize = 1 + NONCE_BYTES + TAG_BYTES;
+
+/// The key that seals and opens. Its bytes are never printed.
+#[derive(Clone)]
+pub struct DataKey(Aes256Gcm);
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DataKey(…)")
+    }
+}
+
+/// Why a data key was not accepted.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyProblem {
+    #[error("the data key is not Base64")]
+    NotBase64,
+    #[error("the data key must be 32 bytes (256 bits), it is {0}")]
+    WrongLength(usize),
+}
+
+impl DataKey {
+    /// A key from its Base64 text (standard or URL-safe alphabet, padded or not).
+    pub fn from_text(text: &str) -> Result<Self, KeyProblem> {
+        use base64::engine::general_purpose::{
+            STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
+        };
+        let text = text.trim();
+        let bytes = [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+            .iter()
+            .find_map(|engine| engine.decode(text).ok())
+            .ok_or(KeyProblem::NotBase64)?;
+        if bytes.len() != 32 {
+            return Err(KeyProblem::WrongLength(bytes.len()));
+        }
+        let key = Key::<Aes256Gcm>::try_from(&bytes[..])
+            .map_err(|_| KeyProblem::WrongLength(bytes.len()))?;
+        Ok(DataKey(Aes256Gcm::new(&key)))
+    }
+
+    /// A new random key as Base64 text (`nagarik data-key`).
+    pub fn new_text() -> String {
+        let mut bytes = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    }
+
+    /// Seals `plain` for the row `bound_to` names.
+    pub fn seal(&self, plain: &[u8], bound_to: &[u8]) -> Vec<u8> {
+        let mut nonce = [0u8; NONCE_BYTES];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        let sealed = self
+            .0
+            .encrypt(
+                &Nonce::<Aes256Gcm>::from(nonce),
+                Payload {
+                    msg: plain,
+                    aad: bound_to,
+                },
+            )
+            .expect("AES-GCM seals any value shorter than 64 GiB");
+        let mut out = Vec::with_capacity(OVERHEAD + plain.len());
+        out.push(VERSION);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    /// The value inside, if this key sealed it for this row and nobody changed it since.
+    pub fn open(&self, sealed: &[u8], bound_to: &[u8]) -> Option<Vec<u8>> {
+        if sealed.len() < OVERHEAD || sealed[0] != VERSION {
+            return None;
+        }
+        let (nonce, body) = sealed[1..].split_at(NONCE_BYTES);
+        self.0
+            .decrypt(
+                &Nonce::<Aes256Gcm>::try_from(nonce).ok()?,
+                Payload {
+                    msg: body,
+                    aad: bound_to,
+                },
+            )
+            .ok()
+    }
+
+    /// Seals text, as Base64 text (for a `text` column).
+    pub fn seal_text(&self, plain: &str, bound_to: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.seal(plain.as_bytes(), bound_to))
+    }
+
+    /// Opens what `seal_text` sealed.
+    pub fn open_text(&self, sealed: &str, bound_to: &[u8]) -> Option<String> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(sealed)
+            .ok()?;
+        String::from_utf8(self.open(&bytes, bound_to)?).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> DataKey {
+        DataKey::from_text(&DataKey::new_text()).unwrap()
+    }
+
+    #[test]
+    fn a_sealed_value_opens_with_its_key_for_its_row_only() {
+        let k = key();
+        let sealed = k.seal(b"twenty bytes secret!", b"second_factor:alice");
+        assert_eq!(sealed.len(), 20 + OVERHEAD);
+        assert!(!sealed.windows(6).any(|w| w == b"twenty"));
+        assert_eq!(
+            k.open(&sealed, b"second_factor:alice").as_deref(),
+            Some(&b"twenty bytes secret!"[..])
+        );
+        // copied to another person's row, it does not open
+        assert_eq!(k.open(&sealed, b"second_factor:bob"), None);
+        // nor with another key
+        assert_eq!(key().open(&sealed, b"second_factor:alice"), None);
+    }
+
+    #[test]
+    fn a_changed_byte_anywhere_is_refused() {
+        let k = key();
+        let sealed = k.seal(b"secret", b"row");
+        for i in 0..sealed.len() {
+            let mut bent = sealed.clone();
+            bent[i] ^= 0x01;
+            assert_eq!(k.open(&bent, b"row"), None, "byte {i}");
+        }
+        assert_eq!(k.open(&sealed[..OVERHEAD - 1], b"row"), None);
+    }
+
+    #[test]
+    fn the_same_value_seals_differently_each_time() {
+        let k = key();
+        assert_ne!(k.seal(b"same", b"row"), k.seal(b"same", b"row"));
+    }
+
+    #[test]
+    fn text_round_trips() {
+        let k = key();
+        let sealed = k.seal_text("vapid key", b"server_settings:vapid");
+        assert_eq!(
+            k.open_text(&sealed, b"server_settings:vapid").as_deref(),
+            Some("vapid key")
+        );
+        assert_eq!(k.open_text("not base64!", b"server_settings:vapid"), None);
+    }
+
+    #[test]
+    fn keys_are_32_bytes_of_base64() {
+        assert_eq!(
+            DataKey::from_text("not base64!").unwrap_err(),
+            KeyProblem::NotBase64
+        );
+        assert_eq!(
+            DataKey::from_text("c2hvcnQ=").unwrap_err(),
+            KeyProblem::WrongLength(5)
+        );
+        let text = DataKey::new_text();
+        let url_safe = text.replace('+', "-").replace('/', "_");
+        let sealed = DataKey::from_text(&text).unwrap().seal(b"x", b"r");
+        assert_eq!(
+            DataKey::from_text(url_safe.trim_end_matches('='))
+                .unwrap()
+                .open(&sealed, b"r")
+                .as_deref(),
+            Some(&b"x"[..])
+        );
+    }
+}
