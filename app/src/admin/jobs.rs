@@ -56,11 +56,11 @@ pub async fn jobs() -> Result<Vec<JobRow>, ServerFnError> {
 /// the browser back to the list, which shows how the job stands now.
 #[server(endpoint = "admin/retry_job")]
 pub async fn retry_job(id: String) -> Result<(), ServerFnError> {
-    request::require(|a| a.role == Role::CityAdmin)?;
+    let admin = request::require(|a| a.role == Role::CityAdmin)?;
     let id = uuid::Uuid::parse_str(&id)
         .map_err(|_| request::refuse(domain::problem::Problem::NotFound))?;
     let now = time::OffsetDateTime::now_utc();
-    match domain::jobs::store::retry(&request::pool(), id, now).await {
+    match domain::jobs::store::retry(&request::pool(), id, now, admin.id).await {
         // it stands well again (it recovered meanwhile): the list says so
         Ok(()) | Err(domain::problem::Problem::Conflict(_)) => {}
         Err(p) => return Err(request::refuse(p)),

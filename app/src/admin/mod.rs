@@ -195,7 +195,7 @@ pub async fn create_department(
     name_hi: String,
     is_agency: Option<String>,
 ) -> Result<FormResult<String>, ServerFnError> {
-    request::require(|a| a.may_manage_departments())?;
+    let admin = request::require(|a| a.may_manage_departments())?;
     let form = domain::departments::DepartmentForm {
         code: code.trim().to_lowercase(),
         is_agency: is_agency.is_some(),
@@ -205,7 +205,7 @@ pub async fn create_department(
             (Locale::Hi, name_hi),
         ],
     };
-    let created = domain::departments::store::create(&request::pool(), &form).await;
+    let created = domain::departments::store::create(&request::pool(), &form, admin.id).await;
     request::answer(created.map(|_| form.code.clone()))
 }
 

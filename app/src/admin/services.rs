@@ -262,7 +262,7 @@ pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, Serve
     if !problems.is_empty() {
         return Ok(FormResult::Invalid(problems));
     }
-    catalogue_store::save_service(&pool, &service)
+    catalogue_store::save_service(&pool, &service, Some(account.id))
         .await
         .map_err(request::unexpected)?;
     Ok(FormResult::Done(service.slug))

@@ -142,7 +142,7 @@ pub async fn save_ladder(form: LadderForm) -> Result<FormResult<String>, ServerF
         Err(problems) => return Ok(FormResult::Invalid(problems)),
     };
     request::answer(
-        escalation::ladder::save_ladder(&pool, category.id, &levels)
+        escalation::ladder::save_ladder(&pool, category.id, &levels, account.id)
             .await
             .map(|()| category.slug.clone()),
     )
@@ -305,12 +305,12 @@ pub async fn issue_key(
 
 #[server(endpoint = "grievances/revoke_key")]
 pub async fn revoke_key(id: String) -> Result<(), ServerFnError> {
-    request::require(|a| a.role == Role::CityAdmin)?;
+    let admin = request::require(|a| a.role == Role::CityAdmin)?;
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
         request::set_status(http::StatusCode::NOT_FOUND);
         return Err(ServerFnError::new("no such key"));
     };
-    intake::revoke_key(&request::pool(), id)
+    intake::revoke_key(&request::pool(), id, Some(admin.id))
         .await
         .map_err(request::unexpected)?;
     leptos_axum::redirect("/admin/intake-keys");

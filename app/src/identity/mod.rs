@@ -146,6 +146,8 @@ pub async fn sign_in(
     let tried = store::sign_in(&pool, &login, &password).await;
     if let Err(domain::problem::Problem::Invalid(f)) = &tried {
         if f.iter().any(|e| e.code == "err_sign_in_failed") {
+            // (the login typed is not logged: a password typed into it by mistake would be)
+            tracing::info!(target: "security", "sign-in refused: unknown login or wrong password");
             throttle::hit(&pool, &client, SIGN_IN_CLIENT, now)
                 .await
                 .map_err(request::unexpected)?;

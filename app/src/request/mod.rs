@@ -475,6 +475,7 @@ pub fn refuse(p: Problem) -> ServerFnError {
 
 /// Marks this answer as a throttled refusal: 429 with `Retry-After` in seconds.
 fn too_many(t: &domain::problem::Throttled) {
+    tracing::warn!(target: "security", field = t.field, refusal = t.code, retry_after = t.retry_after_secs, "throttled");
     set_status(StatusCode::TOO_MANY_REQUESTS);
     if let Some(opts) = use_context::<ResponseOptions>() {
         if let Ok(v) = HeaderValue::from_str(&t.retry_after_secs.max(1).to_string()) {

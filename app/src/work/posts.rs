@@ -120,7 +120,7 @@ pub async fn create_post(
     let created = async {
         let form = PostForm::parse(&title, &wards, &categories).map_err(Problem::Invalid)?;
         let holder = self::holder("holder", &holder)?.flatten();
-        store::create(&request::pool(), department, &form, holder).await?;
+        store::create(&request::pool(), department, &form, holder, account.id).await?;
         Ok(form.title)
     };
     request::answer(created.await)

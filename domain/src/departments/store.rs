@@ -58,7 +58,8 @@ pub async fn department(
         .next())
 }
 
-pub async fn create(pool: &PgPool, form: &DepartmentForm) -> Result<Uuid, Problem> {
+/// Creates a department, `by` a city admin (recorded in their chain).
+pub async fn create(pool: &PgPool, form: &DepartmentForm, by: Uuid) -> Result<Uuid, Problem> {
     Problem::check(form.problems())?;
     let mut tx = pool.begin().await?;
     let id = new_id();
@@ -84,6 +85,13 @@ pub async fn create(pool: &PgPool, form: &DepartmentForm) -> Result<Uuid, Proble
         .execute(&mut *tx)
         .await?;
     }
+    crate::identity::store::security_log::record_act(
+        &mut tx,
+        Some(by),
+        crate::identity::store::security_log::Event::DepartmentCreated,
+        crate::history::Facts::new().with("department", id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -47,6 +47,7 @@ pub async fn issue_key(
     );
     let id = new_id();
     let system = (channel == "external").then(|| system_of_label(label));
+    let mut tx = pool.begin().await?;
     sqlx::query!(
         "INSERT INTO intake_keys (id, channel, label, key_hash, created_by, system)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -57,8 +58,18 @@ pub async fn issue_key(
         created_by,
         system,
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    crate::identity::store::security_log::record_act(
+        &mut tx,
+        created_by,
+        crate::identity::store::security_log::Event::IntakeKeyIssued,
+        crate::history::Facts::new()
+            .with("key", id)
+            .with("channel", channel),
+    )
+    .await?;
+    tx.commit().await?;
     Ok((id, key))
 }
 
@@ -100,13 +111,25 @@ pub async fn key_system(pool: &PgPool, id: Uuid) -> Result<Option<String>, sqlx:
     )
 }
 
-pub async fn revoke_key(pool: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
+/// Revokes a key, `by` an admin (recorded in their chain) or the operator (`None`).
+pub async fn revoke_key(pool: &PgPool, id: Uuid, by: Option<Uuid>) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
     let done = sqlx::query!(
         "UPDATE intake_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL",
         id,
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    if done.rows_affected() == 1 {
+        crate::identity::store::security_log::record_act(
+            &mut tx,
+            by,
+            crate::identity::store::security_log::Event::IntakeKeyRevoked,
+            crate::history::Facts::new().with("key", id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok(done.rows_affected() == 1)
 }
 

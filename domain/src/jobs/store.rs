@@ -218,7 +218,8 @@ pub async fn list(pool: &PgPool, now: OffsetDateTime) -> Result<Vec<Listed>, sql
 
 /// Sends a failed, failing or stuck job back to the queue, due now, with its tries counted
 /// afresh. A job that stands well needs no retry: `Conflict`.
-pub async fn retry(pool: &PgPool, id: Uuid, now: OffsetDateTime) -> Result<(), Problem> {
+/// `by` is the city admin, recorded in their chain.
+pub async fn retry(pool: &PgPool, id: Uuid, now: OffsetDateTime, by: Uuid) -> Result<(), Problem> {
     let job = sqlx::query_as!(
         Listed,
         r#"SELECT id, kind, key, state, attempts, every_ms, run_at, last_ok_at, last_error, runs,
@@ -233,6 +234,7 @@ pub async fn retry(pool: &PgPool, id: Uuid, now: OffsetDateTime) -> Result<(), P
     if !job.health().retryable() {
         return Err(Problem::Conflict("err_job_not_troubled"));
     }
+    let mut tx = pool.begin().await?;
     sqlx::query!(
         "UPDATE jobs SET state = 'queued', run_at = $2, attempts = 0, lease_until = NULL,
                 started_at = NULL
@@ -240,7 +242,15 @@ pub async fn retry(pool: &PgPool, id: Uuid, now: OffsetDateTime) -> Result<(), P
         id,
         now,
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    crate::identity::store::security_log::record_act(
+        &mut tx,
+        Some(by),
+        crate::identity::store::security_log::Event::JobRetried,
+        crate::history::Facts::new().with("job", id),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -231,6 +231,7 @@ pub(super) async fn seed(pool: &PgPool) -> anyhow::Result<()> {
                     text(Locale::Hi, s.hi, false),
                 ],
             },
+            None,
         )
         .await?;
     }

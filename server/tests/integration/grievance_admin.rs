@@ -62,6 +62,12 @@ async fn a_department_admin_sets_a_ladder_for_their_own_categories() {
     )
     .await;
     assert_eq!((status, body["Done"].as_str()), (200, Some("pothole")));
+    // the saved ladder is in the admin's own chain (the refused ones are not)
+    let pothole = category(&app, "pothole").await;
+    assert_eq!(
+        admin_acts(&app, BMC_ADMIN).await,
+        vec![("ladder_saved".to_string(), pothole)]
+    );
     // the next pothole gets a day, not three
     let citizen = app.signed_in(CITIZEN).await;
     let number = file(
@@ -110,6 +116,23 @@ async fn a_department_admin_sets_a_ladder_for_their_own_categories() {
         403
     );
     let _ = category(&app, "pothole").await;
+}
+
+/// An admin's acts on what is not an account, from their own security chain: (event, the key,
+/// ladder's category, service, department, post or job it names).
+pub async fn admin_acts(app: &TestApp, mobile: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT h.kind, coalesce(h.facts->>'key', h.facts->>'category', h.facts->>'service',
+                                 h.facts->>'post', h.facts->>'department', h.facts->>'job')
+         FROM history h JOIN users u ON u.id = h.subject_id
+         WHERE h.subject = 'account' AND u.mobile = $1 AND h.actor_id = u.id
+           AND h.kind NOT IN ('new_device_sign_in', 'second_factor_on', 'password_changed')
+         ORDER BY h.seq",
+    )
+    .bind(mobile)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -169,6 +192,18 @@ async fn a_city_admin_issues_and_revokes_intake_keys() {
         .await;
     assert_eq!(res.status().as_u16(), 302);
     assert_eq!(send().await, 401);
+    // both acts are in the admin's own chain, naming the key; the chain verifies
+    let acts = admin_acts(&app, CITY_ADMIN).await;
+    let key_id = row["id"].as_str().unwrap();
+    assert_eq!(
+        acts,
+        vec![
+            ("intake_key_issued".to_string(), key_id.to_string()),
+            ("intake_key_revoked".to_string(), key_id.to_string()),
+        ]
+    );
+    let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
     // only city admins hold the keys
     let dept = app.signed_in(BMC_ADMIN).await;
     assert_eq!(app.call(&dept, "grievances/intake_keys", &[]).await.0, 403);

@@ -164,7 +164,7 @@ async fn keys_are_needed_and_scoped_to_their_channel() {
             .await
             .unwrap();
     assert_eq!(post(&app, "sms", Some(&sms_key), body.clone()).await.0, 201);
-    domain::grievances::intake::revoke_key(&app.pool, id)
+    domain::grievances::intake::revoke_key(&app.pool, id, None)
         .await
         .unwrap();
     assert_eq!(post(&app, "sms", Some(&sms_key), body).await.0, 401);

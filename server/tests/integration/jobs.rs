@@ -133,6 +133,9 @@ async fn a_failing_job_backs_off_then_waits_for_a_city_admin_who_retries_it() {
         .form_post(&admin, "admin/retry_job", &[("id", &id)])
         .await;
     assert!(res.status().is_redirection(), "{}", res.status());
+    // the retry is in the admin's own chain
+    let acts = crate::grievance_admin::admin_acts(&app, CITY_ADMIN).await;
+    assert_eq!(acts, vec![("job_retried".to_string(), id.clone())]);
     let fixed = counting("reconcile", runs.clone(), false);
     assert!(fixed.run_one(&app.pool, "a").await.unwrap());
     let page = app.page(&admin, "/admin/jobs").await.text().await.unwrap();

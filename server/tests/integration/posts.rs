@@ -336,6 +336,16 @@ async fn a_post_is_made_with_its_wards_and_own_categories_and_each_mistake_is_na
         fields(&body),
         vec![("title".into(), "err_post_title_taken".into())]
     );
+    // the one post made is in the admin's own chain
+    let post: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM posts WHERE title = 'Road Inspector, ward 20'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        crate::grievance_admin::admin_acts(&app, BMC_ADMIN).await,
+        vec![("post_created".to_string(), post.to_string())]
+    );
     // a pothole in ward 20 is routed to the new post
     let number = file(
         &app,

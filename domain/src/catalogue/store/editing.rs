@@ -71,7 +71,12 @@ pub fn validate_service(form: &ServiceForm) -> Vec<FieldError> {
 
 /// Creates the service or updates the one with the same slug. The caller has checked that the
 /// actor may manage `form.department_id` (and, on update, the service's current department).
-pub async fn save_service(pool: &PgPool, form: &ServiceForm) -> Result<Uuid, sqlx::Error> {
+/// `by` is the admin, recorded in their chain (`None`: the demo data).
+pub async fn save_service(
+    pool: &PgPool,
+    form: &ServiceForm,
+    by: Option<Uuid>,
+) -> Result<Uuid, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let category_id: Uuid = sqlx::query_scalar("SELECT id FROM categories WHERE slug = $1")
         .bind(&form.category_slug)
@@ -141,6 +146,13 @@ pub async fn save_service(pool: &PgPool, form: &ServiceForm) -> Result<Uuid, sql
     .execute(&mut *tx)
     .await?;
     refresh_search_text(&mut tx, Some(id)).await?;
+    crate::identity::store::security_log::record_act(
+        &mut tx,
+        by,
+        crate::identity::store::security_log::Event::ServiceSaved,
+        crate::history::Facts::new().with("service", id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -61,7 +61,12 @@ pub async fn own_ladder(pool: &PgPool, category: Uuid) -> Result<Vec<Level>, sql
 /// Replaces a category's ladder, checked with `check_ladder`. A named official must be staff of
 /// the category's department (or a city admin): a department's ladder cannot hand its grievances
 /// to another department's people. The problem names the level that is not.
-pub async fn save_ladder(pool: &PgPool, category: Uuid, levels: &[Level]) -> Result<(), Problem> {
+pub async fn save_ladder(
+    pool: &PgPool,
+    category: Uuid,
+    levels: &[Level],
+    by: Uuid,
+) -> Result<(), Problem> {
     Problem::check(check_ladder(levels))?;
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM escalation_levels WHERE category_id = $1")
@@ -112,6 +117,13 @@ pub async fn save_ladder(pool: &PgPool, category: Uuid, levels: &[Level]) -> Res
         .execute(&mut *tx)
         .await?;
     }
+    crate::identity::store::security_log::record_act(
+        &mut tx,
+        Some(by),
+        crate::identity::store::security_log::Event::LadderSaved,
+        crate::history::Facts::new().with("category", category),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

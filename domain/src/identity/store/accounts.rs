@@ -149,6 +149,7 @@ pub async fn second_step_due(pool: &PgPool, account: &Account) -> Result<bool, s
 
 /// The person is in: the failed tries on their logins are forgotten.
 pub async fn signed_in(pool: &PgPool, account: &Account) -> Result<(), sqlx::Error> {
+    tracing::info!(target: "security", account = %account.id, "signed in");
     throttle::clear(pool, &sign_in_key(&account.mobile)).await?;
     throttle::clear(pool, &sign_in_key(&account.citizen_id)).await
 }

@@ -1,6 +1,7 @@
 //! An account's security history: the events that change who can get into it or what it may do
 //! (a second factor set up, turned off or reset by an admin, a recovery code spent, a staff role
-//! given or taken, a password changed or reset, a sign-in from a new browser), chained in the shared history like a
+//! given or taken, a password changed or reset, a sign-in from a new browser), and an admin's
+//! acts on keys, ladders, services, departments, posts and jobs, chained in the shared history like a
 //! grievance's steps, so an admin's act on an account is recorded where the admin cannot
 //! quietly change it.
 //!
@@ -26,6 +27,15 @@ pub enum Event {
     PasswordReset,
     /// a sign-in from a browser the account had not used before
     NewDeviceSignIn,
+    // What an admin did beyond accounts, in the admin's own chain (`record_act`):
+    IntakeKeyIssued,
+    IntakeKeyRevoked,
+    LadderSaved,
+    ServiceSaved,
+    DepartmentCreated,
+    PostCreated,
+    PostHandedOver,
+    JobRetried,
 }
 
 impl Event {
@@ -41,6 +51,14 @@ impl Event {
             Event::PasswordChanged => "password_changed",
             Event::PasswordReset => "password_reset",
             Event::NewDeviceSignIn => "new_device_sign_in",
+            Event::IntakeKeyIssued => "intake_key_issued",
+            Event::IntakeKeyRevoked => "intake_key_revoked",
+            Event::LadderSaved => "ladder_saved",
+            Event::ServiceSaved => "service_saved",
+            Event::DepartmentCreated => "department_created",
+            Event::PostCreated => "post_created",
+            Event::PostHandedOver => "post_handed_over",
+            Event::JobRetried => "job_retried",
         }
     }
 }
@@ -105,6 +123,22 @@ pub async fn record(
     .await?;
     tracing::info!(target: "security", %account, event = event.as_str(), actor = ?actor_id, "account event");
     Ok(())
+}
+
+/// An admin's act on something other than an account (an intake key, a ladder, a service, a
+/// department, a post, a job), in the act's own transaction: appended to the chain of the admin
+/// who acted, the facts naming what was acted on. `None` is an operator at the command line,
+/// whose acts the shell's history keeps, not this one.
+pub async fn record_act(
+    tx: &mut Transaction<'_, Postgres>,
+    admin: Option<Uuid>,
+    event: Event,
+    facts: Facts,
+) -> Result<(), sqlx::Error> {
+    match admin {
+        Some(admin) => record(tx, admin, event, By::Holder, facts).await,
+        None => Ok(()),
+    }
 }
 
 /// An account's events, oldest first: (when, what, who acted).

@@ -89,6 +89,7 @@ pub async fn create(
     department: Uuid,
     form: &PostForm,
     holder: Option<Uuid>,
+    by: Uuid,
 ) -> Result<Uuid, Problem> {
     let mut tx = pool.begin().await?;
     let mut problems = Vec::new();
@@ -129,6 +130,15 @@ pub async fn create(
         .bind(&form.categories)
         .execute(&mut *tx)
         .await?;
+    crate::identity::store::security_log::record_act(
+        &mut tx,
+        Some(by),
+        crate::identity::store::security_log::Event::PostCreated,
+        crate::history::Facts::new()
+            .with("post", id)
+            .with("department", department),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(target: "security", post = %id, department = %department, holder = ?holder, "post created");
     Ok(id)
@@ -169,6 +179,17 @@ pub async fn appoint(
         .await?;
     let moved =
         crate::grievances::store::follow_post(&mut tx, post, department, holder, by, now).await?;
+    let mut facts = crate::history::Facts::new().with("post", post);
+    if let Some(h) = holder {
+        facts = facts.with("holder", h);
+    }
+    crate::identity::store::security_log::record_act(
+        &mut tx,
+        Some(by),
+        crate::identity::store::security_log::Event::PostHandedOver,
+        facts,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(target: "security", post = %post, from = ?before, to = ?holder, by = %by, moved, "post holder changed");
     Ok(moved)
