@@ -73,42 +73,92 @@ pub async fn issue_key(
     Ok((id, key))
 }
 
-/// The key's id and channel, if it is live.
-pub async fn verify_key(pool: &PgPool, key: &str) -> Result<Option<(Uuid, String)>, sqlx::Error> {
-    // Every intake request checks its key: note the use at most once a minute, so that a busy
-    // gateway's requests do not all queue for the lock on its one key row.
-    // A plain read on the hot path; the rare write when the note is stale.
+/// What a key presented to the intake API is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyCheck {
+    /// no live key has this hash
+    Unknown,
+    /// a live key of another channel
+    OtherChannel,
+    /// a live key of this channel, past its rate: how long until its window ends
+    Throttled(time::Duration),
+    /// a live key of this channel: its id and, for an external system's key, the system
+    Live { id: Uuid, system: Option<String> },
+}
+
+/// Checks a key presented for `channel` and counts the filing against its rate, in one
+/// statement. The count goes to one of the key's `INTAKE_KEY_SHARDS` rows, chosen by `shard`,
+/// and is committed without waiting for the disk: a count lost in a crash of the database costs
+/// a few filings of headroom, and the filing itself then waits for one flush, its own, not two,
+/// nor holds the shard's row while one runs.
+pub async fn use_key(
+    pool: &PgPool,
+    key: &str,
+    channel: &str,
+    shard: u32,
+    now: OffsetDateTime,
+) -> Result<KeyCheck, sqlx::Error> {
+    use crate::throttle::{shard as share, INTAKE_KEY, INTAKE_KEY_SHARDS};
+    let limit = share(INTAKE_KEY, INTAKE_KEY_SHARDS);
     let found = sqlx::query!(
-        r#"SELECT id, channel,
-                  last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS "stale!"
-         FROM intake_keys WHERE key_hash = $1 AND revoked_at IS NULL"#,
+        r#"WITH k AS (
+               SELECT id, channel, system,
+                      last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS stale
+               FROM intake_keys WHERE key_hash = $1 AND revoked_at IS NULL
+           ),
+           asynchronous AS (SELECT set_config('synchronous_commit', 'off', true) AS done),
+           hit AS (
+               INSERT INTO throttles (key, window_start, hits)
+               SELECT 'intake-key:' || k.id || ':' || $3::int, $4, 1 FROM k, asynchronous
+               WHERE k.channel = $2
+               ON CONFLICT (key) DO UPDATE SET
+                   hits = CASE WHEN throttles.window_start <= $5 THEN 1 ELSE throttles.hits + 1 END,
+                   window_start = CASE WHEN throttles.window_start <= $5 THEN $4
+                                       ELSE throttles.window_start END
+               RETURNING hits, window_start
+           )
+           SELECT k.id, k.channel, k.system, k.stale AS "stale!", hit.hits AS "hits?",
+                  hit.window_start AS "window_start?"
+           FROM k LEFT JOIN hit ON true"#,
         key_hash(key),
+        channel,
+        (shard % INTAKE_KEY_SHARDS) as i32,
+        now,
+        now - limit.window,
     )
     .fetch_optional(pool)
     .await?;
-    let Some((id, channel, stale)) = found.map(|k| (k.id, k.channel, k.stale)) else {
-        return Ok(None);
+    let Some(k) = found else {
+        return Ok(KeyCheck::Unknown);
     };
-    if stale {
-        sqlx::query!(
-            "UPDATE intake_keys SET last_used_at = now() WHERE id = $1
-               AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
-            id,
-        )
-        .execute(pool)
-        .await?;
+    if k.channel != channel {
+        return Ok(KeyCheck::OtherChannel);
     }
-    Ok(Some((id, channel)))
+    if k.stale {
+        note_use(pool, k.id).await?;
+    }
+    Ok(match (k.hits, k.window_start) {
+        (Some(hits), Some(start)) if hits > limit.hits => {
+            KeyCheck::Throttled(start + limit.window - now)
+        }
+        _ => KeyCheck::Live {
+            id: k.id,
+            system: k.system,
+        },
+    })
 }
 
-/// The system an external key files for.
-pub async fn key_system(pool: &PgPool, id: Uuid) -> Result<Option<String>, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar!("SELECT system FROM intake_keys WHERE id = $1", id)
-            .fetch_optional(pool)
-            .await?
-            .flatten(),
+/// Notes that a key was used, at most once a minute, so that a busy gateway's requests do not
+/// all queue for the lock on its one key row.
+async fn note_use(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE intake_keys SET last_used_at = now() WHERE id = $1
+           AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+        id,
     )
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// Revokes a key, `by` an admin (recorded in their chain) or the operator (`None`).

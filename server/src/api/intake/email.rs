@@ -93,7 +93,7 @@ pub(super) async fn email(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let key = authorize(&state.pool, &headers, "email").await?;
+    let key = authorize(&state.pool, &headers, "email").await?.key;
     let msg: Email = body(&headers, &bytes)?;
     let from = msg.from.trim();
     let address = from

@@ -8,7 +8,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use domain::grievances::intake;
 use domain::grievances::store::CategoryRef;
 use domain::grievances::{Channel, FilingText};
 use domain::problem::FieldError;
@@ -73,12 +72,12 @@ pub(super) async fn external(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let key = authorize(&state.pool, &headers, "external").await?;
+    let caller = authorize(&state.pool, &headers, "external").await?;
+    let key = caller.key;
     // The key is bound to one system: its filings are that system's references, whatever the
     // body says, so one system's key cannot squat another's references.
-    let system = intake::key_system(&state.pool, key)
-        .await
-        .map_err(ApiError::unexpected)?
+    let system = caller
+        .system
         .filter(|s| s.len() >= 2)
         .ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, "forbidden"))?;
     let g: External = body(&headers, &bytes)?;

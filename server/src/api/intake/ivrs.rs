@@ -52,7 +52,7 @@ pub(super) async fn ivrs(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let key = authorize(&state.pool, &headers, "ivrs").await?;
+    let key = authorize(&state.pool, &headers, "ivrs").await?.key;
     let call: Ivrs = body(&headers, &bytes)?;
     let caller = mobile("caller", &call.caller)?;
     let mut problems = Vec::new();

@@ -18,7 +18,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use domain::grievances::intake;
+use domain::grievances::intake::{self, KeyCheck};
 use domain::grievances::store::{self, CategoryRef, Filing};
 use domain::grievances::Channel;
 use domain::grievances::FilingText;
@@ -47,7 +47,7 @@ pub async fn authorize(
     pool: &PgPool,
     headers: &HeaderMap,
     channel: &str,
-) -> Result<Uuid, ApiError> {
+) -> Result<Caller, ApiError> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -56,31 +56,27 @@ pub async fn authorize(
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized"))?;
-    match intake::verify_key(pool, key)
+    // Each key has its own rate, shared by every instance, counted in shards (one at random) so
+    // that a busy key's filings do not queue for one counter row.
+    let now = OffsetDateTime::now_utc();
+    match intake::use_key(pool, key, channel, rand::random::<u32>(), now)
         .await
         .map_err(ApiError::unexpected)?
     {
-        Some((id, c)) if c == channel => {
-            // Each key has its own rate, shared by every instance, counted in shards so that a
-            // busy key's filings do not queue for one counter row.
-            use domain::throttle::{hit, shard, INTAKE_KEY, INTAKE_KEY_SHARDS};
-            let key = format!(
-                "intake-key:{id}:{}",
-                rand::random::<u32>() % INTAKE_KEY_SHARDS
-            );
-            let now = OffsetDateTime::now_utc();
-            let limit = shard(INTAKE_KEY, INTAKE_KEY_SHARDS);
-            let hit = hit(pool, &key, limit, now)
-                .await
-                .map_err(ApiError::unexpected)?;
-            match hit.refusal("api_key", "err_too_many_tries") {
-                Some(p) => Err(p.into()),
-                None => Ok(id),
-            }
-        }
-        Some(_) => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden")),
-        None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized")),
+        KeyCheck::Live { id, system } => Ok(Caller { key: id, system }),
+        KeyCheck::Throttled(wait) => Err(domain::throttle::Throttled::Wait(wait)
+            .refusal("api_key", "err_too_many_tries")
+            .unwrap_or(domain::problem::Problem::Forbidden)
+            .into()),
+        KeyCheck::OtherChannel => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden")),
+        KeyCheck::Unknown => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized")),
     }
+}
+
+/// Who is filing: the key's id and, for an external system's key, the system it is bound to.
+pub struct Caller {
+    pub key: Uuid,
+    pub system: Option<String>,
 }
 
 /// Reads a JSON or form-encoded body.

@@ -55,7 +55,7 @@ pub(super) async fn sms(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let key = authorize(&state.pool, &headers, "sms").await?;
+    let key = authorize(&state.pool, &headers, "sms").await?.key;
     let msg: Sms = body(&headers, &bytes)?;
     let from = mobile("from", &msg.from)?;
     let text = msg.text.trim().to_string();

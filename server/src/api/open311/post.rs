@@ -103,7 +103,7 @@ async fn key_of(
         }
     }
     match intake::authorize(&state.pool, &key_headers, "open311").await {
-        Ok(k) => Ok(k),
+        Ok(k) => Ok(k.key),
         Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
             let mut res = error(
                 StatusCode::TOO_MANY_REQUESTS,
