@@ -6,6 +6,10 @@
 //!
 //! Sealed form: a version byte (1), a random 96-bit nonce, the ciphertext, its 128-bit tag.
 //! A key is 32 random bytes, written as Base64.
+//!
+//! The same key also keys the digests of short secrets (`digest`: HMAC-SHA256 under a key derived
+//! for that use): a six-digit one-time code hashed without a key is found from its hash in a
+//! million tries, with one it is not.
 
 use aes_gcm::aead::{Aead, KeyInit, Nonce, Payload};
 use aes_gcm::{Aes256Gcm, Key};
@@ -20,7 +24,12 @@ pub const OVERHEAD: usize = 1 + NONCE_BYTES + TAG_BYTES;
 
 /// The key that seals and opens. Its bytes are never printed.
 #[derive(Clone)]
-pub struct DataKey(Aes256Gcm);
+pub struct DataKey {
+    cipher: Aes256Gcm,
+    /// derived from the key for `digest` alone, so no value is both sealed and digested under
+    /// one key
+    digest_key: [u8; 32],
+}
 
 impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -53,7 +62,11 @@ impl DataKey {
         }
         let key = Key::<Aes256Gcm>::try_from(&bytes[..])
             .map_err(|_| KeyProblem::WrongLength(bytes.len()))?;
-        Ok(DataKey(Aes256Gcm::new(&key)))
+        let digest_key = hmac_sha256(&bytes, &[b"nagarik digest key"]);
+        Ok(DataKey {
+            cipher: Aes256Gcm::new(&key),
+            digest_key,
+        })
     }
 
     /// A new random key as Base64 text (`nagarik data-key`).
@@ -68,7 +81,7 @@ impl DataKey {
         let mut nonce = [0u8; NONCE_BYTES];
         rand::thread_rng().fill_bytes(&mut nonce);
         let sealed = self
-            .0
+            .cipher
             .encrypt(
                 &Nonce::<Aes256Gcm>::from(nonce),
                 Payload {
@@ -90,7 +103,7 @@ impl DataKey {
             return None;
         }
         let (nonce, body) = sealed[1..].split_at(NONCE_BYTES);
-        self.0
+        self.cipher
             .decrypt(
                 &Nonce::<Aes256Gcm>::try_from(nonce).ok()?,
                 Payload {
@@ -99,6 +112,23 @@ impl DataKey {
                 },
             )
             .ok()
+    }
+
+    /// A keyed digest of `parts` for the use `purpose` names (each part length-prefixed, so no
+    /// two lists of parts digest alike): to compare a secret typed later with, never to open.
+    pub fn digest(&self, purpose: &str, parts: &[&[u8]]) -> Vec<u8> {
+        let mut framed: Vec<Vec<u8>> = vec![purpose.as_bytes().to_vec()];
+        framed.extend(parts.iter().map(|p| p.to_vec()));
+        let lengths: Vec<[u8; 8]> = framed
+            .iter()
+            .map(|p| (p.len() as u64).to_be_bytes())
+            .collect();
+        let mut pieces: Vec<&[u8]> = Vec::new();
+        for (len, part) in lengths.iter().zip(&framed) {
+            pieces.push(len);
+            pieces.push(part);
+        }
+        hmac_sha256(&self.digest_key, &pieces).to_vec()
     }
 
     /// Seals text, as Base64 text (for a `text` column).
@@ -113,6 +143,16 @@ impl DataKey {
             .ok()?;
         String::from_utf8(self.open(&bytes, bound_to)?).ok()
     }
+}
+
+fn hmac_sha256(key: &[u8], pieces: &[&[u8]]) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+    for p in pieces {
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().into()
 }
 
 #[cfg(test)]
@@ -155,6 +195,20 @@ mod tests {
     fn the_same_value_seals_differently_each_time() {
         let k = key();
         assert_ne!(k.seal(b"same", b"row"), k.seal(b"same", b"row"));
+    }
+
+    #[test]
+    fn digests_are_keyed_and_tell_apart_purposes_and_parts() {
+        let k = key();
+        let d = k.digest("one-time code", &[b"subject", b"123456"]);
+        assert_eq!(d.len(), 32);
+        assert_eq!(d, k.digest("one-time code", &[b"subject", b"123456"]));
+        assert_ne!(d, key().digest("one-time code", &[b"subject", b"123456"]));
+        assert_ne!(d, k.digest("reset code", &[b"subject", b"123456"]));
+        assert_ne!(d, k.digest("one-time code", &[b"subject1", b"23456"]));
+        // not the unkeyed SHA-256 of the same bytes
+        use sha2::Digest;
+        assert_ne!(d, sha2::Sha256::digest(b"subject123456").to_vec());
     }
 
     #[test]

@@ -169,7 +169,15 @@ pub async fn kiosk_start(form: FilingForm) -> Result<FormResult<KioskStarted>, S
     }
     let kept = serde_json::to_string(&form).map_err(request::unexpected)?;
     let sms = |code: &str| fill(t::sms_kiosk_code(locale), &[("code", code)]);
-    let started = store::start_kiosk_filing(&request::pool(), &mobile, &kept, locale, sms).await;
+    let started = store::start_kiosk_filing(
+        &request::pool(),
+        &request::data_key(),
+        &mobile,
+        &kept,
+        locale,
+        sms,
+    )
+    .await;
     request::answer(started.map(|id| KioskStarted {
         kiosk_id: id.to_string(),
         mobile_masked: mobile.masked(),
@@ -190,7 +198,8 @@ pub async fn kiosk_confirm(
             "err_registration_expired",
         )]));
     };
-    let confirmed = match store::confirm_kiosk_filing(&pool, id, &code).await {
+    let confirmed = match store::confirm_kiosk_filing(&pool, &request::data_key(), id, &code).await
+    {
         Ok(c) => c,
         Err(problem) => return request::answer(Err(problem)),
     };

@@ -65,6 +65,7 @@ pub async fn register(
     };
     let started = store::start_registration(
         &request::pool(),
+        &request::data_key(),
         form,
         |code| fill(t::sms_registration_code(locale), &[("code", code)]),
         t::sms_already_registered(locale),
@@ -86,7 +87,7 @@ pub async fn resend_code(registration_id: String) -> Result<FormResult<String>, 
     }
     let result = async {
         let id = parse_uuid(&registration_id, "code", "err_registration_expired")?;
-        store::resend_code(&request::pool(), id, |code| {
+        store::resend_code(&request::pool(), &request::data_key(), id, |code| {
             fill(t::sms_registration_code(locale), &[("code", code)])
         })
         .await
@@ -104,7 +105,7 @@ pub async fn confirm_registration(
     let pool = request::pool();
     let result = async {
         let id = parse_uuid(&registration_id, "code", "err_registration_expired")?;
-        store::confirm_registration(&pool, id, &code).await
+        store::confirm_registration(&pool, &request::data_key(), id, &code).await
     }
     .await;
     match request::answer(result)? {

@@ -20,7 +20,7 @@ pub async fn reset_start(mobile: String) -> Result<FormResult<String>, ServerFnE
     {
         return request::answer(Err(p));
     }
-    let started = store::start_reset(&request::pool(), &mobile, |code| {
+    let started = store::start_reset(&request::pool(), &request::data_key(), &mobile, |code| {
         crate::i18n::fill(t::sms_reset_code(locale), &[("code", code)])
     })
     .await;
@@ -42,7 +42,17 @@ pub async fn reset_finish(
         )));
     };
     let told = t::notice_password_reset(locale);
-    request::answer(store::finish_reset(&request::pool(), reset, &code, &password, told).await)
+    request::answer(
+        store::finish_reset(
+            &request::pool(),
+            &request::data_key(),
+            reset,
+            &code,
+            &password,
+            told,
+        )
+        .await,
+    )
 }
 
 #[component]

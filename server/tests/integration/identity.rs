@@ -28,6 +28,21 @@ async fn a_citizen_registers_with_a_code_and_gets_a_valid_citizen_id() {
     let reg = start_registration(&app, &c, "98765 43210").await;
     let code = app.last_code("9876543210").await;
     assert_eq!(code.len(), 6);
+    // The code is kept as a digest keyed with the data key: from the table alone, a million
+    // guesses at six digits find nothing.
+    let (subject, kept): (uuid::Uuid, Vec<u8>) = sqlx::query_as(
+        "SELECT subject_id, code_hash FROM one_time_codes WHERE mobile = '9876543210'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    use sha2::Digest;
+    let unkeyed = sha2::Sha256::digest([subject.as_bytes(), code.as_bytes()].concat()).to_vec();
+    assert_ne!(kept, unkeyed);
+    assert_eq!(
+        kept,
+        data_key().digest("one-time code", &[subject.as_bytes(), code.as_bytes()])
+    );
 
     // A wrong code is refused at the code field and the right one still works afterwards.
     let wrong = if code == "000000" { "111111" } else { "000000" };

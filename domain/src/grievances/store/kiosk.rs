@@ -10,6 +10,7 @@ use uuid::Uuid;
 /// will file it (opaque here).
 pub async fn start_kiosk_filing(
     pool: &PgPool,
+    key: &crate::sealed::DataKey,
     mobile: &crate::identity::MobileNumber,
     form: &str,
     locale: Locale,
@@ -24,7 +25,7 @@ pub async fn start_kiosk_filing(
         .bind(locale.code())
         .execute(&mut *tx)
         .await?;
-    crate::identity::store::issue_code(&mut tx, "kiosk", id, mobile, &sms_text).await?;
+    crate::identity::store::issue_code(&mut tx, key, "kiosk", id, mobile, &sms_text).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -39,6 +40,7 @@ pub struct ConfirmedKiosk {
 /// Checks the code of a kiosk filing; a wrong, spent or expired code is a problem at `code`.
 pub async fn confirm_kiosk_filing(
     pool: &PgPool,
+    key: &crate::sealed::DataKey,
     id: Uuid,
     code: &str,
 ) -> Result<ConfirmedKiosk, Problem> {
@@ -56,7 +58,7 @@ pub async fn confirm_kiosk_filing(
     if filed.is_some() {
         return Err(Problem::field("code", "err_code_used"));
     }
-    if let Err(problem) = crate::identity::store::spend_code(&mut tx, id, code).await? {
+    if let Err(problem) = crate::identity::store::spend_code(&mut tx, key, id, code).await? {
         // the wrong guess is counted: keep it
         tx.commit().await?;
         return Err(Problem::field("code", problem));

@@ -9,6 +9,7 @@ use super::registration::{issue_code, spend_code};
 use crate::db::new_id;
 use crate::notifications::{self, About};
 use crate::problem::{FieldError, Problem};
+use crate::sealed::DataKey;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -21,6 +22,7 @@ pub const RESET_VALID_MINUTES: i32 = 30;
 /// refused send (the number's share, the city's budget) is logged, not answered.
 pub async fn start_reset(
     pool: &PgPool,
+    key: &DataKey,
     mobile: &str,
     sms_text: impl Fn(&str) -> String,
 ) -> Result<Uuid, Problem> {
@@ -41,7 +43,7 @@ pub async fn start_reset(
     .execute(&mut *tx)
     .await?;
     let sent = match user {
-        Some(_) => issue_code(&mut tx, "reset", id, &mobile, &sms_text).await,
+        Some(_) => issue_code(&mut tx, key, "reset", id, &mobile, &sms_text).await,
         None => decoy_code(&mut tx, id, &mobile)
             .await
             .map_err(Problem::from),
@@ -86,6 +88,7 @@ async fn decoy_code(
 /// is told on their usual channel.
 pub async fn finish_reset(
     pool: &PgPool,
+    key: &DataKey,
     reset: Uuid,
     code: &str,
     password: &str,
@@ -105,7 +108,7 @@ pub async fn finish_reset(
     if lapsed {
         return Err(Problem::field("code", "err_code_expired"));
     }
-    if let Err(problem) = spend_code(&mut tx, reset, code).await? {
+    if let Err(problem) = spend_code(&mut tx, key, reset, code).await? {
         // A wrong guess counts even though nothing else happens.
         tx.commit().await?;
         return Err(Problem::Invalid(vec![FieldError::new("code", problem)]));
