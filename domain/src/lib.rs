@@ -3,6 +3,7 @@
 //! The rules are plain functions over plain types that compile for the browser too; the queries
 //! sit beside them behind the `ssr` feature.
 
+pub mod applications;
 pub mod catalogue;
 pub mod departments;
 pub mod grievances;

@@ -1,0 +1,5 @@
+//! Applications for services: the form a department defines for a service, checked by the same
+//! rules in the browser and on the server (`form`). Filing, the official's side, certificates and
+//! the document locker build on it (issue 10).
+
+pub mod form;
