@@ -112,6 +112,8 @@ function keepForLater(req, url) {
       await outbox('readwrite', (s) => s.put({
         key, url: url.pathname, body, type, at: Date.now(),
         description: fields.get('form[description]') || '',
+        // whose it is: the page lists only the signed-in person's own (a shared phone)
+        filer: fields.get('form[filer]') || '',
       }));
       try { await self.registration.sync.register('outbox'); } catch (e) { /* flushed on the next visit */ }
       return new Response(JSON.stringify({ Queued: key }), { status: 202, headers: { 'Content-Type': 'application/json' } });

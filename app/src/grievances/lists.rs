@@ -112,8 +112,16 @@ fn GrievanceList(rows: Vec<GrievanceRow>, empty: &'static str) -> impl IntoView 
 #[component]
 fn PendingFilings() -> impl IntoView {
     let l = use_locale();
+    // Only the signed-in person's own filings are listed: on a shared phone the outbox also
+    // keeps what someone else wrote, for when they sign in again.
+    #[cfg(feature = "ssr")]
+    let filer = crate::request::account()
+        .map(|a| a.id.to_string())
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let filer = String::new();
     view! {
-        <section id="pending-filings" class="card" aria-labelledby="pending-heading" hidden>
+        <section id="pending-filings" class="card" aria-labelledby="pending-heading" data-filer=filer hidden>
             <h2 id="pending-heading">{t::pending_title(l)}</h2>
             <p class="hint">{t::pending_hint(l)}</p>
             <ul id="pending-list" data-testid="pending-list"></ul>
@@ -121,7 +129,8 @@ fn PendingFilings() -> impl IntoView {
         <script nonce=use_nonce()>"(function(){if(!window.indexedDB||!('serviceWorker' in navigator))return;\
     var o=indexedDB.open('nagarik',1);o.onupgradeneeded=function(){o.result.createObjectStore('outbox',{keyPath:'key'})};\
     o.onsuccess=function(){var r=o.result.transaction('outbox').objectStore('outbox').getAll();r.onsuccess=function(){\
-    var items=r.result||[];if(!items.length)return;var ul=document.getElementById('pending-list');\
+    var me=document.getElementById('pending-filings').dataset.filer;\
+    var items=(r.result||[]).filter(function(i){return me&&i.filer===me});if(!items.length)return;var ul=document.getElementById('pending-list');\
     items.forEach(function(i){var li=document.createElement('li');li.textContent=i.description;ul.appendChild(li)});\
     document.getElementById('pending-filings').hidden=false}};\
     navigator.serviceWorker.addEventListener('message',function(e){if(e.data&&e.data.type==='outbox-sent')location.reload()})})()"</script>

@@ -39,7 +39,9 @@ pub async fn photo(
                     header::CONTENT_SECURITY_POLICY,
                     "default-src 'none'; sandbox",
                 ),
-                (header::CACHE_CONTROL, "private, max-age=86400"),
+                // like every signed-in page: a shared phone's browser keeps no copy after
+                // sign-out for the next person to find
+                (header::CACHE_CONTROL, "no-store"),
             ],
             jpeg,
         )

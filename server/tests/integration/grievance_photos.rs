@@ -81,6 +81,8 @@ async fn photos_are_checked_by_content_reencoded_and_shown_only_to_those_who_may
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(res.headers()["content-type"], "image/jpeg");
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    // a shared phone's browser keeps no copy of a signed-in person's photo
+    assert_eq!(res.headers()["cache-control"], "no-store");
     let jpeg = res.bytes().await.unwrap();
     assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF]);
     let stored = image::load_from_memory(&jpeg).unwrap();
