@@ -3,3 +3,5 @@
 //! the document locker build on it (issue 10).
 
 pub mod form;
+#[cfg(feature = "ssr")]
+pub mod store;

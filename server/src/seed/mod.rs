@@ -6,6 +6,7 @@
 //! `identity` (the demo accounts) and `umang` (the benchmark's scale).
 
 mod catalogue;
+pub mod forms;
 pub mod grievances;
 mod identity;
 mod services;
@@ -27,6 +28,7 @@ type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
 pub async fn demo(pool: &PgPool, data_key: &domain::sealed::DataKey) -> anyhow::Result<()> {
     catalogue::seed(pool).await?;
     services::seed(pool).await?;
+    forms::seed(pool).await?;
     grievances::seed(pool).await?;
     identity::seed(pool, data_key).await?;
     grievances::seed_posts(pool).await?;

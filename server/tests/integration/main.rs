@@ -27,6 +27,7 @@ mod posts;
 mod retention;
 mod role_gate;
 mod second_factor;
+mod service_forms;
 mod shutdown;
 mod web_push;
 mod work_queue;

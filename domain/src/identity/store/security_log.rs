@@ -36,6 +36,8 @@ pub enum Event {
     PostCreated,
     PostHandedOver,
     JobRetried,
+    /// a service's application form saved (a new version)
+    FormSaved,
 }
 
 impl Event {
@@ -59,6 +61,7 @@ impl Event {
             Event::PostCreated => "post_created",
             Event::PostHandedOver => "post_handed_over",
             Event::JobRetried => "job_retried",
+            Event::FormSaved => "form_saved",
         }
     }
 }

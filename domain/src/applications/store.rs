@@ -1,0 +1,82 @@
+//! Service forms in Postgres, versioned: saving a form makes its next version, and what was filed
+//! with an earlier one still reads it.
+
+use super::form::Form;
+use crate::history::Facts;
+use crate::identity::store::security_log::{self, Event};
+use crate::problem::Problem;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Saves `form` as the service's next version, `by` its department's admin (recorded in their
+/// chain; `None`: the demo data). A form with problems is refused with each named.
+pub async fn save_form(
+    pool: &PgPool,
+    service: Uuid,
+    form: &Form,
+    by: Option<Uuid>,
+) -> Result<i32, Problem> {
+    Problem::check(form.problems())?;
+    let json = serde_json::to_string(form).map_err(|e| Problem::Unexpected(e.into()))?;
+    let mut tx = pool.begin().await?;
+    // (the service's row is locked so two saves at once make two versions, not one twice)
+    sqlx::query!("SELECT id FROM services WHERE id = $1 FOR UPDATE", service)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Problem::NotFound)?;
+    let version = sqlx::query_scalar!(
+        r#"INSERT INTO service_forms (service_id, version, form, created_by)
+           SELECT $1, coalesce(max(version), 0) + 1, $2::text::jsonb, $3 FROM service_forms
+           WHERE service_id = $1
+           RETURNING version"#,
+        service,
+        json,
+        by,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    security_log::record_act(
+        &mut tx,
+        by,
+        Event::FormSaved,
+        Facts::new()
+            .with("service", service)
+            .with("version", version),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// The service's form as it stands (its newest version), if it has one.
+pub async fn current_form(pool: &PgPool, service: Uuid) -> Result<Option<(i32, Form)>, Problem> {
+    let row = sqlx::query!(
+        r#"SELECT version, form::text AS "form!" FROM service_forms WHERE service_id = $1
+           ORDER BY version DESC LIMIT 1"#,
+        service
+    )
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| Ok((r.version, read(&r.form)?))).transpose()
+}
+
+/// One version of the service's form: the one an application was filed with.
+pub async fn form_version(
+    pool: &PgPool,
+    service: Uuid,
+    version: i32,
+) -> Result<Option<Form>, Problem> {
+    let form = sqlx::query_scalar!(
+        r#"SELECT form::text AS "form!" FROM service_forms WHERE service_id = $1 AND version = $2"#,
+        service,
+        version
+    )
+    .fetch_optional(pool)
+    .await?;
+    form.map(|f| read(&f)).transpose()
+}
+
+fn read(json: &str) -> Result<Form, Problem> {
+    serde_json::from_str(json)
+        .map_err(|e| Problem::Unexpected(format!("a stored form does not read: {e}").into()))
+}

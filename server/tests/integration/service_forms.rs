@@ -1,0 +1,120 @@
+//! Service forms in Postgres: the demo services have theirs, a saved change is a new version, the
+//! version an application was filed with still reads as it was, a badly made form is refused,
+//! and the save is an admin act in the admin's own chain.
+
+use crate::helpers::*;
+use domain::applications::form::{Answers, FieldKind, Form};
+use domain::applications::store;
+use domain::money::Paise;
+
+async fn service(app: &TestApp, slug: &str) -> uuid::Uuid {
+    sqlx::query_scalar("SELECT id FROM services WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_five_demo_services_have_well_made_forms_as_their_first_version() {
+    let app = spawn_app().await;
+    let demo = server::seed::forms::demo_forms();
+    assert_eq!(demo.len(), 5);
+    for (slug, form) in demo {
+        assert_eq!(form.problems(), vec![], "{slug}");
+        let (version, stored) = store::current_form(&app.pool, service(&app, slug).await)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{slug} has no form"));
+        assert_eq!((version, stored), (1, form), "{slug}");
+    }
+}
+
+#[tokio::test]
+async fn a_saved_change_is_a_new_version_and_the_old_one_still_reads() {
+    let app = spawn_app().await;
+    let trade = service(&app, "trade-licence-new").await;
+    let admin = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM users WHERE mobile = $1")
+        .bind(BMC_ADMIN)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (_, first) = store::current_form(&app.pool, trade)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut second = first.clone();
+    second.working_days = 10;
+    if let FieldKind::Number { max, .. } = &mut second.fields[2].kind {
+        *max = 500;
+    }
+    assert_eq!(
+        store::save_form(&app.pool, trade, &second, Some(admin))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store::current_form(&app.pool, trade).await.unwrap(),
+        Some((2, second.clone()))
+    );
+    assert_eq!(
+        store::form_version(&app.pool, trade, 1).await.unwrap(),
+        Some(first.clone())
+    );
+    // the save is in the admin's own chain, naming the service
+    let acts = crate::grievance_admin::admin_acts(&app, BMC_ADMIN).await;
+    assert_eq!(acts, vec![("form_saved".to_string(), trade.to_string())]);
+
+    // A badly made form is refused, each mistake named, and no version is written.
+    let mut bad: Form = second.clone();
+    bad.fields[1].key = "business_name".into();
+    let refused = store::save_form(&app.pool, trade, &bad, Some(admin)).await;
+    match refused {
+        Err(domain::problem::Problem::Invalid(fields)) => {
+            assert!(fields
+                .iter()
+                .any(|f| f.field == "field-2" && f.code == "err_field_key_taken"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store::current_form(&app.pool, trade)
+            .await
+            .unwrap()
+            .map(|(v, _)| v),
+        Some(2)
+    );
+}
+
+#[tokio::test]
+async fn the_trade_licence_asks_and_charges_by_the_answers() {
+    let app = spawn_app().await;
+    let trade = service(&app, "trade-licence-new").await;
+    let (_, form) = store::current_form(&app.pool, trade)
+        .await
+        .unwrap()
+        .unwrap();
+    let answers: Answers = [
+        ("business_name", "Maa Tarini Tiffin"),
+        ("trade", "eatery"),
+        ("area_sq_m", "30"),
+        ("fssai", "doc-1"),
+        ("rented", "no"),
+        ("address", "Plot 4, Saheed Nagar"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let checked = form.check(&answers, (2026, 11, 30)).unwrap();
+    // ₹1,000 the licence, ₹1,000 more for an eatery, ₹10 a square metre past 20
+    assert_eq!(form.fee(&checked), Paise(210_000));
+    let mut rented = answers.clone();
+    rented.insert("rented".into(), "yes".into());
+    let problems = form.check(&rented, (2026, 11, 30)).unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(
+        (problems[0].field.as_str(), problems[0].code.as_str()),
+        ("owner_consent", "err_answer_required")
+    );
+}
