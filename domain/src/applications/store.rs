@@ -1,5 +1,5 @@
 //! Service forms in Postgres, versioned: saving a form makes its next version, and what was filed
-//! with an earlier one still reads it.
+//! with an earlier one still reads it. And the holidays the city keeps, for working days.
 
 use super::form::Form;
 use crate::history::Facts;
@@ -79,4 +79,71 @@ pub async fn form_version(
 fn read(json: &str) -> Result<Form, Problem> {
     serde_json::from_str(json)
         .map_err(|e| Problem::Unexpected(format!("a stored form does not read: {e}").into()))
+}
+
+// ---- the holiday calendar ----
+
+fn to_date((y, m, d): super::form::Day) -> Result<time::Date, Problem> {
+    time::Month::try_from(m)
+        .ok()
+        .and_then(|m| time::Date::from_calendar_date(y, m, d).ok())
+        .ok_or_else(|| Problem::field("day", "err_answer_not_a_date"))
+}
+
+fn from_date(date: time::Date) -> super::form::Day {
+    (date.year(), u8::from(date.month()), date.day())
+}
+
+/// The calendar for working days from `from`, with the holidays of the next two years in it
+/// (more than any time limit the Act sets).
+pub async fn calendar(
+    pool: &PgPool,
+    from: super::form::Day,
+) -> Result<super::calendar::Calendar, Problem> {
+    let start = to_date(from)?;
+    let days = sqlx::query_scalar!(
+        "SELECT day FROM holidays WHERE day >= $1 AND day < $1 + 730 ORDER BY day",
+        start
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(super::calendar::Calendar {
+        holidays: days.into_iter().map(from_date).collect(),
+    })
+}
+
+/// A holiday the city keeps, `by` a city admin (recorded in their chain; `None`: the demo data).
+/// A day already kept is renamed.
+pub async fn keep_holiday(
+    pool: &PgPool,
+    day: super::form::Day,
+    name: &super::form::Words,
+    by: Option<Uuid>,
+) -> Result<(), Problem> {
+    let date = to_date(day)?;
+    let en = name.en.trim();
+    if en.is_empty() || en.chars().count() > 100 {
+        return Err(Problem::field("name_en", "err_name_required"));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "INSERT INTO holidays (day, name_en, name_or, name_hi, created_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (day) DO UPDATE SET name_en = $2, name_or = $3, name_hi = $4",
+        date,
+        en,
+        name.or.trim(),
+        name.hi.trim(),
+        by,
+    )
+    .execute(&mut *tx)
+    .await?;
+    security_log::record_act(
+        &mut tx,
+        by,
+        Event::HolidayKept,
+        Facts::new().with("day", date),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -8,6 +8,7 @@
 mod catalogue;
 pub mod forms;
 pub mod grievances;
+mod holidays;
 mod identity;
 mod services;
 mod umang;
@@ -29,6 +30,7 @@ pub async fn demo(pool: &PgPool, data_key: &domain::sealed::DataKey) -> anyhow::
     catalogue::seed(pool).await?;
     services::seed(pool).await?;
     forms::seed(pool).await?;
+    holidays::seed(pool).await?;
     grievances::seed(pool).await?;
     identity::seed(pool, data_key).await?;
     grievances::seed_posts(pool).await?;

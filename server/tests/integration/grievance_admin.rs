@@ -123,7 +123,8 @@ async fn a_department_admin_sets_a_ladder_for_their_own_categories() {
 pub async fn admin_acts(app: &TestApp, mobile: &str) -> Vec<(String, String)> {
     sqlx::query_as(
         "SELECT h.kind, coalesce(h.facts->>'key', h.facts->>'category', h.facts->>'service',
-                                 h.facts->>'post', h.facts->>'department', h.facts->>'job')
+                                 h.facts->>'post', h.facts->>'department', h.facts->>'job',
+                                 h.facts->>'day')
          FROM history h JOIN users u ON u.id = h.subject_id
          WHERE h.subject = 'account' AND u.mobile = $1 AND h.actor_id = u.id
            AND h.kind NOT IN ('new_device_sign_in', 'second_factor_on', 'password_changed')

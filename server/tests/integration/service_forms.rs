@@ -118,3 +118,56 @@ async fn the_trade_licence_asks_and_charges_by_the_answers() {
         ("owner_consent", "err_answer_required")
     );
 }
+
+#[tokio::test]
+async fn a_time_limit_counts_the_working_days_of_the_city_calendar() {
+    let app = spawn_app().await;
+    let this_year = time::OffsetDateTime::now_utc().year();
+    // The demo calendar keeps Christmas: fifteen working days from 20 December skip it, the
+    // Sundays and the New Year's second Saturday.
+    let calendar = store::calendar(&app.pool, (this_year, 12, 20))
+        .await
+        .unwrap();
+    assert!(calendar.holidays.contains(&(this_year, 12, 25)));
+    assert!(calendar.holidays.contains(&(this_year + 1, 1, 26)));
+    let due = calendar.add_working_days((this_year, 12, 20), 15);
+    assert_eq!(calendar.working_days_between((this_year, 12, 20), due), 15);
+    assert!(calendar.is_working(due));
+    assert!(!calendar.is_working((this_year, 12, 25)));
+
+    // A city admin keeps a new holiday: the calendar counts it, and the act is in their chain.
+    let admin = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM users WHERE mobile = $1")
+        .bind(CITY_ADMIN)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let before = calendar.add_working_days((this_year + 1, 3, 1), 5);
+    let holi = domain::applications::form::Words {
+        en: "Holi".into(),
+        or: "ହୋଲି".into(),
+        hi: "होली".into(),
+    };
+    let first_working = calendar.add_working_days((this_year + 1, 3, 1), 1);
+    store::keep_holiday(&app.pool, first_working, &holi, Some(admin))
+        .await
+        .unwrap();
+    let calendar = store::calendar(&app.pool, (this_year + 1, 3, 1))
+        .await
+        .unwrap();
+    let after = calendar.add_working_days((this_year + 1, 3, 1), 5);
+    assert!(after > before, "{before:?} {after:?}");
+    assert!(!calendar.is_working(first_working));
+    let acts = crate::grievance_admin::admin_acts(&app, CITY_ADMIN).await;
+    assert_eq!(acts.len(), 1);
+    assert_eq!(acts[0].0, "holiday_kept");
+    // A day that is not one, or a holiday without a name, is refused at its field.
+    assert!(matches!(
+        store::keep_holiday(&app.pool, (this_year, 2, 30), &holi, Some(admin)).await,
+        Err(domain::problem::Problem::Invalid(f)) if f[0].field == "day"
+    ));
+    let unnamed = domain::applications::form::Words::en(" ");
+    assert!(matches!(
+        store::keep_holiday(&app.pool, (this_year, 3, 3), &unnamed, Some(admin)).await,
+        Err(domain::problem::Problem::Invalid(f)) if f[0].field == "name_en"
+    ));
+}

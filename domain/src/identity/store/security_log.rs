@@ -38,6 +38,8 @@ pub enum Event {
     JobRetried,
     /// a service's application form saved (a new version)
     FormSaved,
+    /// a holiday added to (or renamed in) the city's calendar
+    HolidayKept,
 }
 
 impl Event {
@@ -62,6 +64,7 @@ impl Event {
             Event::PostHandedOver => "post_handed_over",
             Event::JobRetried => "job_retried",
             Event::FormSaved => "form_saved",
+            Event::HolidayKept => "holiday_kept",
         }
     }
 }
