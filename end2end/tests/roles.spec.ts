@@ -86,3 +86,22 @@ test('a city admin sees the background jobs running well; a department admin may
   const res = await page.goto('/admin/jobs');
   expect(res?.status()).toBe(403);
 });
+
+test('a city admin keeps the holiday calendar that time limits count', async ({ page }) => {
+  await signIn(page, DEMO.cityAdmin);
+  await page.goto('/admin');
+  await page.getByRole('link', { name: 'Holidays' }).click();
+  await expect(page.getByRole('heading', { name: 'Holidays', level: 1 })).toBeVisible();
+  await hydrated(page);
+  const day = `${new Date().getFullYear() + 1}-03-04`;
+  // no name: said at its field, and the day chosen stays
+  await page.getByLabel('Day', { exact: true }).fill(day);
+  await page.getByRole('button', { name: 'Add the holiday' }).click();
+  await expect(page.locator('#name_en-error')).not.toBeEmpty();
+  await expect(page.getByLabel('Day', { exact: true })).toHaveValue(day);
+  await page.getByLabel('Name in English').fill('Holi');
+  await page.getByLabel('Name in Odia').fill('ହୋଲି');
+  await page.getByRole('button', { name: 'Add the holiday' }).click();
+  await expect(page.getByTestId('holidays').getByRole('row', { name: `${day} Holi` })).toBeVisible();
+  await expectAccessible(page);
+});

@@ -16,9 +16,11 @@ use domain::identity::{store as identity_store, Actor, Role};
 #[cfg(feature = "ssr")]
 use domain::problem::FieldError;
 
+pub mod holidays;
 pub mod jobs;
 pub mod services;
 
+pub use holidays::HolidaysPage;
 pub use jobs::JobsPage;
 pub use services::*;
 
@@ -293,6 +295,7 @@ fn AdminView(overview: AdminSummary) -> impl IntoView {
                 {overview.is_city_admin.then(|| view! {
                     <a class="button button-secondary" href="/admin/intake-keys">{t::intake_keys_title(l)}</a>
                     <a class="button button-secondary" href="/admin/jobs">{t::jobs_title(l)}</a>
+                    <a class="button button-secondary" href="/admin/holidays">{t::holidays_title(l)}</a>
                 })}
             </p>
             {overview.is_city_admin.then(|| view! {

@@ -147,3 +147,27 @@ pub async fn keep_holiday(
     tx.commit().await?;
     Ok(())
 }
+
+/// The holidays from `from` on, with their names, for the city admin's page.
+pub async fn holidays_from(
+    pool: &PgPool,
+    from: super::form::Day,
+) -> Result<Vec<(super::form::Day, super::form::Words)>, Problem> {
+    let rows = sqlx::query!(
+        "SELECT day, name_en, name_or, name_hi FROM holidays WHERE day >= $1 ORDER BY day",
+        to_date(from)?
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let words = super::form::Words {
+                en: r.name_en,
+                or: r.name_or,
+                hi: r.name_hi,
+            };
+            (from_date(r.day), words)
+        })
+        .collect())
+}

@@ -171,3 +171,78 @@ async fn a_time_limit_counts_the_working_days_of_the_city_calendar() {
         Err(domain::problem::Problem::Invalid(f)) if f[0].field == "name_en"
     ));
 }
+
+#[tokio::test]
+async fn only_a_city_admin_keeps_the_holidays_and_a_wrong_day_is_named() {
+    let app = spawn_app().await;
+    let this_year = time::OffsetDateTime::now_utc().year();
+    let next_year = (this_year + 1).to_string();
+    let day = format!("{next_year}-03-04");
+    let form = [
+        ("day", day.as_str()),
+        ("name_en", "Holi"),
+        ("name_or", "ହୋଲି"),
+        ("name_hi", "होली"),
+    ];
+    // anybody else is refused, before anything is kept
+    assert_eq!(
+        app.call(&client(), "admin/keep_holiday", &form).await.0,
+        401
+    );
+    assert_eq!(app.call(&client(), "admin/holidays", &[]).await.0, 401);
+    for who in [CITIZEN, BMC_OFFICIAL, BMC_ADMIN] {
+        let c = app.signed_in(who).await;
+        assert_eq!(
+            app.call(&c, "admin/keep_holiday", &form).await.0,
+            403,
+            "{who}"
+        );
+        assert_eq!(app.call(&c, "admin/holidays", &[]).await.0, 403, "{who}");
+    }
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM holidays WHERE name_en = 'Holi'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0);
+
+    let city = app.signed_in(CITY_ADMIN).await;
+    let (_, body) = app
+        .call(
+            &city,
+            "admin/keep_holiday",
+            &[
+                ("day", "30-02-2027"),
+                ("name_en", "Holi"),
+                ("name_or", ""),
+                ("name_hi", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        invalid(&body),
+        vec![("day".to_string(), "err_answer_not_a_date".to_string())]
+    );
+    let (status, body) = app.call(&city, "admin/keep_holiday", &form).await;
+    assert_eq!(
+        (status, body["Done"].as_str()),
+        (200, Some(day.as_str())),
+        "{body}"
+    );
+    let (status, list) = app.call(&city, "admin/holidays", &[]).await;
+    assert_eq!(status, 200);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["day"] == day.as_str() && h["name"] == "Holi"),
+        "{list}"
+    );
+    // the page lists it too
+    let page = app
+        .page(&city, "/admin/holidays")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Holi") && page.contains(&day), "{page}");
+}
