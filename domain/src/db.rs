@@ -79,11 +79,17 @@ pub async fn grant_app_role(pool: &PgPool, role: &str) -> anyhow::Result<()> {
 /// this build (a newer instance migrated it during a rolling upgrade) is served.
 pub async fn check_migrated(pool: &PgPool) -> anyhow::Result<()> {
     // (not a checked statement: `_sqlx_migrations` is sqlx's own table, not in the migrations)
+    // (a database never migrated has no such table: nothing applied; any other failure, an
+    // unreachable database say, is told as it is)
     let applied: Vec<i64> =
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+        match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
             .fetch_all(pool)
             .await
-            .unwrap_or_default();
+        {
+            Ok(applied) => applied,
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
     let missing: Vec<_> = MIGRATOR
         .iter()
         .filter(|m| !applied.contains(&m.version))

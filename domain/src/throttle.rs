@@ -55,6 +55,18 @@ pub const INTAKE_KEY: Limit = Limit {
 /// 32). A runaway key fills every shard within a few of its share.
 pub const INTAKE_KEY_SHARDS: u32 = 32;
 
+impl Limit {
+    /// The answer for a key that has taken `hits` (this one included) in the window that began
+    /// at `window_start`.
+    pub fn judge(self, hits: i32, window_start: OffsetDateTime, now: OffsetDateTime) -> Throttled {
+        if hits <= self.hits {
+            Throttled::Allowed
+        } else {
+            Throttled::Wait(window_start + self.window - now)
+        }
+    }
+}
+
 /// One shard's share of a limit counted over `shards` rows.
 pub const fn shard(limit: Limit, shards: u32) -> Limit {
     let hits = limit.hits / shards as i32;
@@ -92,11 +104,7 @@ pub async fn hit(
     )
     .fetch_one(db)
     .await?;
-    Ok(if row.hits <= limit.hits {
-        Throttled::Allowed
-    } else {
-        Throttled::Wait(row.window_start + limit.window - now)
-    })
+    Ok(limit.judge(row.hits, row.window_start, now))
 }
 
 /// Whether `key` is over `limit` now, without counting a hit (a limit on failures looks before

@@ -80,8 +80,8 @@ pub enum KeyCheck {
     Unknown,
     /// a live key of another channel
     OtherChannel,
-    /// a live key of this channel, past its rate: how long until its window ends
-    Throttled(time::Duration),
+    /// a live key of this channel, past its rate
+    Throttled(crate::throttle::Throttled),
     /// a live key of this channel: its id and, for an external system's key, the system
     Live { id: Uuid, system: Option<String> },
 }
@@ -137,14 +137,18 @@ pub async fn use_key(
     if k.stale {
         note_use(pool, k.id).await?;
     }
-    Ok(match (k.hits, k.window_start) {
-        (Some(hits), Some(start)) if hits > limit.hits => {
-            KeyCheck::Throttled(start + limit.window - now)
-        }
-        _ => KeyCheck::Live {
+    // (the rate is the same rule as every throttle's, `Limit::judge`, counted in the statement
+    // above so that the check costs one round trip)
+    let judged = match (k.hits, k.window_start) {
+        (Some(hits), Some(start)) => limit.judge(hits, start, now),
+        _ => crate::throttle::Throttled::Allowed,
+    };
+    Ok(match judged {
+        crate::throttle::Throttled::Allowed => KeyCheck::Live {
             id: k.id,
             system: k.system,
         },
+        refused => KeyCheck::Throttled(refused),
     })
 }
 

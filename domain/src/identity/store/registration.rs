@@ -116,20 +116,14 @@ pub async fn start_registration(
     .bind(form.locale.code())
     .execute(&mut *tx)
     .await?;
-    if taken {
-        let told = |_: &str| already_registered.to_string();
-        issue_code(&mut tx, key, "register", registration_id, &mobile, &told).await?;
-    } else {
-        issue_code(
-            &mut tx,
-            key,
-            "register",
-            registration_id,
-            &mobile,
-            &sms_text,
-        )
-        .await?;
-    }
+    let words = |code: &str| {
+        if taken {
+            already_registered.to_string()
+        } else {
+            sms_text(code)
+        }
+    };
+    issue_code(&mut tx, key, "register", registration_id, &mobile, &words).await?;
     tx.commit().await?;
     Ok(StartedRegistration {
         registration_id,

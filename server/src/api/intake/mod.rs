@@ -64,7 +64,7 @@ pub async fn authorize(
         .map_err(ApiError::unexpected)?
     {
         KeyCheck::Live { id, system } => Ok(Caller { key: id, system }),
-        KeyCheck::Throttled(wait) => Err(domain::throttle::Throttled::Wait(wait)
+        KeyCheck::Throttled(refused) => Err(refused
             .refusal("api_key", "err_too_many_tries")
             .unwrap_or(domain::problem::Problem::Forbidden)
             .into()),
