@@ -52,21 +52,15 @@ pub async fn keep_holiday(
     name_hi: String,
 ) -> Result<FormResult<String>, ServerFnError> {
     let admin = request::require(|a| a.role == Role::CityAdmin)?;
-    let Some(parsed) = domain::applications::form::parse_date(day.trim()) else {
-        return request::answer(Err(domain::problem::Problem::field(
-            "day",
-            "err_answer_not_a_date",
-        )));
-    };
     let name = domain::applications::form::Words {
         en: name_en,
         or: name_or,
         hi: name_hi,
     };
     request::answer(
-        domain::applications::store::keep_holiday(&request::pool(), parsed, &name, Some(admin.id))
+        domain::applications::store::keep_holiday(&request::pool(), &day, &name, Some(admin.id))
             .await
-            .map(|()| day.trim().to_string()),
+            .map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
     )
 }
 
@@ -106,9 +100,11 @@ fn HolidaysView(rows: Vec<HolidayRow>) -> impl IntoView {
             <input id="holiday-name-en" name="name_en" required maxlength="100" aria-describedby="name_en-error" aria-invalid="false"/>
             <FieldMessage field="name_en"/>
             <label for="holiday-name-or">{t::field_name_or(l)}</label>
-            <input id="holiday-name-or" name="name_or" maxlength="100" lang="or"/>
+            <input id="holiday-name-or" name="name_or" maxlength="100" lang="or" aria-describedby="name_or-error"/>
+            <FieldMessage field="name_or"/>
             <label for="holiday-name-hi">{t::field_name_hi(l)}</label>
-            <input id="holiday-name-hi" name="name_hi" maxlength="100" lang="hi"/>
+            <input id="holiday-name-hi" name="name_hi" maxlength="100" lang="hi" aria-describedby="name_hi-error"/>
+            <FieldMessage field="name_hi"/>
             <button type="submit" class="button">{t::keep_holiday(l)}</button>
         </ServerForm>
         <div class="table-wrap" tabindex="0" role="region" aria-label=t::holidays_title(l)>

@@ -2,7 +2,8 @@
 //! Sundays, second Saturdays and the holidays the city keeps. Pure rules over calendar days, for
 //! the server and the browser alike.
 
-use super::form::Day;
+use super::form::{parse_date, Day, Words};
+use crate::problem::FieldError;
 use std::collections::BTreeSet;
 
 /// The city's calendar: the holidays it keeps, on top of the weekly days off.
@@ -73,9 +74,60 @@ impl Calendar {
     }
 }
 
+/// A holiday as an admin typed it: its day (YYYY-MM-DD, as a date input sends it) and its
+/// names, English required. Every problem at its field.
+pub fn parse_holiday(day: &str, name: &Words) -> Result<Day, Vec<FieldError>> {
+    let mut problems = Vec::new();
+    let parsed = parse_date(day.trim());
+    if parsed.is_none() {
+        let code = if day.trim().is_empty() {
+            "err_holiday_day_required"
+        } else {
+            "err_answer_not_a_date"
+        };
+        problems.push(FieldError::new("day", code));
+    }
+    let en = name.en.trim();
+    if en.is_empty() || en.chars().count() > 100 {
+        problems.push(FieldError::new("name_en", "err_name_required"));
+    }
+    for (field, text) in [("name_or", &name.or), ("name_hi", &name.hi)] {
+        if text.trim().chars().count() > 100 {
+            problems.push(FieldError::new(field, "err_answer_too_long"));
+        }
+    }
+    match parsed {
+        Some(day) if problems.is_empty() => Ok(day),
+        _ => Err(problems),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_holiday_needs_a_real_day_and_an_english_name_and_says_both_at_once() {
+        let named = Words::en("Holi");
+        assert_eq!(parse_holiday(" 2027-03-04 ", &named), Ok((2027, 3, 4)));
+        let codes = |r: Result<Day, Vec<FieldError>>| {
+            r.unwrap_err()
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(parse_holiday("", &Words::en(" "))),
+            vec![
+                ("day".to_string(), "err_holiday_day_required".to_string()),
+                ("name_en".to_string(), "err_name_required".to_string())
+            ]
+        );
+        assert_eq!(
+            codes(parse_holiday("2027-02-30", &named)),
+            vec![("day".to_string(), "err_answer_not_a_date".to_string())]
+        );
+    }
 
     fn city() -> Calendar {
         Calendar {

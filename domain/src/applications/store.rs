@@ -112,19 +112,17 @@ pub async fn calendar(
     })
 }
 
-/// A holiday the city keeps, `by` a city admin (recorded in their chain; `None`: the demo data).
-/// A day already kept is renamed.
+/// A holiday the city keeps, as typed (`calendar::parse_holiday`), `by` a city admin (recorded in
+/// their chain; `None`: the demo data). A day already kept is renamed. Answers the day.
 pub async fn keep_holiday(
     pool: &PgPool,
-    day: super::form::Day,
+    day: &str,
     name: &super::form::Words,
     by: Option<Uuid>,
-) -> Result<(), Problem> {
+) -> Result<super::form::Day, Problem> {
+    let day = super::calendar::parse_holiday(day, name).map_err(Problem::Invalid)?;
     let date = to_date(day)?;
     let en = name.en.trim();
-    if en.is_empty() || en.chars().count() > 100 {
-        return Err(Problem::field("name_en", "err_name_required"));
-    }
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "INSERT INTO holidays (day, name_en, name_or, name_hi, created_by) VALUES ($1, $2, $3, $4, $5)
@@ -145,7 +143,7 @@ pub async fn keep_holiday(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(day)
 }
 
 /// The holidays from `from` on, with their names, for the city admin's page.

@@ -21,9 +21,14 @@ pub(super) async fn seed(pool: &PgPool) -> anyhow::Result<()> {
                 or: or.into(),
                 hi: hi.into(),
             };
-            domain::applications::store::keep_holiday(pool, (year, month, day), &name, None)
-                .await
-                .map_err(|e| anyhow::anyhow!("the demo holiday {en} {year}: {e:?}"))?;
+            domain::applications::store::keep_holiday(
+                pool,
+                &format!("{year:04}-{month:02}-{day:02}"),
+                &name,
+                None,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("the demo holiday {en} {year}: {e:?}"))?;
         }
     }
     Ok(())

@@ -148,9 +148,15 @@ async fn a_time_limit_counts_the_working_days_of_the_city_calendar() {
         hi: "होली".into(),
     };
     let first_working = calendar.add_working_days((this_year + 1, 3, 1), 1);
-    store::keep_holiday(&app.pool, first_working, &holi, Some(admin))
-        .await
-        .unwrap();
+    let (y, m, d) = first_working;
+    store::keep_holiday(
+        &app.pool,
+        &format!("{y:04}-{m:02}-{d:02}"),
+        &holi,
+        Some(admin),
+    )
+    .await
+    .unwrap();
     let calendar = store::calendar(&app.pool, (this_year + 1, 3, 1))
         .await
         .unwrap();
@@ -162,12 +168,12 @@ async fn a_time_limit_counts_the_working_days_of_the_city_calendar() {
     assert_eq!(acts[0].0, "holiday_kept");
     // A day that is not one, or a holiday without a name, is refused at its field.
     assert!(matches!(
-        store::keep_holiday(&app.pool, (this_year, 2, 30), &holi, Some(admin)).await,
+        store::keep_holiday(&app.pool, &format!("{this_year}-02-30"), &holi, Some(admin)).await,
         Err(domain::problem::Problem::Invalid(f)) if f[0].field == "day"
     ));
     let unnamed = domain::applications::form::Words::en(" ");
     assert!(matches!(
-        store::keep_holiday(&app.pool, (this_year, 3, 3), &unnamed, Some(admin)).await,
+        store::keep_holiday(&app.pool, &format!("{this_year}-03-03"), &unnamed, Some(admin)).await,
         Err(domain::problem::Problem::Invalid(f)) if f[0].field == "name_en"
     ));
 }
