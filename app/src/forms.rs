@@ -101,6 +101,10 @@ pub fn ServerForm(
     /// The form's id, for fields elsewhere on the page that belong to it (`form="…"`).
     #[prop(optional)]
     id: Option<String>,
+    /// A server function that keeps what is typed as a draft: the form is posted there a moment
+    /// after the person stops typing, and `[data-kept]` says so.
+    #[prop(optional)]
+    keep: Option<String>,
     children: Children,
 ) -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
@@ -108,13 +112,28 @@ pub fn ServerForm(
     Effect::new(move |_| {
         if let Some(f) = form.get() {
             let _ = f.set_attribute("data-hydrated", "true");
+            browser::apply_conditions(&f);
         }
     });
     let action = format!("/api/{endpoint}");
     #[cfg(not(feature = "hydrate"))]
-    let _ = (&then, locale);
+    let _ = (&then, locale, &keep);
+    #[cfg(feature = "hydrate")]
+    let keep = keep.map(|k| format!("/api/{k}"));
     view! {
         <form node_ref=form method="post" action=action.clone() class=class novalidate=true enctype=enctype id=id
+            on:change=move |_| {
+                #[cfg(feature = "hydrate")]
+                if let Some(f) = form.get_untracked() {
+                    browser::apply_conditions(&f);
+                }
+            }
+            on:input=move |_| {
+                #[cfg(feature = "hydrate")]
+                if let (Some(f), Some(url)) = (form.get_untracked(), keep.clone()) {
+                    browser::keep_later(f, url, locale);
+                }
+            }
             on:submit=move |ev| {
                 #[cfg(feature = "hydrate")]
                 {
@@ -239,6 +258,58 @@ mod browser {
         if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = el.focus();
         }
+    }
+
+    /// Shows each part of the form whose condition the answers meet (`data-when-field`, the
+    /// name of an earlier field; `data-when-any`, the answers that show it) and hides the rest:
+    /// a part whose controlling field is itself hidden is hidden too. The server applies the same
+    /// rule to what it keeps.
+    pub fn apply_conditions(form: &HtmlFormElement) {
+        let Ok(data) = FormData::new_with_form(form) else {
+            return;
+        };
+        each(form, "[data-when-field]", |el| {
+            let field = el.get_attribute("data-when-field").unwrap_or_default();
+            let any = el.get_attribute("data-when-any").unwrap_or_default();
+            let value = data.get(&field).as_string().unwrap_or_default();
+            let controller_hidden = form
+                .query_selector(&format!("[name=\"{field}\"]"))
+                .ok()
+                .flatten()
+                .and_then(|c| c.closest("[data-when-field]").ok().flatten())
+                .is_some_and(|c| c.has_attribute("hidden"));
+            let shown = !controller_hidden && any.split(' ').any(|o| o == value.trim());
+            if shown {
+                let _ = el.remove_attribute("hidden");
+            } else {
+                let _ = el.set_attribute("hidden", "");
+            }
+        });
+    }
+
+    thread_local! {
+        static KEEP_ROUND: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Posts the form to its draft keeper once the person has stopped typing for a moment.
+    pub fn keep_later(form: HtmlFormElement, url: String, locale: Locale) {
+        let round = KEEP_ROUND.with(|r| {
+            r.set(r.get().wrapping_add(1));
+            r.get()
+        });
+        leptos::prelude::set_timeout(
+            move || {
+                if KEEP_ROUND.with(|r| r.get()) != round {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let kept = matches!(post(&form, &url).await, Ok((200, _)));
+                    let text = if kept { t::draft_kept(locale) } else { "" };
+                    each(&form, "[data-kept]", |el| el.set_text_content(Some(text)));
+                });
+            },
+            std::time::Duration::from_millis(800),
+        );
     }
 
     /// Puts the answer's values into the page's slots.

@@ -39,7 +39,10 @@ pub fn Header() -> impl IntoView {
         Some(v) => view! {
             {v.is_staff.then(|| view! { <a href="/work">{t::nav_work_queue(l)}</a> })}
             {v.is_admin.then(|| view! { <a href="/admin">{t::nav_admin(l)}</a> })}
-            {(!v.is_staff).then(|| view! { <a href="/grievances">{t::nav_my_grievances(l)}</a> })}
+            {(!v.is_staff).then(|| view! {
+                <a href="/grievances">{t::nav_my_grievances(l)}</a>
+                <a href="/applications">{t::my_applications_link(l)}</a>
+            })}
             <a href="/me" class="nav-me">{t::nav_my_account(l)}</a>
             <form method="post" action="/api/identity/sign_out" class="inline-form">
                 <button type="submit" class="link-button">{t::sign_out(l)}</button>

@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod admin;
+pub mod applications;
 pub mod catalogue;
 pub mod dev;
 pub mod forms;

@@ -1,7 +1,7 @@
 //! The HTML document and the routes.
 
 use crate::i18n::{t, use_locale};
-use crate::{admin, catalogue, dev, grievances, identity, layout, pwa, work};
+use crate::{admin, applications, catalogue, dev, grievances, identity, layout, pwa, work};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -87,6 +87,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=catalogue::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=catalogue::SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/:slug") view=catalogue::ServicePage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/:slug/apply") view=applications::ApplyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/:slug/apply/check") view=applications::CheckAnswersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications") view=applications::MyApplicationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications/:number") view=applications::ApplicationPage ssr=SsrMode::Async/>
                     <Route path=path!("/departments") view=catalogue::DepartmentsPage ssr=SsrMode::Async/>
                     <Route path=path!("/departments/:code") view=catalogue::DepartmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/categories/:slug") view=catalogue::CategoryPage ssr=SsrMode::Async/>

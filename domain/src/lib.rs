@@ -13,6 +13,7 @@ pub mod money;
 pub mod notifications;
 pub mod place;
 pub mod problem;
+pub mod reference;
 pub mod work;
 
 #[cfg(feature = "ssr")]

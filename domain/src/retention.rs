@@ -12,6 +12,7 @@
 //! | "me too" offers | 30 days | an offer is only good while the grievance is fresh |
 //! | messages | 400 days | a year of "what were we told", for the person and for appeals |
 //! | browsers signed in from | 400 days after the last sign-in | the device cookie lives no longer |
+//! | application drafts never submitted | 90 days after the last change | long enough to gather a document; a stale draft only holds personal data |
 
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
@@ -22,6 +23,7 @@ pub const EXPIRED_CODES: Duration = Duration::days(1);
 pub const ME_TOO_OFFERS: Duration = Duration::days(30);
 pub const MESSAGES: Duration = Duration::days(400);
 pub const KNOWN_DEVICES: Duration = Duration::days(400);
+pub const DRAFTS: Duration = Duration::days(90);
 
 /// How many rows of each kind one sweep removed (or, for secrets, erased).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -34,6 +36,7 @@ pub struct Swept {
     pub offers: u64,
     pub messages: u64,
     pub devices: u64,
+    pub drafts: u64,
 }
 
 impl Swept {
@@ -45,6 +48,7 @@ impl Swept {
             + self.secrets
             + self.offers
             + self.messages
+            + self.drafts
             + self.devices
     }
 }
@@ -114,7 +118,15 @@ pub async fn sweep(pool: &PgPool, now: OffsetDateTime) -> Result<Swept, sqlx::Er
     .execute(pool)
     .await?
     .rows_affected();
+    let drafts = sqlx::query!(
+        "DELETE FROM application_drafts WHERE updated_at < $1",
+        now - DRAFTS,
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
     Ok(Swept {
+        drafts,
         devices,
         sessions,
         registrations,

@@ -30,6 +30,8 @@ pub struct ServicePageData {
     pub fee_varies: bool,
     pub days_to_deliver: i32,
     pub handoff_url: Option<String>,
+    /// It has a form: people apply here.
+    pub applies_here: bool,
     pub can_edit: bool,
 }
 
@@ -41,29 +43,35 @@ pub async fn service_page(slug: String) -> Result<Option<ServicePageData>, Serve
     let can_edit = |dept: &uuid::Uuid| {
         request::account().is_some_and(|a| a.actor().may_manage_department(&dept.to_string()))
     };
-    Ok(found
-        .filter(|s| s.published || can_edit(&s.department_id))
-        .map(|s| ServicePageData {
-            documents: s.document_list(),
-            can_edit: can_edit(&s.department_id),
-            handoff_url: if s.apply_mode() == store::ApplyMode::Handoff {
-                s.handoff_url
-            } else {
-                None
-            },
-            slug: s.slug,
-            name: s.name,
-            summary: s.summary,
-            eligibility: s.eligibility,
-            how_to_apply: s.how_to_apply,
-            department_code: s.department_code,
-            department_name: s.department_name,
-            category_slug: s.category_slug,
-            category_name: s.category_name,
-            fee: (s.fee_paise > 0).then(|| domain::money::Paise(s.fee_paise).to_string()),
-            fee_varies: s.fee_varies,
-            days_to_deliver: s.days_to_deliver,
-        }))
+    let Some(s) = found.filter(|s| s.published || can_edit(&s.department_id)) else {
+        return Ok(None);
+    };
+    let applies_here = domain::applications::store::current_form(&request::pool(), s.id)
+        .await
+        .map_err(request::refuse)?
+        .is_some();
+    Ok(Some(s).map(|s| ServicePageData {
+        applies_here,
+        documents: s.document_list(),
+        can_edit: can_edit(&s.department_id),
+        handoff_url: if s.apply_mode() == store::ApplyMode::Handoff {
+            s.handoff_url
+        } else {
+            None
+        },
+        slug: s.slug,
+        name: s.name,
+        summary: s.summary,
+        eligibility: s.eligibility,
+        how_to_apply: s.how_to_apply,
+        department_code: s.department_code,
+        department_name: s.department_name,
+        category_slug: s.category_slug,
+        category_name: s.category_name,
+        fee: (s.fee_paise > 0).then(|| domain::money::Paise(s.fee_paise).to_string()),
+        fee_varies: s.fee_varies,
+        days_to_deliver: s.days_to_deliver,
+    }))
 }
 
 #[component]
@@ -99,6 +107,10 @@ fn ServiceView(service: ServicePageData) -> impl IntoView {
         )
     };
     let apply = match service.handoff_url.clone() {
+        _ if service.applies_here => view! {
+            <a class="button" href=format!("/services/{}/apply", service.slug)>{t::apply_online(l)}</a>
+        }
+        .into_any(),
         Some(url) => view! {
             <a class="button" href=url rel="noopener" target="_blank">{t::apply_on_agency_site(l)}</a>
             <p class="hint">{t::handoff_hint(l)}</p>

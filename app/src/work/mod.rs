@@ -135,14 +135,6 @@ impl QueueFilters {
     }
 }
 
-/// A state as the address names it: its stored name, read as the first kind that knows it.
-#[cfg(feature = "ssr")]
-fn parse_state(s: &str) -> Option<State> {
-    Kind::ALL
-        .into_iter()
-        .find_map(|k| State::parse(k, s.trim()))
-}
-
 #[server(endpoint = "work/queue")]
 pub async fn work_queue(
     status: Option<String>,
@@ -155,9 +147,9 @@ pub async fn work_queue(
     let pool = request::pool();
     let may_see_department = matches!(account.role(), Role::DepartmentAdmin | Role::CityAdmin)
         && account.department_id.is_some();
-    let state = status.as_deref().and_then(parse_state);
+    let state = status.as_deref().and_then(State::parse_key);
     let filters = QueueFilters {
-        status: state.map(|s| s.as_str().to_string()),
+        status: state.map(State::key),
         ward: ward
             .as_deref()
             .and_then(domain::place::Ward::parse)
@@ -200,7 +192,7 @@ pub async fn work_queue(
         wards,
         states: State::all()
             .into_iter()
-            .map(|s| (s.as_str().to_string(), s.label(l).to_string()))
+            .map(|s| (s.key(), s.filter_label(l)))
             .collect(),
         filters,
         total: found.total,

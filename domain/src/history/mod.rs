@@ -40,15 +40,17 @@ pub enum Subject {
     Grievance,
     /// an account's security events (`identity::store::security_log`)
     Account,
+    Application,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 2] = [Subject::Grievance, Subject::Account];
+    pub const ALL: [Subject; 3] = [Subject::Grievance, Subject::Account, Subject::Application];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Subject::Grievance => "grievance",
             Subject::Account => "account",
+            Subject::Application => "application",
         }
     }
 
@@ -58,6 +60,7 @@ impl Subject {
             Subject::Grievance => "grievances",
             // not `users`: the chain outlives a closed account
             Subject::Account => "account_chains",
+            Subject::Application => "applications",
         }
     }
 
@@ -66,6 +69,7 @@ impl Subject {
         match self {
             Subject::Grievance => "number",
             Subject::Account => "label",
+            Subject::Application => "number",
         }
     }
 }

@@ -9,6 +9,7 @@
 //! Work is routed to posts (`posts`): a role in a department with a jurisdiction that a person
 //! holds. When the holder changes, the post's open work moves to the successor.
 
+use crate::applications::Status as ApplicationStatus;
 use crate::grievances::me_too::Priority;
 use crate::grievances::Status;
 use crate::Locale;
@@ -27,14 +28,16 @@ pub const REASSIGN_MAX: usize = 100;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Kind {
     Grievance,
+    Application,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 1] = [Kind::Grievance];
+    pub const ALL: [Kind; 2] = [Kind::Grievance, Kind::Application];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Grievance => "grievance",
+            Kind::Application => "application",
         }
     }
 
@@ -46,6 +49,7 @@ impl Kind {
     pub fn link(self, reference: &str) -> String {
         match self {
             Kind::Grievance => format!("/grievances/{reference}"),
+            Kind::Application => format!("/applications/{reference}"),
         }
     }
 }
@@ -55,36 +59,81 @@ impl Kind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum State {
     Grievance(Status),
+    Application(ApplicationStatus),
 }
 
 impl State {
     pub fn parse(kind: Kind, state: &str) -> Option<State> {
         match kind {
             Kind::Grievance => Status::parse(state).map(State::Grievance),
+            Kind::Application => ApplicationStatus::parse(state).map(State::Application),
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
             State::Grievance(s) => s.as_str(),
+            State::Application(s) => s.as_str(),
         }
     }
 
     pub fn label(self, l: Locale) -> &'static str {
         match self {
             State::Grievance(s) => s.label(l),
+            State::Application(s) => s.label(l),
         }
     }
 
     pub fn is_open(self) -> bool {
         match self {
             State::Grievance(s) => s.is_open(),
+            State::Application(s) => s.is_open(),
+        }
+    }
+
+    /// The state as the queue's address names it: a grievance's by its stored name (the
+    /// addresses people kept before other kinds joined), another kind's as `kind:state`.
+    pub fn key(self) -> String {
+        match self {
+            State::Grievance(s) => s.as_str().to_string(),
+            State::Application(s) => format!("application:{}", s.as_str()),
+        }
+    }
+
+    /// A state from its `key`.
+    pub fn parse_key(key: &str) -> Option<State> {
+        match key.trim().split_once(':') {
+            Some((kind, state)) => State::parse(Kind::parse(kind)?, state),
+            None => State::parse(Kind::Grievance, key.trim()),
+        }
+    }
+
+    /// The state's name in the queue's filter, which lists every kind's: another kind's states
+    /// say their kind.
+    pub fn filter_label(self, l: Locale) -> String {
+        match self {
+            State::Grievance(s) => s.label(l).to_string(),
+            State::Application(s) => {
+                format!("{} · {}", i18n::t::work_kind_application(l), s.label(l))
+            }
+        }
+    }
+
+    /// The kind of item in this state.
+    pub fn kind(self) -> Kind {
+        match self {
+            State::Grievance(_) => Kind::Grievance,
+            State::Application(_) => Kind::Application,
         }
     }
 
     /// Every state the queue can be filtered by, kind by kind.
     pub fn all() -> Vec<State> {
-        Status::ALL.into_iter().map(State::Grievance).collect()
+        Status::ALL
+            .into_iter()
+            .map(State::Grievance)
+            .chain(ApplicationStatus::ALL.into_iter().map(State::Application))
+            .collect()
     }
 }
 
@@ -181,6 +230,32 @@ mod tests {
         assert_eq!(ItemRef::parse("grievance:"), None);
         assert_eq!(ItemRef::parse("grievance:GR 1"), None);
         assert_eq!(Kind::Grievance.link("GR1"), "/grievances/GR1");
+    }
+
+    #[test]
+    fn a_state_s_key_names_its_kind_unless_it_is_a_grievance_s() {
+        for s in State::all() {
+            assert_eq!(State::parse_key(&s.key()), Some(s));
+        }
+        assert_eq!(
+            State::parse_key("submitted"),
+            Some(State::Grievance(Status::Submitted))
+        );
+        assert_eq!(
+            State::parse_key("application:submitted"),
+            Some(State::Application(ApplicationStatus::Submitted))
+        );
+        assert_eq!(
+            State::parse_key("approved"),
+            None,
+            "not a grievance's state"
+        );
+        assert_eq!(State::parse_key("parcel:submitted"), None);
+        let keys: Vec<String> = State::all().into_iter().map(State::key).collect();
+        let mut unique = keys.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(keys.len(), unique.len(), "each state has a key of its own");
     }
 
     #[test]

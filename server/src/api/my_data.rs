@@ -15,7 +15,7 @@ pub async fn download(
     let Some(account) = caller.and_then(|Extension(c)| c.account) else {
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
-    match domain::identity::store::export(&state.pool, account.id).await {
+    match domain::identity::store::export(&state.pool, &state.config.data_key, account.id).await {
         Ok(data) => {
             tracing::info!(target: "security", account = %account.id, "personal data exported");
             (

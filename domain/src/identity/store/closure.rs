@@ -51,6 +51,7 @@ pub async fn close_account(
     let id = account.id;
     let mut tx = pool.begin().await?;
     history::store::erase_words_of(&mut *tx, id).await?;
+    crate::applications::store::forget_applicant(&mut tx, id).await?;
     // Photos filed with a grievance that is over; the open ones keep theirs while they are worked.
     sqlx::query(&format!(
         "DELETE FROM grievance_photos p USING grievances g

@@ -17,7 +17,11 @@ async fn json(pool: &PgPool, sql: &str, account: Uuid) -> Result<serde_json::Val
 }
 
 /// Everything Nagarik keeps about `account`, for the person to download.
-pub async fn export(pool: &PgPool, account: Uuid) -> Result<serde_json::Value, sqlx::Error> {
+pub async fn export(
+    pool: &PgPool,
+    key: &crate::sealed::DataKey,
+    account: Uuid,
+) -> Result<serde_json::Value, crate::problem::Problem> {
     let profile = json(
         pool,
         "SELECT row_to_json(x)::text FROM (
@@ -115,8 +119,10 @@ pub async fn export(pool: &PgPool, account: Uuid) -> Result<serde_json::Value, s
         account,
     )
     .await?;
+    let applications = crate::applications::store::export_of(pool, key, account).await?;
     Ok(serde_json::json!({
         "format": "nagarik-export/1",
+        "applications": applications,
         "two_step_sign_in": two_step,
         "security_events": security,
         "exported_at": json(pool, "SELECT to_json(now())::text WHERE $1::uuid IS NOT NULL", account).await?,

@@ -134,12 +134,7 @@ pub async fn queue(
     locale: Locale,
 ) -> Result<Page, Problem> {
     let page = filter.page.max(1);
-    let kind = filter
-        .state
-        .map(|s| match s {
-            State::Grievance(_) => Kind::Grievance,
-        })
-        .or(filter.kind);
+    let kind = filter.state.map(State::kind).or(filter.kind);
     // The count comes with the page (a window over the whole filtered queue); a page past the
     // end has no rows to carry it, and asks once more for the count alone.
     macro_rules! bind_filter {
@@ -199,6 +194,7 @@ pub async fn reassign(
         return Err(Problem::field("ids", "err_reassign_none"));
     }
     let mut grievances = Vec::new();
+    let mut applications = Vec::new();
     for item in items {
         match item.kind {
             Kind::Grievance => {
@@ -209,7 +205,20 @@ pub async fn reassign(
                     .ok_or(Problem::NotFound)?;
                 grievances.push(id);
             }
+            Kind::Application => applications.push(
+                crate::applications::ApplicationNumber::parse(&item.reference)
+                    .map_err(|_| Problem::NotFound)?,
+            ),
         }
     }
-    crate::grievances::store::reassign(pool, &grievances, to, by, department, now).await
+    let mut moved = 0;
+    if !grievances.is_empty() {
+        moved +=
+            crate::grievances::store::reassign(pool, &grievances, to, by, department, now).await?;
+    }
+    if !applications.is_empty() {
+        moved += crate::applications::store::reassign(pool, &applications, to, by, department, now)
+            .await?;
+    }
+    Ok(moved)
 }

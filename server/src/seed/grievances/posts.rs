@@ -54,6 +54,27 @@ const POSTS: [(&str, &str, &str, &str, &[&str]); 4] = [
     ),
 ];
 
+/// The posts that decide applications: (department, title, holder's mobile, the services whose
+/// applications it decides). An existing post keeps its grievance categories.
+const APPLICATION_POSTS: [(&str, &str, &str, &[&str]); 2] = [
+    (
+        "bmc",
+        "Registrar, Births, Marriages and Licences",
+        "9000000003",
+        &[
+            "birth-certificate",
+            "marriage-registration",
+            "trade-licence-new",
+        ],
+    ),
+    (
+        "watco",
+        "Assistant Engineer, Water Supply",
+        "9000000005",
+        &["water-new-connection"],
+    ),
+];
+
 /// Posts and the streetlight ladder, once the staff they name exist.
 pub async fn seed_posts(pool: &PgPool) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
@@ -80,6 +101,28 @@ pub async fn seed_posts(pool: &PgPool) -> anyhow::Result<()> {
         )
         .bind(post)
         .bind(categories)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (department, title, mobile, services) in APPLICATION_POSTS {
+        let post: uuid::Uuid = sqlx::query_scalar(
+            "INSERT INTO posts (id, department_id, title, wards, holder_id)
+             SELECT $1, d.id, $3, NULL, (SELECT id FROM users WHERE mobile = $4) FROM departments d WHERE d.code = $2
+             ON CONFLICT (department_id, title) DO UPDATE SET holder_id = EXCLUDED.holder_id
+             RETURNING id",
+        )
+        .bind(new_id())
+        .bind(department)
+        .bind(title)
+        .bind(mobile)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO post_services (post_id, service_id)
+             SELECT $1, id FROM services WHERE slug = ANY($2) ON CONFLICT DO NOTHING",
+        )
+        .bind(post)
+        .bind(services)
         .execute(&mut *tx)
         .await?;
     }

@@ -1,7 +1,8 @@
 //! Service forms in Postgres, versioned: saving a form makes its next version, and what was filed
 //! with an earlier one still reads it. And the holidays the city keeps, for working days.
 
-use super::form::Form;
+use super::{from_date, to_date};
+use crate::applications::form::Form;
 use crate::history::Facts;
 use crate::identity::store::security_log::{self, Event};
 use crate::problem::Problem;
@@ -83,23 +84,12 @@ fn read(json: &str) -> Result<Form, Problem> {
 
 // ---- the holiday calendar ----
 
-fn to_date((y, m, d): super::form::Day) -> Result<time::Date, Problem> {
-    time::Month::try_from(m)
-        .ok()
-        .and_then(|m| time::Date::from_calendar_date(y, m, d).ok())
-        .ok_or_else(|| Problem::field("day", "err_answer_not_a_date"))
-}
-
-fn from_date(date: time::Date) -> super::form::Day {
-    (date.year(), u8::from(date.month()), date.day())
-}
-
 /// The calendar for working days from `from`, with the holidays of the next two years in it
 /// (more than any time limit the Act sets).
 pub async fn calendar(
     pool: &PgPool,
-    from: super::form::Day,
-) -> Result<super::calendar::Calendar, Problem> {
+    from: crate::applications::form::Day,
+) -> Result<crate::applications::calendar::Calendar, Problem> {
     let start = to_date(from)?;
     let days = sqlx::query_scalar!(
         "SELECT day FROM holidays WHERE day >= $1 AND day < $1 + 730 ORDER BY day",
@@ -107,7 +97,7 @@ pub async fn calendar(
     )
     .fetch_all(pool)
     .await?;
-    Ok(super::calendar::Calendar {
+    Ok(crate::applications::calendar::Calendar {
         holidays: days.into_iter().map(from_date).collect(),
     })
 }
@@ -117,10 +107,10 @@ pub async fn calendar(
 pub async fn keep_holiday(
     pool: &PgPool,
     day: &str,
-    name: &super::form::Words,
+    name: &crate::applications::form::Words,
     by: Option<Uuid>,
-) -> Result<super::form::Day, Problem> {
-    let day = super::calendar::parse_holiday(day, name).map_err(Problem::Invalid)?;
+) -> Result<crate::applications::form::Day, Problem> {
+    let day = crate::applications::calendar::parse_holiday(day, name).map_err(Problem::Invalid)?;
     let date = to_date(day)?;
     let en = name.en.trim();
     let mut tx = pool.begin().await?;
@@ -149,8 +139,14 @@ pub async fn keep_holiday(
 /// The holidays from `from` on, with their names, for the city admin's page.
 pub async fn holidays_from(
     pool: &PgPool,
-    from: super::form::Day,
-) -> Result<Vec<(super::form::Day, super::form::Words)>, Problem> {
+    from: crate::applications::form::Day,
+) -> Result<
+    Vec<(
+        crate::applications::form::Day,
+        crate::applications::form::Words,
+    )>,
+    Problem,
+> {
     let rows = sqlx::query!(
         "SELECT day, name_en, name_or, name_hi FROM holidays WHERE day >= $1 ORDER BY day",
         to_date(from)?
@@ -160,7 +156,7 @@ pub async fn holidays_from(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let words = super::form::Words {
+            let words = crate::applications::form::Words {
                 en: r.name_en,
                 or: r.name_or,
                 hi: r.name_hi,

@@ -1,0 +1,181 @@
+//! What the department and the applicant do to an application: one command that reads the locked
+//! application, asks the rules (`access`, `lifecycle`) and records what they decided, telling
+//! whom it concerns.
+
+use super::{from_date, lock, record, tell, to_date, today_in_india, Step};
+use crate::applications::access::{may_act, may_view};
+use crate::applications::lifecycle::{check_note, due_after_answer, Action};
+use crate::applications::{ApplicationNumber, Notice, Status};
+use crate::history::Facts;
+use crate::identity::Actor;
+use crate::problem::Problem;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Takes `action` on application `number` as `actor` (`by` their account), with what they say.
+/// Answers the state it is in now.
+pub async fn take_step(
+    pool: &PgPool,
+    number: &ApplicationNumber,
+    actor: &Actor,
+    by: Uuid,
+    action: Action,
+    note: &str,
+    now: OffsetDateTime,
+) -> Result<Status, Problem> {
+    let today = today_in_india(now);
+    let calendar = super::calendar(pool, today).await?;
+    let mut tx = pool.begin().await?;
+    let a = lock(&mut tx, number).await?;
+    let own = a.ownership();
+    if !may_view(actor, &own) {
+        return Err(Problem::NotFound);
+    }
+    if !may_act(actor, &own, action) {
+        return Err(Problem::Forbidden);
+    }
+    if let Some(problem) = check_note(action, note) {
+        return Err(Problem::Invalid(vec![problem]));
+    }
+    let status = a
+        .status
+        .after(action)
+        .ok_or(Problem::Conflict("err_step_not_open"))?;
+    let note = note.trim();
+    // The clock stands still while the department waits on the applicant.
+    let (waiting_since, due_on) = match action {
+        Action::AskForMore => (Some(to_date(today)?), a.due_on),
+        Action::Answer => {
+            let asked = a.waiting_since.map(from_date).unwrap_or(today);
+            let due = due_after_answer(&calendar, from_date(a.due_on), asked, today);
+            (None, to_date(due)?)
+        }
+        _ => (None, a.due_on),
+    };
+    let mut facts = Facts::new().with("status", status.as_str());
+    if due_on != a.due_on {
+        facts.set("due_on", super::day_text(from_date(due_on)));
+    }
+    let head = record(
+        &mut tx,
+        a.history_head.as_deref(),
+        Step {
+            id: a.id,
+            seq: a.history_seq + 1,
+            at: now,
+            actor: Some(by),
+            actor_kind: if action.by_staff() {
+                "official"
+            } else {
+                "citizen"
+            },
+            kind: action.as_str(),
+            facts,
+            note,
+        },
+    )
+    .await?;
+    let decided = matches!(action, Action::Approve | Action::Reject);
+    sqlx::query!(
+        "UPDATE applications SET status = $2, waiting_since = $3, due_on = $4,
+             decided_at = CASE WHEN $5 THEN $6 ELSE decided_at END,
+             history_seq = history_seq + 1, history_head = $7, updated_at = $6
+         WHERE id = $1",
+        a.id,
+        status.as_str(),
+        waiting_since,
+        due_on,
+        decided,
+        now,
+        head,
+    )
+    .execute(&mut *tx)
+    .await?;
+    if action == Action::Answer {
+        let notice = Notice::Answered {
+            number: a.number.clone(),
+        };
+        tell(&mut tx, a.id, a.assignee_id, &notice).await?;
+    } else if action != Action::Verify {
+        let notice = Notice::Updated {
+            number: a.number.clone(),
+            status,
+            note: note.to_string(),
+        };
+        tell(&mut tx, a.id, a.applicant_id, &notice).await?;
+    }
+    tx.commit().await?;
+    Ok(status)
+}
+
+/// Gives applications of `department` to `to`, one of its staff, as `by` (its admin): picked by
+/// hand, they leave the post they were routed to. Finished ones, or those already theirs, stay as
+/// they are; one of another department refuses the whole selection. Answers how many moved.
+pub async fn reassign(
+    pool: &PgPool,
+    numbers: &[ApplicationNumber],
+    to: Uuid,
+    by: Uuid,
+    department: Uuid,
+    now: OffsetDateTime,
+) -> Result<usize, Problem> {
+    let staff: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND department_id = $2
+                            AND role IN ('official', 'department_admin')) AS "staff!""#,
+        to,
+        department,
+    )
+    .fetch_one(pool)
+    .await?;
+    if !staff {
+        return Err(Problem::field("to", "err_reassign_target"));
+    }
+    let mut tx = pool.begin().await?;
+    let mut moved = 0;
+    for number in numbers {
+        let a = lock(&mut tx, number).await?;
+        if a.department_id != department {
+            return Err(Problem::NotFound);
+        }
+        if !a.status.is_open() || a.assignee_id == Some(to) {
+            continue;
+        }
+        let head = record(
+            &mut tx,
+            a.history_head.as_deref(),
+            Step {
+                id: a.id,
+                seq: a.history_seq + 1,
+                at: now,
+                actor: Some(by),
+                actor_kind: "official",
+                kind: "reassigned",
+                facts: Facts::new()
+                    .with("status", a.status.as_str())
+                    .with("assignee", to),
+                note: "",
+            },
+        )
+        .await?;
+        sqlx::query!(
+            "UPDATE applications SET assignee_id = $2, post_id = NULL, history_seq = history_seq + 1,
+                 history_head = $3, updated_at = $4
+             WHERE id = $1",
+            a.id,
+            to,
+            head,
+            now,
+        )
+        .execute(&mut *tx)
+        .await?;
+        let notice = Notice::Assigned {
+            number: a.number.clone(),
+            due: super::day_text(from_date(a.due_on)),
+        };
+        tell(&mut tx, a.id, Some(to), &notice).await?;
+        moved += 1;
+    }
+    tx.commit().await?;
+    Ok(moved)
+}
