@@ -42,6 +42,7 @@ pub fn Header() -> impl IntoView {
             {(!v.is_staff).then(|| view! {
                 <a href="/grievances">{t::nav_my_grievances(l)}</a>
                 <a href="/applications">{t::my_applications_link(l)}</a>
+                <a href="/locker">{t::nav_locker(l)}</a>
             })}
             <a href="/me" class="nav-me">{t::nav_my_account(l)}</a>
             <form method="post" action="/api/identity/sign_out" class="inline-form">

@@ -13,11 +13,14 @@ pub mod grievances;
 pub mod i18n;
 pub mod identity;
 pub mod layout;
+pub mod locker;
 pub mod notifications;
 pub mod pwa;
 #[cfg(feature = "ssr")]
 pub mod request;
 pub mod shell;
+#[cfg(feature = "ssr")]
+pub(crate) mod uploads;
 pub mod work;
 
 pub use shell::{shell, App};

@@ -1,7 +1,7 @@
 //! The HTML document and the routes.
 
 use crate::i18n::{t, use_locale};
-use crate::{admin, applications, catalogue, dev, grievances, identity, layout, pwa, work};
+use crate::{admin, applications, catalogue, dev, grievances, identity, layout, locker, pwa, work};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/:slug") view=catalogue::ServicePage ssr=SsrMode::Async/>
                     <Route path=path!("/services/:slug/apply") view=applications::ApplyPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/:slug/apply/check") view=applications::CheckAnswersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/locker") view=locker::LockerPage ssr=SsrMode::Async/>
                     <Route path=path!("/applications") view=applications::MyApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/applications/:number") view=applications::ApplicationPage ssr=SsrMode::Async/>
                     <Route path=path!("/departments") view=catalogue::DepartmentsPage ssr=SsrMode::Async/>

@@ -9,6 +9,7 @@ pub mod departments;
 pub mod grievances;
 pub mod identity;
 pub mod jobs;
+pub mod locker;
 pub mod money;
 pub mod notifications;
 pub mod place;

@@ -57,16 +57,28 @@ impl DataKey {
             .iter()
             .find_map(|engine| engine.decode(text).ok())
             .ok_or(KeyProblem::NotBase64)?;
-        if bytes.len() != 32 {
-            return Err(KeyProblem::WrongLength(bytes.len()));
-        }
-        let key = Key::<Aes256Gcm>::try_from(&bytes[..])
-            .map_err(|_| KeyProblem::WrongLength(bytes.len()))?;
-        let digest_key = hmac_sha256(&bytes, &[b"nagarik digest key"]);
-        Ok(DataKey {
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|b: Vec<u8>| KeyProblem::WrongLength(b.len()))?;
+        Ok(DataKey::from_bytes(&bytes))
+    }
+
+    /// A key from its 32 bytes.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Self {
+        let key = Key::<Aes256Gcm>::from(*bytes);
+        let digest_key = hmac_sha256(bytes, &[b"nagarik digest key"]);
+        DataKey {
             cipher: Aes256Gcm::new(&key),
             digest_key,
-        })
+        }
+    }
+
+    /// A new random key and its bytes (to be kept sealed under another key: envelope
+    /// encryption, as the document locker keeps one key per person).
+    pub fn random() -> (Self, [u8; 32]) {
+        let mut bytes = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        (DataKey::from_bytes(&bytes), bytes)
     }
 
     /// A new random key as Base64 text (`nagarik data-key`).

@@ -60,6 +60,11 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
         .nest("/api/v1/intake", crate::api::intake::routes())
         .nest("/open311/v2", crate::api::open311::routes())
         .route("/grievance-photos/{id}", get(crate::api::photos::photo))
+        .route("/locker/documents/{id}", get(crate::api::documents::own))
+        .route(
+            "/applications/{number}/documents/{field}",
+            get(crate::api::documents::shared),
+        )
         .nest("/pkg", static_files(&pkg_dir))
         .leptos_routes(&state, routes, {
             let options = leptos_options.clone();

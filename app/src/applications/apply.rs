@@ -31,6 +31,8 @@ pub struct ApplyData {
     pub today: String,
     /// The fee for these answers, as shown (`None`: nothing to pay).
     pub fee: Option<String>,
+    /// The person's locker documents of each kind the form asks for: (id, name).
+    pub documents: std::collections::BTreeMap<String, Vec<(String, String)>>,
 }
 
 #[cfg(feature = "ssr")]
@@ -60,6 +62,31 @@ pub async fn apply_form(slug: String) -> Result<Option<ApplyData>, ServerFnError
     let draft = store::draft(&pool, &request::data_key(), account.id, service)
         .await
         .map_err(request::refuse)?;
+    let l = request::request_locale();
+    let mut documents = std::collections::BTreeMap::new();
+    for f in &form.fields {
+        if let FieldKind::Document { document } = &f.kind {
+            let mine = domain::locker::store::list(
+                &pool,
+                &request::data_key(),
+                account.id,
+                Some(document),
+            )
+            .await
+            .map_err(request::refuse)?;
+            let rows: Vec<(String, String)> = mine
+                .into_iter()
+                .map(|d| {
+                    let row = crate::locker::row(d, l);
+                    (
+                        row.id,
+                        format!("{} ({}, {})", row.name, row.media, row.added),
+                    )
+                })
+                .collect();
+            documents.insert(document.clone(), rows);
+        }
+    }
     let today = store::today_in_india(now());
     let checked = draft
         .as_ref()
@@ -79,6 +106,7 @@ pub async fn apply_form(slug: String) -> Result<Option<ApplyData>, ServerFnError
         token: draft.map(|d| d.token.to_string()).unwrap_or_default(),
         today: format!("{y:04}-{m:02}-{d:02}"),
         form,
+        documents,
     }))
 }
 
@@ -194,12 +222,7 @@ fn NotOnline() -> impl IntoView {
 fn ApplyView(d: ApplyData) -> impl IntoView {
     let l = use_locale();
     let title = fill(t::apply_title(l), &[("service", &d.service)]);
-    let fields: Vec<AnyView> = d
-        .form
-        .fields
-        .iter()
-        .map(|f| field_view(l, &d.form, f, &d.answers, &d.today))
-        .collect();
+    let fields: Vec<AnyView> = d.form.fields.iter().map(|f| field_view(l, &d, f)).collect();
     let check = format!("/services/{}/apply/check", d.slug);
     view! {
         <Title text=title.clone()/>
@@ -221,7 +244,8 @@ fn ApplyView(d: ApplyData) -> impl IntoView {
 
 /// One field: its label (and "optional"), help, input and message; a field shown only for some
 /// answers carries its condition, which the form's island applies as the person answers.
-fn field_view(l: Locale, form: &Form, f: &Field, answers: &Answers, today: &str) -> AnyView {
+fn field_view(l: Locale, d: &ApplyData, f: &Field) -> AnyView {
+    let (form, answers, today) = (&d.form, &d.answers, d.today.as_str());
     let name = format!("answers[{}]", f.key);
     let id = format!("answer-{}", f.key);
     let error = format!("{}-error", f.key);
@@ -301,13 +325,22 @@ fn field_view(l: Locale, form: &Form, f: &Field, answers: &Answers, today: &str)
         }
         .into_any(),
         // A document from the person's locker, of the type the field asks for.
-        FieldKind::Document { .. } => view! {
-            <select id=id.clone() name=name aria-describedby=described aria-invalid="false">
-                <option value="">{t::choose_one(l)}</option>
-            </select>
-            <p class="hint">{t::locker_has_none(l)}</p>
+        FieldKind::Document { document } => {
+            let mine = d.documents.get(document).cloned().unwrap_or_default();
+            let add = format!("/locker?kind={document}&back=/services/{}/apply", d.slug);
+            view! {
+                <select id=id.clone() name=name aria-describedby=described aria-invalid="false">
+                    <option value="">{t::choose_one(l)}</option>
+                    {mine.clone().into_iter().map(|(doc, text)| {
+                        let selected = doc == answer;
+                        view! { <option value=doc selected=selected>{text}</option> }
+                    }).collect_view()}
+                </select>
+                {mine.is_empty().then(|| view! { <p class="hint">{t::locker_has_none(l)}</p> })}
+                <p><a href=add>{t::add_to_locker(l)}</a></p>
+            }
+            .into_any()
         }
-        .into_any(),
     };
     view! {
         <div class="field" data-when-field=when_field data-when-any=when_any hidden=hidden>
@@ -353,6 +386,7 @@ pub(crate) fn answer_text(l: Locale, f: &Field, answer: &str) -> String {
             .unwrap_or_else(|| answer.to_string()),
         FieldKind::YesNo if answer == "yes" => t::yes(l).to_string(),
         FieldKind::YesNo if answer == "no" => t::no(l).to_string(),
+        FieldKind::Document { .. } => t::document_attached(l).to_string(),
         FieldKind::PastDate => domain::applications::form::parse_date(answer)
             .map(|(y, m, d)| format!("{d:02}-{m:02}-{y}"))
             .unwrap_or_else(|| answer.to_string()),
@@ -382,14 +416,16 @@ pub(crate) fn answers_list(
                 view! { <dd><a href=href>{t::change_answer(l)}<span class="visually-hidden">{format!(" {}", f.label.get(l))}</span></a></dd> }
             });
             view! {
-                <dt>{f.label.get(l).to_string()}</dt>
-                <dd>{text}</dd>
-                {link}
+                <div class="answer-row">
+                    <dt>{f.label.get(l).to_string()}</dt>
+                    <dd>{text}</dd>
+                    {link}
+                </div>
             }
             .into_any()
         })
         .collect();
-    view! { <dl class="facts answers">{rows}</dl> }.into_any()
+    view! { <dl class="answers">{rows}</dl> }.into_any()
 }
 
 #[component]

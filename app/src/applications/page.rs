@@ -26,6 +26,19 @@ pub struct StepView {
     pub needs_note: bool,
 }
 
+/// A locker document attached to the application, shared with its department.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachedView {
+    pub field: String,
+    /// The question it answers.
+    pub label: String,
+    pub href: String,
+    pub opened: Option<String>,
+    pub withdrawn: bool,
+    /// The applicant may still stop sharing it (nobody opened it, and it is being decided).
+    pub may_withdraw: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimelineRow {
     pub at: String,
@@ -60,6 +73,7 @@ pub struct ApplicationView {
     pub staff: bool,
     /// What the department asked for, while it waits on the applicant.
     pub asked: Option<String>,
+    pub documents: Vec<AttachedView>,
 }
 
 #[cfg(feature = "ssr")]
@@ -104,6 +118,27 @@ pub async fn application(number: String) -> Result<ApplicationView, ServerFnErro
         })
         .flatten()
         .map(|e| e.note.clone());
+    let documents = store::shares(&pool, a.id)
+        .await
+        .map_err(request::refuse)?
+        .into_iter()
+        .map(|s| AttachedView {
+            label: a
+                .form
+                .fields
+                .iter()
+                .find(|f| f.key == s.field)
+                .map_or_else(|| s.field.clone(), |f| f.label.get(l).to_string()),
+            href: format!("/applications/{}/documents/{}", a.number, s.field),
+            opened: s.opened_at.map(ist),
+            withdrawn: s.withdrawn_at.is_some(),
+            may_withdraw: !staff
+                && s.opened_at.is_none()
+                && s.withdrawn_at.is_none()
+                && a.status.is_open(),
+            field: s.field,
+        })
+        .collect();
     let answers = a.answers.as_ref().map(|answers| {
         a.form
             .fields
@@ -133,6 +168,7 @@ pub async fn application(number: String) -> Result<ApplicationView, ServerFnErro
         steps,
         asked,
         answers,
+        documents,
         number: a.number,
         service: a.service_name,
         service_slug: a.service_slug,
@@ -179,6 +215,21 @@ pub async fn application_step(
             request::answer(Ok(status.as_str().to_string()))
         }
         other => request::answer(other.map(|s| s.as_str().to_string())),
+    }
+}
+
+/// The applicant stops sharing a document nobody has opened yet.
+#[server(endpoint = "applications/withdraw_share")]
+pub async fn withdraw_share(
+    number: String,
+    field: String,
+) -> Result<FormResult<()>, ServerFnError> {
+    let account = request::require_account()?;
+    let number =
+        ApplicationNumber::parse(&number).map_err(|_| request::refuse(Problem::NotFound))?;
+    match store::withdraw_share(&request::pool(), &number, field.trim(), account.id, now()).await {
+        Err(p @ (Problem::Forbidden | Problem::NotFound)) => Err(request::refuse(p)),
+        other => request::answer(other),
     }
 }
 
@@ -285,16 +336,48 @@ fn ApplicationDetail(a: ApplicationView) -> impl IntoView {
             <p class="hint">{fill(t::form_version_n(l), &[("version", &a.form_version.to_string())])}</p>
             {match a.answers.clone() {
                 Some(rows) => view! {
-                    <dl class="facts answers">
-                        {rows.into_iter().map(|(q, answer)| view! { <dt>{q}</dt><dd>{answer}</dd> }).collect_view()}
+                    <dl class="answers">
+                        {rows.into_iter().map(|(q, answer)| view! { <div class="answer-row"><dt>{q}</dt><dd>{answer}</dd></div> }).collect_view()}
                     </dl>
                 }.into_any(),
                 None => view! { <p>{t::answers_erased(l)}</p> }.into_any(),
             }}
+            {(!a.documents.is_empty()).then(|| view! {
+                <h2>{t::attached_documents(l)}</h2>
+                <ul class="documents">
+                    {a.documents.clone().into_iter().map(|d| {
+                        let page = format!("/applications/{number}");
+                        let number = number.clone();
+                        let state = if d.withdrawn {
+                            t::share_withdrawn(l).to_string()
+                        } else {
+                            d.opened.clone().map_or_else(
+                                || t::not_opened_yet(l).to_string(),
+                                |at| fill(t::opened_by_department(l), &[("at", &at)]),
+                            )
+                        };
+                        view! {
+                            <li class="card">
+                                <p><strong>{d.label.clone()}</strong></p>
+                                {(!d.withdrawn).then(|| view! { <p><a href=d.href.clone()>{t::open_document(l)}<span class="visually-hidden">{format!(" {}", d.label)}</span></a></p> })}
+                                <p class="meta">{state}</p>
+                                {d.may_withdraw.then(|| view! {
+                                    <ServerForm endpoint="applications/withdraw_share".to_string() locale=l then=FormThen::redirect(page) class="inline-form".to_string()>
+                                        <FailureBanner locale=l/>
+                                        <input type="hidden" name="number" value=number.clone()/>
+                                        <input type="hidden" name="field" value=d.field.clone()/>
+                                        <button type="submit" class="link-button">{t::withdraw_share(l)}<span class="visually-hidden">{format!(" {}", d.label)}</span></button>
+                                    </ServerForm>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
             <h2>{t::timeline(l)}</h2>
             <ol class="timeline">
                 {a.timeline.clone().into_iter().map(|e| view! {
-                    <li>
+                    <li class="timeline-entry">
                         <p class="meta">{e.at.clone()}" · "{e.who.clone()}</p>
                         <p><strong>{e.what.clone()}</strong></p>
                         {(!e.note.is_empty()).then(|| view! { <p>{e.note.clone()}</p> })}

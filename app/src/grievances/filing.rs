@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use super::now;
 #[cfg(feature = "ssr")]
-use super::uploads::{prepare_photos, read_multipart};
-#[cfg(feature = "ssr")]
 use crate::i18n::Locale;
 #[cfg(feature = "ssr")]
 use crate::request;
+#[cfg(feature = "ssr")]
+use crate::uploads::{prepare_photos, read_multipart};
 #[cfg(feature = "ssr")]
 use domain::grievances::{self as rules, store};
 #[cfg(feature = "ssr")]
@@ -148,7 +148,13 @@ pub async fn file_and_answer(filing: store::Filing) -> Result<FormResult<String>
 async fn read_filing(
     data: leptos::server_fn::codec::MultipartData,
 ) -> Result<(FilingForm, Vec<Result<Vec<u8>, &'static str>>), ServerFnError> {
-    let (fields, uploads) = read_multipart(data).await?;
+    let (fields, uploads) = read_multipart(
+        data,
+        "photos",
+        rules::photos::MAX_BYTES,
+        "err_photo_too_big",
+    )
+    .await?;
     let fields: serde_json::Map<String, serde_json::Value> = fields
         .into_iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("form[")?.strip_suffix(']')?.to_string(), v)))

@@ -11,8 +11,6 @@ pub mod lists;
 pub mod me_too;
 pub mod page;
 pub mod steps;
-#[cfg(feature = "ssr")]
-mod uploads;
 pub mod view;
 
 pub use filing::*;

@@ -5,11 +5,11 @@ use crate::i18n::{t, Locale};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::uploads::{prepare_photos, read_multipart};
-#[cfg(feature = "ssr")]
 use super::{load_for_caller, now};
 #[cfg(feature = "ssr")]
 use crate::request;
+#[cfg(feature = "ssr")]
+use crate::uploads::{prepare_photos, read_multipart};
 #[cfg(feature = "ssr")]
 use domain::grievances::{self as rules, store, Action};
 #[cfg(feature = "ssr")]
@@ -106,7 +106,13 @@ pub async fn resolve_grievance(
 ) -> Result<FormResult<String>, ServerFnError> {
     // Only staff resolve: anyone else is refused before the body is read.
     request::require(|a| a.role != domain::identity::Role::Citizen)?;
-    let (fields, uploads) = read_multipart(data).await?;
+    let (fields, uploads) = read_multipart(
+        data,
+        "photos",
+        rules::photos::MAX_BYTES,
+        "err_photo_too_big",
+    )
+    .await?;
     let text = |k: &str| {
         fields
             .get(k)

@@ -240,7 +240,11 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 }
 
 /// Server functions that take files (multipart bodies).
-pub const MULTIPART_ENDPOINTS: [&str; 2] = ["/api/grievances/file", "/api/grievances/resolve"];
+pub const MULTIPART_ENDPOINTS: [&str; 3] = [
+    "/api/grievances/file",
+    "/api/grievances/resolve",
+    "/api/locker/add",
+];
 
 /// The most a server function's body may hold: a form of text.
 pub const BODY_LIMIT: usize = 1024 * 1024;

@@ -309,7 +309,9 @@ fn kind_problem(kind: &FieldKind) -> Option<&'static str> {
         {
             Some("err_field_options_invalid")
         }
-        FieldKind::Document { document } if !is_key(document) => Some("err_field_document_invalid"),
+        FieldKind::Document { document } if !crate::locker::is_kind(document) => {
+            Some("err_field_document_invalid")
+        }
         _ => None,
     }
 }

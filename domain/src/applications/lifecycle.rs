@@ -162,6 +162,8 @@ pub fn event_label(kind: &str, l: Locale) -> Option<&'static str> {
         Some(Action::Deliver) => t::app_event_deliver(l),
         None if kind == "filed" => t::app_event_filed(l),
         None if kind == "reassigned" => t::app_event_reassigned(l),
+        None if kind == "document_opened" => t::app_event_document_opened(l),
+        None if kind == "share_withdrawn" => t::app_event_share_withdrawn(l),
         None => return None,
     })
 }

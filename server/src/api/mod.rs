@@ -2,6 +2,7 @@
 //! (`intake`); Open311 clients come later through `open311`. Callers authenticate with a key of
 //! their own, scoped to one channel.
 
+pub mod documents;
 pub mod intake;
 pub mod my_data;
 pub mod open311;

@@ -17,6 +17,7 @@ mod identity;
 mod intake;
 mod jobs;
 mod limits;
+mod locker;
 mod me_too;
 mod metrics;
 mod my_data;

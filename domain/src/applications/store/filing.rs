@@ -139,7 +139,7 @@ pub async fn check_draft(
     let checked = form
         .check(&draft.answers, today_in_india(now))
         .map_err(Problem::Invalid)?;
-    Problem::check(unknown_documents(&form, &checked))?;
+    Problem::check(foreign_documents(pool, applicant, &form, &checked).await?)?;
     Ok(draft)
 }
 
@@ -178,7 +178,7 @@ pub async fn submit(
     let answers: Answers =
         serde_json::from_slice(&json).map_err(|e| Problem::Unexpected(e.into()))?;
     let checked = form.check(&answers, today).map_err(Problem::Invalid)?;
-    Problem::check(unknown_documents(&form, &checked))?;
+    Problem::check(foreign_documents(pool, applicant, &form, &checked).await?)?;
     let fee = form.fee(&checked);
     let due = Calendar::add_working_days(&calendar, today, form.working_days);
     let route = sqlx::query!(
@@ -261,6 +261,20 @@ pub async fn submit(
     )
     .execute(&mut *tx)
     .await?;
+    // Consent: each attached document is shared with the department for this application.
+    for (field, _, answer) in documents_of(&form, &checked) {
+        let document = Uuid::parse_str(answer).map_err(|e| Problem::Unexpected(e.into()))?;
+        sqlx::query!(
+            "INSERT INTO document_shares (document_id, application_id, field_key, shared_at)
+             VALUES ($1, $2, $3, $4)",
+            document,
+            id,
+            field,
+            now,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query!(
         "DELETE FROM application_drafts WHERE applicant_id = $1 AND service_id = $2",
         applicant,
@@ -283,14 +297,39 @@ pub async fn submit(
     Ok(Filed { number, due, fee })
 }
 
-/// Each document answer that names no document of the person's locker. The locker is not built
-/// yet (issue 10 continues), so no answer names one: a form that requires a document cannot be
-/// filed until it is, and a made-up document id is never kept.
-fn unknown_documents(form: &Form, answers: &Checked) -> Vec<FieldError> {
+/// Each document answer that names no document of the person's own locker of the kind the field
+/// asks for (a made-up id, another person's document, a photograph given as a rent agreement).
+async fn foreign_documents(
+    pool: &PgPool,
+    applicant: Uuid,
+    form: &Form,
+    answers: &Checked,
+) -> Result<Vec<FieldError>, Problem> {
+    let mut problems = Vec::new();
+    for (field, kind, answer) in documents_of(form, answers) {
+        let owned = match Uuid::parse_str(answer) {
+            Ok(id) => crate::locker::store::owned_of_kind(pool, applicant, id, kind).await?,
+            Err(_) => false,
+        };
+        if !owned {
+            problems.push(FieldError::new(field, "err_answer_document"));
+        }
+    }
+    Ok(problems)
+}
+
+/// The document answers: (field, the kind it asks for, the answer).
+fn documents_of<'a>(form: &'a Form, answers: &'a Checked) -> Vec<(&'a str, &'a str, &'a str)> {
     form.fields
         .iter()
-        .filter(|f| matches!(f.kind, FieldKind::Document { .. }) && answers.0.contains_key(&f.key))
-        .map(|f| FieldError::new(&f.key, "err_answer_document"))
+        .filter_map(|f| match &f.kind {
+            FieldKind::Document { document } => Some((
+                f.key.as_str(),
+                document.as_str(),
+                answers.0.get(&f.key)?.as_str(),
+            )),
+            _ => None,
+        })
         .collect()
 }
 

@@ -1,14 +1,17 @@
 //! Application queries, one file per concern: `forms` (the versioned forms and the holiday
 //! calendar), `filing` (drafts kept as people type, and filing one exactly once), `reading` (a
 //! person's list, one application with its answers and timeline) and `steps` (what the
-//! department and the applicant do to it). What they share is here: the locked application a
+//! department and the applicant do to it), `consent` (locker documents shared with the department
+//! for one application). What they share is here: the locked application a
 //! change starts from, its history entries, the sealed answers, and telling people.
 
+mod consent;
 mod filing;
 mod forms;
 mod reading;
 mod steps;
 
+pub use consent::*;
 pub use filing::*;
 pub use forms::*;
 pub use reading::*;

@@ -1,5 +1,6 @@
-//! What a multipart form brings: its text fields and its photos, read within bounds and the
-//! photos checked and re-encoded off the request threads, a bounded number at a time.
+//! What a multipart form brings: its text fields and its files, read within bounds (a
+//! grievance's photos, a locker document); the photos checked and re-encoded off the request
+//! threads, a bounded number at a time.
 
 use crate::request;
 use domain::grievances as rules;
@@ -9,11 +10,14 @@ use leptos::prelude::ServerFnError;
 /// The longest text field read from a multipart form (10,000 characters of any script).
 const FIELD_MAX_BYTES: usize = 40_000;
 
-/// What a multipart form carried: its text fields (by name) and its `photos` parts (or why one
-/// was refused). Bounded: 40 parts, 10,000 characters a field, `photos::MAX_BYTES` a photo, and
-/// the whole body by `request::body_guard`.
+/// What a multipart form carried: its text fields (by name) and its `file_field` parts (or
+/// `too_big`, for one over `max_bytes`). Bounded: 40 parts, 10,000 characters a field,
+/// `max_bytes` a file, and the whole body by `request::body_guard`.
 pub(crate) async fn read_multipart(
     data: leptos::server_fn::codec::MultipartData,
+    file_field: &str,
+    max_bytes: usize,
+    too_big_code: &'static str,
 ) -> Result<
     (
         serde_json::Map<String, serde_json::Value>,
@@ -37,11 +41,11 @@ pub(crate) async fn read_multipart(
             return Err(bad("too many fields"));
         }
         let name = field.name().unwrap_or_default().to_string();
-        if name == "photos" {
+        if name == file_field {
             let mut bytes = Vec::new();
             let mut too_big = false;
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                if bytes.len() + chunk.len() > rules::photos::MAX_BYTES {
+                if bytes.len() + chunk.len() > max_bytes {
                     too_big = true;
                 } else {
                     bytes.extend_from_slice(&chunk);
@@ -49,7 +53,7 @@ pub(crate) async fn read_multipart(
             }
             // an empty file input still sends a part with no name and no bytes
             if too_big {
-                uploads.push(Err("err_photo_too_big"));
+                uploads.push(Err(too_big_code));
             } else if !bytes.is_empty() {
                 uploads.push(Ok(bytes));
             }

@@ -1,0 +1,123 @@
+import { test, expect, Page } from '@playwright/test';
+import { DEMO, expectAccessible, expectNoSidewaysScroll, hydrated, signIn } from './helpers';
+
+/** Takes a step on the application page (with what it must say, if it asks). */
+async function step(page: Page, button: string, note?: string) {
+  await hydrated(page);
+  const form = page.locator('form', { has: page.getByRole('button', { name: button }) });
+  if (note !== undefined) await form.getByRole('textbox').fill(note);
+  await form.getByRole('button', { name: button }).click();
+}
+
+test('a citizen applies for a birth certificate from a kept draft and the department delivers it', async ({ browser }) => {
+  const child = 'Subhashree ' + Math.floor(Math.random() * 1e6);
+  const citizen = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  await signIn(citizen, DEMO.citizen);
+
+  // From the service page to its form.
+  await citizen.goto('/services/birth-certificate');
+  await citizen.getByRole('link', { name: 'Apply online' }).click();
+  await expect(citizen.getByRole('heading', { name: /Apply: / })).toBeVisible();
+  await hydrated(citizen);
+  await expectAccessible(citizen);
+  await expectNoSidewaysScroll(citizen);
+
+  // What is typed is kept as the person goes, and is there again after a reload.
+  await citizen.getByLabel("Child's name").fill(child);
+  await expect(citizen.locator('[data-kept]')).toHaveText('Kept');
+  await citizen.reload();
+  await hydrated(citizen);
+  await expect(citizen.getByLabel("Child's name")).toHaveValue(child);
+
+  // A hospital birth asks for the hospital; a home birth does not.
+  await expect(citizen.getByLabel("Hospital's name")).toBeHidden();
+  await citizen.getByLabel('A hospital').check();
+  await expect(citizen.getByLabel("Hospital's name")).toBeVisible();
+  await citizen.getByLabel('At home').check();
+  await expect(citizen.getByLabel("Hospital's name")).toBeHidden();
+
+  // A problem is shown at its field, and nothing typed is lost.
+  await citizen.getByLabel('Date of birth').fill('2099-01-01');
+  await citizen.getByRole('button', { name: 'Continue' }).click();
+  await expect(citizen.locator('#date_of_birth-error')).not.toBeEmpty();
+  await expect(citizen.locator('#mother_name-error')).toHaveText('Answer this: it is needed.');
+  await expect(citizen.getByLabel('Date of birth')).toHaveAttribute('aria-invalid', 'true');
+  await expect(citizen.getByLabel("Child's name")).toHaveValue(child);
+
+  await citizen.getByLabel('Date of birth').fill('2026-10-02');
+  await citizen.getByLabel("Mother's name").fill('Sasmita Mohapatra');
+  await citizen.getByLabel('Address').fill('Plot 14, Saheed Nagar, Bhubaneswar');
+  await citizen.getByRole('button', { name: 'Continue' }).click();
+
+  // Check your answers, then apply.
+  await expect(citizen.getByRole('heading', { name: 'Check your answers before you apply' })).toBeVisible();
+  await expect(citizen.getByText(child)).toBeVisible();
+  await expect(citizen.getByText('02-10-2026')).toBeVisible();
+  await expect(citizen.getByTestId('fee')).toHaveText('No fee');
+  await expectAccessible(citizen);
+  await expectNoSidewaysScroll(citizen);
+  await hydrated(citizen);
+  await citizen.getByRole('button', { name: 'Apply', exact: true }).click();
+
+  await expect(citizen.getByRole('heading', { name: 'Application received' })).toBeVisible();
+  const number = (await citizen.getByTestId('application-number').textContent())!.trim();
+  expect(number).toMatch(/^AP-\d{2}-\d{7}-\d$/);
+  await expect(citizen.getByTestId('due-on')).toHaveText(/To be decided by \d{2}-\d{2}-\d{4}/);
+  await expectAccessible(citizen);
+  await expectNoSidewaysScroll(citizen);
+  await citizen.getByRole('link', { name: 'My applications' }).first().click();
+  await expect(citizen.getByRole('link', { name: number })).toBeVisible();
+
+  // The registrar finds it in their queue and asks for more.
+  const official = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  await signIn(official, DEMO.official);
+  await official.goto('/work?status=application:submitted');
+  await official.getByRole('link', { name: number }).click();
+  await expect(official.getByRole('heading', { name: `Application ${number}` })).toBeVisible();
+  await expect(official.getByText(child)).toBeVisible();
+  await expectAccessible(official);
+  await step(official, 'Ask the applicant for more', '');
+  await expect(official.locator('#step-ask_for_more-note-error')).toHaveText('Write a few words here.');
+  await step(official, 'Ask the applicant for more', "Send the ward councillor's letter");
+  await expect(official.getByTestId('application-status')).toHaveText('Waiting for the applicant');
+
+  // The applicant reads what is wanted and answers; the clock stood still meanwhile.
+  await citizen.goto(`/applications/${number}`);
+  await expect(citizen.getByText("Send the ward councillor's letter")).toBeVisible();
+  await expect(citizen.getByText(/The clock stands still until you answer/)).toBeVisible();
+  await expectAccessible(citizen);
+  await step(citizen, 'Send my answer', 'The letter is with the ward office; its number is 114/2026.');
+  await expect(citizen.getByTestId('application-status')).toHaveText('Submitted');
+
+  // The registrar verifies, approves and delivers.
+  await official.reload();
+  await step(official, 'Mark as verified');
+  await expect(official.getByTestId('application-status')).toHaveText('Verified');
+  await step(official, 'Approve');
+  await expect(official.getByTestId('application-status')).toHaveText('Approved');
+  await step(official, 'Mark as delivered');
+  await expect(official.getByTestId('application-status')).toHaveText('Delivered');
+
+  // Every step, with who took it, on the applicant's page.
+  await citizen.reload();
+  const timeline = citizen.locator('.timeline li');
+  await expect(timeline).toHaveCount(6);
+  await expect(timeline.nth(1)).toContainText('The department asked for more');
+  await expect(timeline.nth(2)).toContainText('The applicant answered');
+  await expect(timeline.nth(5)).toContainText('Delivered');
+});
+
+test('the apply form and its answers read in Odia and Hindi, and stay accessible', async ({ page }) => {
+  await signIn(page, DEMO.citizen);
+  const url = new URL(page.url()).origin;
+  for (const [lang, heading] of [['or', 'ଆବେଦନ: '], ['hi', 'आवेदन: ']]) {
+    await page.context().addCookies([{ name: 'nagarik_lang', value: lang, url }]);
+    await page.goto('/services/trade-licence-new/apply');
+    await expect(page.getByRole('heading', { name: new RegExp(heading) })).toBeVisible();
+    await expectAccessible(page);
+    await expectNoSidewaysScroll(page);
+    await page.goto('/applications');
+    await expectAccessible(page);
+  }
+  await page.context().addCookies([{ name: 'nagarik_lang', value: 'en', url }]);
+});
