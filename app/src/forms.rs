@@ -306,6 +306,16 @@ mod browser {
                     let kept = matches!(post(&form, &url).await, Ok((200, _)));
                     let text = if kept { t::draft_kept(locale) } else { "" };
                     each(&form, "[data-kept]", |el| el.set_text_content(Some(text)));
+                    // The page may keep it on the device meanwhile (`nagarik-keep-failed`), and
+                    // forget that copy once the server has it (`nagarik-kept`).
+                    let event = if kept {
+                        "nagarik-kept"
+                    } else {
+                        "nagarik-keep-failed"
+                    };
+                    if let Ok(e) = web_sys::Event::new(event) {
+                        let _ = form.dispatch_event(&e);
+                    }
                 });
             },
             std::time::Duration::from_millis(800),

@@ -110,6 +110,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/posts") view=work::posts::PostsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/jobs") view=admin::JobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/holidays") view=admin::HolidaysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/applications") view=admin::ApplicationRecordsPage ssr=SsrMode::Async/>
                     <Route path=path!("/grievances") view=grievances::MyGrievancesPage ssr=SsrMode::Async/>
                     <Route path=path!("/grievances/new") view=grievances::FileGrievancePage ssr=SsrMode::Async/>
                     <Route path=path!("/grievances/:number") view=grievances::GrievancePage ssr=SsrMode::Async/>

@@ -29,6 +29,17 @@ test('a citizen applies for a birth certificate from a kept draft and the depart
   await hydrated(citizen);
   await expect(citizen.getByLabel("Child's name")).toHaveValue(child);
 
+  // Offline, what is typed is kept on the phone (encrypted), and reaches the server once the
+  // connection returns.
+  await citizen.context().setOffline(true);
+  await citizen.getByLabel("Mother's name").fill('Sasmita Mohapatra');
+  await expect(citizen.locator('#device-draft')).toBeVisible();
+  await citizen.context().setOffline(false);
+  await expect(citizen.locator('#device-draft')).toBeHidden();
+  await citizen.reload();
+  await hydrated(citizen);
+  await expect(citizen.getByLabel("Mother's name")).toHaveValue('Sasmita Mohapatra');
+
   // A hospital birth asks for the hospital; a home birth does not.
   await expect(citizen.getByLabel("Hospital's name")).toBeHidden();
   await citizen.getByLabel('A hospital').check();

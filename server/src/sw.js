@@ -98,6 +98,14 @@ self.addEventListener('notificationclick', (event) => {
   }));
 });
 
+// Application drafts a page kept on the phone while offline (encrypted; see the apply page).
+function forgetDrafts() {
+  return new Promise((done) => {
+    const r = indexedDB.deleteDatabase('nagarik-drafts');
+    r.onsuccess = r.onerror = r.onblocked = () => done();
+  });
+}
+
 function keepForLater(req, url) {
   return (async () => {
     const copy = req.clone();
@@ -131,7 +139,8 @@ self.addEventListener('fetch', (event) => {
   // Signing out (or ending this session from the account page) empties the personal pages.
   if (req.method === 'POST' && url.origin === location.origin
       && (url.pathname === '/api/identity/sign_out' || url.pathname === '/api/identity/revoke_session')) {
-    event.waitUntil(caches.delete(PERSONAL));
+    // and the application drafts kept on the phone while it was offline
+    event.waitUntil(Promise.all([caches.delete(PERSONAL), forgetDrafts()]));
     return;
   }
   if (req.method !== 'GET') return;
@@ -149,7 +158,7 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(req).then((res) => {
         const keep = res.headers.get('x-offline-copy') || 'public';
-        if (keep === 'public') caches.delete(PERSONAL); // nobody is signed in (any more)
+        if (keep === 'public') { caches.delete(PERSONAL); forgetDrafts(); } // nobody is signed in (any more)
         if (res.ok && keep !== 'none') {
           const copy = res.clone();
           caches.open(keep === 'personal' ? PERSONAL : CACHE).then((c) => c.put(req, copy));

@@ -16,10 +16,12 @@ use domain::identity::{store as identity_store, Actor, Role};
 #[cfg(feature = "ssr")]
 use domain::problem::FieldError;
 
+pub mod applications;
 pub mod holidays;
 pub mod jobs;
 pub mod services;
 
+pub use applications::ApplicationRecordsPage;
 pub use holidays::HolidaysPage;
 pub use jobs::JobsPage;
 pub use services::*;
@@ -292,6 +294,7 @@ fn AdminView(overview: AdminSummary) -> impl IntoView {
                 <a class="button button-secondary" href="/admin/services">{t::admin_services_title(l)}</a>
                 <a class="button button-secondary" href="/admin/escalation">{t::ladders_title(l)}</a>
                 <a class="button button-secondary" href="/admin/posts">{t::posts_title(l)}</a>
+                <a class="button button-secondary" href="/admin/applications">{t::records_title(l)}</a>
                 {overview.is_city_admin.then(|| view! {
                     <a class="button button-secondary" href="/admin/intake-keys">{t::intake_keys_title(l)}</a>
                     <a class="button button-secondary" href="/admin/jobs">{t::jobs_title(l)}</a>

@@ -224,6 +224,7 @@ fn ApplyView(d: ApplyData) -> impl IntoView {
     let title = fill(t::apply_title(l), &[("service", &d.service)]);
     let fields: Vec<AnyView> = d.form.fields.iter().map(|f| field_view(l, &d, f)).collect();
     let check = format!("/services/{}/apply/check", d.slug);
+    let slug = d.slug.clone();
     view! {
         <Title text=title.clone()/>
         <section class="page narrow">
@@ -238,6 +239,7 @@ fn ApplyView(d: ApplyData) -> impl IntoView {
                 <p class="hint" data-kept="" role="status" aria-live="polite"></p>
                 <button type="submit" class="button">{t::continue_button(l)}</button>
             </ServerForm>
+            <super::device_draft::DeviceDraft slug=slug/>
         </section>
     }
 }

@@ -74,6 +74,7 @@ pub struct ApplicationView {
     /// What the department asked for, while it waits on the applicant.
     pub asked: Option<String>,
     pub documents: Vec<AttachedView>,
+    pub appeals: super::appeals::AppealsView,
 }
 
 #[cfg(feature = "ssr")]
@@ -139,6 +140,9 @@ pub async fn application(number: String) -> Result<ApplicationView, ServerFnErro
             field: s.field,
         })
         .collect();
+    let appeals = super::appeals::appeals_view(&pool, &a, account.id, l)
+        .await
+        .map_err(request::refuse)?;
     let answers = a.answers.as_ref().map(|answers| {
         a.form
             .fields
@@ -169,6 +173,7 @@ pub async fn application(number: String) -> Result<ApplicationView, ServerFnErro
         asked,
         answers,
         documents,
+        appeals,
         number: a.number,
         service: a.service_name,
         service_slug: a.service_slug,
@@ -332,6 +337,7 @@ fn ApplicationDetail(a: ApplicationView) -> impl IntoView {
                     {a.steps.clone().into_iter().map(|s| step_form(l, &number, s)).collect_view()}
                 </section>
             })}
+            {super::appeals::appeals_section(l, &number, a.appeals.clone())}
             <h2>{t::your_answers(l)}</h2>
             <p class="hint">{fill(t::form_version_n(l), &[("version", &a.form_version.to_string())])}</p>
             {match a.answers.clone() {

@@ -164,6 +164,9 @@ pub fn event_label(kind: &str, l: Locale) -> Option<&'static str> {
         None if kind == "reassigned" => t::app_event_reassigned(l),
         None if kind == "document_opened" => t::app_event_document_opened(l),
         None if kind == "share_withdrawn" => t::app_event_share_withdrawn(l),
+        None if kind == "appealed" => t::app_event_appealed(l),
+        None if kind == "revision_asked" => t::app_event_revision_asked(l),
+        None if kind == "appeal_decided" => t::app_event_appeal_decided(l),
         None => return None,
     })
 }

@@ -6,6 +6,7 @@
 //! Certificates and the document locker build on it.
 
 pub mod access;
+pub mod appeals;
 pub mod calendar;
 pub mod form;
 pub mod lifecycle;

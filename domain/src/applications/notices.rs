@@ -18,6 +18,14 @@ pub enum Notice {
     },
     /// To the official: the applicant answered.
     Answered { number: String },
+    /// To the appellate (or revision) officer: an appeal to decide by a day.
+    Appealed { number: String, due: String },
+    /// To the applicant: their appeal was decided.
+    AppealDecided {
+        number: String,
+        decision: super::appeals::Decision,
+        note: String,
+    },
 }
 
 impl Notice {
@@ -26,7 +34,9 @@ impl Notice {
             Notice::Filed { number, .. }
             | Notice::Assigned { number, .. }
             | Notice::Updated { number, .. }
-            | Notice::Answered { number } => number,
+            | Notice::Answered { number }
+            | Notice::Appealed { number, .. }
+            | Notice::AppealDecided { number, .. } => number,
         }
     }
 
@@ -68,6 +78,24 @@ impl Notice {
             Notice::Answered { number } => {
                 fill(t::notice_application_answered(l), &[("number", number)])
             }
+            Notice::Appealed { number, due } => fill(
+                t::notice_appeal_filed(l),
+                &[("number", number), ("date", due)],
+            ),
+            Notice::AppealDecided {
+                number,
+                decision,
+                note,
+            } => fill(
+                t::notice_appeal_decided(l),
+                &[
+                    ("number", number),
+                    ("decision", decision.label(l)),
+                    ("note", note),
+                ],
+            )
+            .trim()
+            .to_string(),
         }
     }
 }

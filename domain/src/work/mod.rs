@@ -9,6 +9,7 @@
 //! Work is routed to posts (`posts`): a role in a department with a jurisdiction that a person
 //! holds. When the holder changes, the post's open work moves to the successor.
 
+use crate::applications::appeals::State as AppealState;
 use crate::applications::Status as ApplicationStatus;
 use crate::grievances::me_too::Priority;
 use crate::grievances::Status;
@@ -29,15 +30,18 @@ pub const REASSIGN_MAX: usize = 100;
 pub enum Kind {
     Grievance,
     Application,
+    /// an appeal (or revision) of an application, for its officer to decide
+    Appeal,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::Grievance, Kind::Application];
+    pub const ALL: [Kind; 3] = [Kind::Grievance, Kind::Application, Kind::Appeal];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Grievance => "grievance",
             Kind::Application => "application",
+            Kind::Appeal => "appeal",
         }
     }
 
@@ -49,7 +53,7 @@ impl Kind {
     pub fn link(self, reference: &str) -> String {
         match self {
             Kind::Grievance => format!("/grievances/{reference}"),
-            Kind::Application => format!("/applications/{reference}"),
+            Kind::Application | Kind::Appeal => format!("/applications/{reference}"),
         }
     }
 }
@@ -60,6 +64,7 @@ impl Kind {
 pub enum State {
     Grievance(Status),
     Application(ApplicationStatus),
+    Appeal(AppealState),
 }
 
 impl State {
@@ -67,6 +72,7 @@ impl State {
         match kind {
             Kind::Grievance => Status::parse(state).map(State::Grievance),
             Kind::Application => ApplicationStatus::parse(state).map(State::Application),
+            Kind::Appeal => AppealState::parse(state).map(State::Appeal),
         }
     }
 
@@ -74,6 +80,7 @@ impl State {
         match self {
             State::Grievance(s) => s.as_str(),
             State::Application(s) => s.as_str(),
+            State::Appeal(s) => s.as_str(),
         }
     }
 
@@ -81,6 +88,7 @@ impl State {
         match self {
             State::Grievance(s) => s.label(l),
             State::Application(s) => s.label(l),
+            State::Appeal(s) => s.label(l),
         }
     }
 
@@ -88,6 +96,7 @@ impl State {
         match self {
             State::Grievance(s) => s.is_open(),
             State::Application(s) => s.is_open(),
+            State::Appeal(s) => s.is_open(),
         }
     }
 
@@ -97,6 +106,7 @@ impl State {
         match self {
             State::Grievance(s) => s.as_str().to_string(),
             State::Application(s) => format!("application:{}", s.as_str()),
+            State::Appeal(s) => format!("appeal:{}", s.as_str()),
         }
     }
 
@@ -116,6 +126,7 @@ impl State {
             State::Application(s) => {
                 format!("{} · {}", i18n::t::work_kind_application(l), s.label(l))
             }
+            State::Appeal(s) => format!("{} · {}", i18n::t::work_kind_appeal(l), s.label(l)),
         }
     }
 
@@ -124,6 +135,7 @@ impl State {
         match self {
             State::Grievance(_) => Kind::Grievance,
             State::Application(_) => Kind::Application,
+            State::Appeal(_) => Kind::Appeal,
         }
     }
 
@@ -133,6 +145,7 @@ impl State {
             .into_iter()
             .map(State::Grievance)
             .chain(ApplicationStatus::ALL.into_iter().map(State::Application))
+            .chain(AppealState::ALL.into_iter().map(State::Appeal))
             .collect()
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the real router over real HTTP against a real Postgres, one database per
 //! test (cloned from a migrated and seeded template).
 
+mod appeals;
 mod applications;
 mod assisted;
 mod catalogue;

@@ -2,15 +2,17 @@
 //! calendar), `filing` (drafts kept as people type, and filing one exactly once), `reading` (a
 //! person's list, one application with its answers and timeline) and `steps` (what the
 //! department and the applicant do to it), `consent` (locker documents shared with the department
-//! for one application). What they share is here: the locked application a
+//! for one application) and `appeals` (appeal, revision, penalties, and a department's record). What they share is here: the locked application a
 //! change starts from, its history entries, the sealed answers, and telling people.
 
+mod appeals;
 mod consent;
 mod filing;
 mod forms;
 mod reading;
 mod steps;
 
+pub use appeals::*;
 pub use consent::*;
 pub use filing::*;
 pub use forms::*;
@@ -91,6 +93,11 @@ impl Locked {
             assignee_id: self.assignee_id.map(|u| u.to_string()),
         }
     }
+}
+
+/// Whether `actor` may see the locked application.
+pub(super) fn may_see(actor: &crate::identity::Actor, a: &Locked) -> bool {
+    super::access::may_view(actor, &a.ownership())
 }
 
 /// The next entry of an application's history.

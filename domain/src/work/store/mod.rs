@@ -205,6 +205,8 @@ pub async fn reassign(
                     .ok_or(Problem::NotFound)?;
                 grievances.push(id);
             }
+            // an appeal is decided by the officer the department names, not handed on
+            Kind::Appeal => return Err(Problem::field("ids", "err_reassign_none")),
             Kind::Application => applications.push(
                 crate::applications::ApplicationNumber::parse(&item.reference)
                     .map_err(|_| Problem::NotFound)?,

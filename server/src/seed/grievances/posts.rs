@@ -126,6 +126,15 @@ pub async fn seed_posts(pool: &PgPool) -> anyhow::Result<()> {
         .execute(&mut *tx)
         .await?;
     }
+    // BMC's appeals under the Right to Public Services Act go to its admin, revisions to the
+    // city admin (a department that names nobody falls back to its admin, then the city's).
+    sqlx::query(
+        "UPDATE departments SET appellate_officer_id = (SELECT id FROM users WHERE mobile = '9000000002'),
+             revision_officer_id = (SELECT id FROM users WHERE mobile = '9000000001')
+         WHERE code = 'bmc'",
+    )
+    .execute(&mut *tx)
+    .await?;
     // Streetlights: two days for the official, then one for the department admin, one for the city.
     let ladder = [
         (1, "routed", 48, 75),
