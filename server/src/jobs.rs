@@ -203,6 +203,21 @@ pub fn nagarik(providers: Providers) -> Runner {
                 )
             },
         )
+        // Applications due within two working days: their officers are reminded, once a due date.
+        .every(
+            "application_reminders",
+            Duration::from_secs(60),
+            1,
+            |pool, _| async move {
+                let reminded =
+                    domain::applications::store::remind_due(&pool, now(), SWEEP_BATCH).await?;
+                Ok(if reminded >= SWEEP_BATCH as usize {
+                    Ran::More
+                } else {
+                    Ran::Idle
+                })
+            },
+        )
         // What is kept only while it is needed: ended sessions, unfinished registrations,
         // expired codes and their words in the outbox, old offers and messages.
         .every(

@@ -74,6 +74,8 @@ fn kind_label(kind: &str, l: Locale) -> String {
         "notification_delivery" => t::job_notification_delivery(l).to_string(),
         "grievance_sweeps" => t::job_grievance_sweeps(l).to_string(),
         "throttle_sweep" => t::job_throttle_sweep(l).to_string(),
+        "application_reminders" => t::job_application_reminders(l).to_string(),
+        "retention_sweep" => t::job_retention_sweep(l).to_string(),
         other => other.to_string(),
     }
 }

@@ -18,6 +18,8 @@ pub enum Notice {
     },
     /// To the official: the applicant answered.
     Answered { number: String },
+    /// To the officer: an application is due soon.
+    DueSoon { number: String, due: String },
     /// To the appellate (or revision) officer: an appeal to decide by a day.
     Appealed { number: String, due: String },
     /// To the applicant: their appeal was decided.
@@ -35,6 +37,7 @@ impl Notice {
             | Notice::Assigned { number, .. }
             | Notice::Updated { number, .. }
             | Notice::Answered { number }
+            | Notice::DueSoon { number, .. }
             | Notice::Appealed { number, .. }
             | Notice::AppealDecided { number, .. } => number,
         }
@@ -78,6 +81,10 @@ impl Notice {
             Notice::Answered { number } => {
                 fill(t::notice_application_answered(l), &[("number", number)])
             }
+            Notice::DueSoon { number, due } => fill(
+                t::notice_application_due_soon(l),
+                &[("number", number), ("date", due)],
+            ),
             Notice::Appealed { number, due } => fill(
                 t::notice_appeal_filed(l),
                 &[("number", number), ("date", due)],

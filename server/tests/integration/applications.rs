@@ -669,3 +669,39 @@ async fn a_trade_licence_costs_what_its_answers_say_and_a_document_must_come_fro
         "{questions:?}"
     );
 }
+
+#[tokio::test]
+async fn the_officer_is_reminded_once_before_an_application_falls_due() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let number = apply_for_birth_certificate(&app, &citizen, "Anwesha Pati").await;
+    let now = time::OffsetDateTime::now_utc();
+    // A week away: no reminder yet.
+    assert_eq!(store::remind_due(&app.pool, now, 100).await.unwrap(), 0);
+    // Due today: the registrar is told, once.
+    let today = store::today_in_india(now);
+    let date =
+        time::Date::from_calendar_date(today.0, today.1.try_into().unwrap(), today.2).unwrap();
+    sqlx::query("UPDATE applications SET due_on = $2 WHERE number = $1")
+        .bind(&number)
+        .bind(date)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(store::remind_due(&app.pool, now, 100).await.unwrap(), 1);
+    assert_eq!(
+        store::remind_due(&app.pool, now, 100).await.unwrap(),
+        0,
+        "once a due date"
+    );
+    let to_registrar: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM notifications n JOIN users u ON n.recipient IN (u.mobile, u.email, u.id::text)
+         WHERE u.mobile = $1 AND n.body LIKE '%' || $2 || '% is due by %'",
+    )
+    .bind(BMC_OFFICIAL)
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(to_registrar >= 1);
+}

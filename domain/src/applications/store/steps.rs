@@ -179,3 +179,47 @@ pub async fn reassign(
     tx.commit().await?;
     Ok(moved)
 }
+
+/// The working days before its due date an application's officer is reminded.
+pub const REMIND_WORKING_DAYS: u16 = 2;
+
+/// Reminds the officers of applications due within `REMIND_WORKING_DAYS` (each due date once;
+/// the department's admin where no officer holds it). Several instances may run it: each claims
+/// its own rows. Answers how many were reminded.
+pub async fn remind_due(pool: &PgPool, now: OffsetDateTime, batch: i64) -> Result<usize, Problem> {
+    let today = today_in_india(now);
+    let calendar = super::calendar(pool, today).await?;
+    let horizon = to_date(calendar.add_working_days(today, REMIND_WORKING_DAYS))?;
+    let mut tx = pool.begin().await?;
+    let due = sqlx::query!(
+        r#"SELECT a.id, a.number, a.due_on,
+                  coalesce(a.assignee_id, (SELECT u.id FROM users u WHERE u.role = 'department_admin'
+                                           AND u.department_id = a.department_id ORDER BY u.created_at LIMIT 1)) AS officer
+           FROM applications a
+           WHERE a.status NOT IN ('rejected', 'delivered', 'awaiting_citizen')
+             AND a.due_on >= $1 AND a.due_on <= $2
+             AND a.reminded_for IS DISTINCT FROM a.due_on
+           ORDER BY a.due_on, a.id LIMIT $3
+           FOR UPDATE OF a SKIP LOCKED"#,
+        to_date(today)?,
+        horizon,
+        batch,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for a in &due {
+        let notice = Notice::DueSoon {
+            number: a.number.clone(),
+            due: super::day_text(from_date(a.due_on)),
+        };
+        tell(&mut tx, a.id, a.officer, &notice).await?;
+        sqlx::query!(
+            "UPDATE applications SET reminded_for = due_on WHERE id = $1",
+            a.id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
+}
