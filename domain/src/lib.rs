@@ -24,6 +24,8 @@ pub mod history;
 #[cfg(feature = "ssr")]
 pub mod retention;
 #[cfg(feature = "ssr")]
+pub mod rotation;
+#[cfg(feature = "ssr")]
 pub mod sealed;
 #[cfg(feature = "ssr")]
 pub mod throttle;

@@ -1,4 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { DEMO, expectAccessible, expectNoSidewaysScroll, hydrated, signIn } from './helpers';
 
 /** Takes a step on the application page (with what it must say, if it asks). */
@@ -51,7 +52,7 @@ test('a citizen applies for a birth certificate from a kept draft and the depart
   await citizen.getByLabel('Date of birth').fill('2099-01-01');
   await citizen.getByRole('button', { name: 'Continue' }).click();
   await expect(citizen.locator('#date_of_birth-error')).not.toBeEmpty();
-  await expect(citizen.locator('#mother_name-error')).toHaveText('Answer this: it is needed.');
+  await expect(citizen.locator('#address-error')).toHaveText('Answer this: it is needed.');
   await expect(citizen.getByLabel('Date of birth')).toHaveAttribute('aria-invalid', 'true');
   await expect(citizen.getByLabel("Child's name")).toHaveValue(child);
 
@@ -94,7 +95,7 @@ test('a citizen applies for a birth certificate from a kept draft and the depart
 
   // The applicant reads what is wanted and answers; the clock stood still meanwhile.
   await citizen.goto(`/applications/${number}`);
-  await expect(citizen.getByText("Send the ward councillor's letter")).toBeVisible();
+  await expect(citizen.getByRole('region', { name: 'The department asks' })).toContainText("Send the ward councillor's letter");
   await expect(citizen.getByText(/The clock stands still until you answer/)).toBeVisible();
   await expectAccessible(citizen);
   await step(citizen, 'Send my answer', 'The letter is with the ward office; its number is 114/2026.');
@@ -131,4 +132,66 @@ test('the apply form and its answers read in Odia and Hindi, and stay accessible
     await expectAccessible(page);
   }
   await page.context().addCookies([{ name: 'nagarik_lang', value: 'en', url }]);
+});
+
+/** Applies for a birth certificate (born at home) and answers the application's number. */
+async function applyForBirthCertificate(page: Page, child: string): Promise<string> {
+  await page.goto('/services/birth-certificate/apply');
+  await hydrated(page);
+  await page.getByLabel("Child's name").fill(child);
+  await page.getByLabel('Date of birth').fill('2026-09-14');
+  await page.getByLabel('At home').check();
+  await page.getByLabel("Mother's name").fill('Pragyan Mishra');
+  await page.getByLabel('Address').fill('House 7, Patia, Bhubaneswar');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your answers before you apply' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Application received' })).toBeVisible();
+  return (await page.getByTestId('application-number').textContent())!.trim();
+}
+
+test('an application past its time limit is appealed, and the appellate officer allows it with a penalty', async ({ browser }) => {
+  const citizen = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  await signIn(citizen, DEMO.citizen);
+  const number = await applyForBirthCertificate(citizen, 'Sanjukta ' + Math.floor(Math.random() * 1e6));
+  // Its time limit passes with nothing decided (the clock moved on in the database).
+  execFileSync('psql', [process.env.DATABASE_URL!, '-qc',
+    `UPDATE applications SET due_on = current_date - 2 WHERE number = '${number}'`]);
+
+  await citizen.goto(`/applications/${number}`);
+  await expect(citizen.getByTestId('appellate-officer')).toContainText('Bikash Nayak');
+  await expectAccessible(citizen);
+  await hydrated(citizen);
+  await citizen.getByRole('button', { name: 'Ask for: Appeal' }).click();
+  await expect(citizen.locator('#appeal-note-error')).toHaveText('Write a few words here.');
+  await citizen.getByLabel('Why you appeal').fill('Two days past the limit and no word from the office.');
+  await citizen.getByRole('button', { name: 'Ask for: Appeal' }).click();
+  await expect(citizen.getByTestId('appeal-decision')).toHaveText('Waiting for a decision');
+
+  // The appellate officer finds it in their queue and decides it.
+  const officer = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  await signIn(officer, DEMO.bmcAdmin);
+  await officer.goto('/work?status=appeal:pending');
+  await officer.getByRole('link', { name: number }).first().click();
+  await expect(officer.getByRole('heading', { name: `Application ${number}` })).toBeVisible();
+  await hydrated(officer);
+  await expectAccessible(officer);
+  await officer.getByRole('button', { name: 'Record the decision' }).click();
+  await expect(officer.locator('#decision-error')).not.toBeEmpty();
+  await officer.getByLabel('Allowed').check();
+  await officer.getByLabel('Reasons').fill('The office must decide within the week.');
+  await officer.getByLabel(/Penalty on the officer/).fill('500');
+  await officer.getByRole('button', { name: 'Record the decision' }).click();
+  await expect(officer.getByTestId('appeal-decision')).toHaveText('Allowed');
+  await expect(officer.getByText('Penalty ordered: ₹500 · Chitra Das')).toBeVisible();
+
+  // The applicant sees the decision and the new due date; the department's record counts it.
+  await citizen.reload();
+  await expect(citizen.getByTestId('appeal-decision')).toHaveText('Allowed');
+  await expect(citizen.getByTestId('due-on')).toBeVisible();
+  await officer.goto('/admin/applications');
+  await expect(officer.getByTestId('records')).toContainText('Bhubaneswar');
+  await expectAccessible(officer);
+  await expectNoSidewaysScroll(officer);
 });

@@ -5,7 +5,7 @@
 use anyhow::Context;
 use server::{bench, seed, startup, telemetry};
 
-const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | demo-code | sandbox-gateway [ADDR]]";
+const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | rotate-master-key | demo-code | sandbox-gateway [ADDR]]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -50,6 +50,7 @@ async fn main() -> anyhow::Result<()> {
             seed::umang_scale(&pool, &startup::data_key()?).await
         }
         "create-admin" => create_admin(&pool, &args[1..]).await,
+        "rotate-master-key" => rotate_master_key(&pool).await,
         "api-key" => api_key(&pool, &args[1..]).await,
         "audit-check" => audit_check(&pool, args.get(1)).await,
         "audit-anchor" => {
@@ -70,6 +71,25 @@ async fn migrate(pool: &sqlx::PgPool) -> anyhow::Result<()> {
         .ok()
         .filter(|r| !r.is_empty());
     domain::db::migrate(pool, app_role.as_deref()).await
+}
+
+/// Re-seals everything sealed under `NAGARIK_DATA_KEY` under `NAGARIK_NEW_DATA_KEY`
+/// (`domain::rotation`). Stop every server first; start them again with the new key.
+async fn rotate_master_key(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    let old = startup::data_key()?;
+    let new = std::env::var("NAGARIK_NEW_DATA_KEY")
+        .context("NAGARIK_NEW_DATA_KEY is not set: make one with `nagarik data-key`")?;
+    let new = domain::sealed::DataKey::from_text(&new)
+        .map_err(|e| anyhow::anyhow!("NAGARIK_NEW_DATA_KEY: {e}"))?;
+    let rotated = domain::rotation::rotate_master_key(pool, &old, &new)
+        .await
+        .map_err(|e| anyhow::anyhow!("the rotation was undone: {e}"))?;
+    println!(
+        "re-sealed under the new key: {} second factors, {} settings, {} application answers and drafts, {} locker keys",
+        rotated.second_factors, rotated.settings, rotated.application_values, rotated.locker_keys
+    );
+    println!("start every server with NAGARIK_DATA_KEY set to the new key");
+    Ok(())
 }
 
 /// The demo staff's current two-step code (their key is published with the demo data).

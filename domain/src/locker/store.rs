@@ -301,3 +301,53 @@ pub async fn export_of(
     }
     Ok(serde_json::Value::Array(out))
 }
+
+/// Re-wraps every person's locker key under `new`, and re-makes the numbers' keyed digests with
+/// it (`crate::rotation`). The documents themselves stay as they are: sealed under the persons'
+/// own keys, which do not change. Answers how many keys were re-wrapped.
+pub async fn reseal(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    old: &DataKey,
+    new: &DataKey,
+) -> Result<u64, Problem> {
+    let keys = sqlx::query!("SELECT owner_id, wrapped FROM locker_keys FOR UPDATE")
+        .fetch_all(&mut **tx)
+        .await?;
+    for k in &keys {
+        let bytes: [u8; 32] = old
+            .open(&k.wrapped, &bound("locker_keys", k.owner_id))
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| {
+                Problem::unexpected("a locker key does not open with the old master key")
+            })?;
+        sqlx::query!(
+            "UPDATE locker_keys SET wrapped = $2 WHERE owner_id = $1",
+            k.owner_id,
+            new.seal(&bytes, &bound("locker_keys", k.owner_id)),
+        )
+        .execute(&mut **tx)
+        .await?;
+        let own = DataKey::from_bytes(&bytes);
+        let numbers = sqlx::query!(
+            "SELECT id, kind, number FROM locker_documents WHERE owner_id = $1 AND number IS NOT NULL FOR UPDATE",
+            k.owner_id
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for n in numbers {
+            let number = n
+                .number
+                .as_deref()
+                .and_then(|sealed| own.open(sealed, &bound("locker_numbers", n.id)))
+                .ok_or_else(|| Problem::unexpected("a document's number does not open"))?;
+            sqlx::query!(
+                "UPDATE locker_documents SET number_digest = $2 WHERE id = $1",
+                n.id,
+                new.digest(number_purpose(&n.kind), &[&number]),
+            )
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(keys.len() as u64)
+}

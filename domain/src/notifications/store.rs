@@ -452,3 +452,36 @@ pub async fn shared_secret(
         }
     }
 }
+
+/// Re-seals the sealed server settings (the push key) under `new` (`crate::rotation`).
+pub async fn reseal_settings(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    old: &crate::sealed::DataKey,
+    new: &crate::sealed::DataKey,
+) -> Result<u64, crate::problem::Problem> {
+    const SEALED: &str = "sealed:";
+    let rows = sqlx::query!(
+        "SELECT name, value FROM server_settings WHERE value LIKE 'sealed:%' FOR UPDATE"
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in &rows {
+        let bound_to = format!("server_settings:{}", row.name);
+        let plain = old
+            .open_text(&row.value[SEALED.len()..], bound_to.as_bytes())
+            .ok_or_else(|| {
+                crate::problem::Problem::unexpected(format!(
+                    "the setting {} does not open with the old key",
+                    row.name
+                ))
+            })?;
+        sqlx::query!(
+            "UPDATE server_settings SET value = $2 WHERE name = $1",
+            row.name,
+            format!("{SEALED}{}", new.seal_text(&plain, bound_to.as_bytes())),
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(rows.len() as u64)
+}

@@ -152,6 +152,8 @@ pub struct TestApp {
     pub pool: PgPool,
     /// The test's own database, dropped when the test ends.
     pub db: String,
+    /// The key this instance seals with.
+    pub key: domain::sealed::DataKey,
 }
 
 impl Drop for TestApp {
@@ -218,6 +220,7 @@ async fn serve(pool: PgPool, config: Config, db: String) -> TestApp {
     let addr = listener.local_addr().unwrap();
     let mut options = get_configuration(None).unwrap().leptos_options;
     options.site_addr = addr;
+    let key = config.data_key.clone();
     let router = server::startup::router(app_pool, options, config);
     let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -225,6 +228,7 @@ async fn serve(pool: PgPool, config: Config, db: String) -> TestApp {
         base: format!("http://{addr}"),
         pool,
         db,
+        key,
     }
 }
 
@@ -232,6 +236,11 @@ impl TestApp {
     /// Another instance of the server on the same database, as a second machine would run.
     pub async fn second_instance(&self) -> TestApp {
         serve(self.pool.clone(), test_config(), String::new()).await
+    }
+
+    /// Another instance on the same database with a configuration of its own (a new key, say).
+    pub async fn second_instance_with(&self, config: Config) -> TestApp {
+        serve(self.pool.clone(), config, String::new()).await
     }
 }
 
@@ -394,9 +403,9 @@ impl TestApp {
         .await
         .unwrap();
         let bound_to = [&b"second_factors:"[..], user.as_bytes()].concat();
-        data_key()
+        self.key
             .open(&sealed, &bound_to)
-            .expect("a secret sealed with the tests' data key")
+            .expect("a secret sealed with this instance's data key")
     }
 
     /// A code of `secret` for a time step this account has not used yet (each is accepted once):

@@ -404,3 +404,95 @@ async fn a_share_nobody_has_used_can_be_withdrawn_and_then_the_department_is_ref
     assert_eq!(doc["shared_with"][0]["application"], number.as_str());
     assert!(doc["shared_with"][0]["withdrawn_at"].is_string());
 }
+
+#[tokio::test]
+async fn a_new_master_key_keeps_every_document_answer_and_secret_readable() {
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let number = aadhaar();
+    let (_, body) = add(&app, &citizen, "aadhaar", "Aadhaar", &number, PDF).await;
+    let id = uuid::Uuid::parse_str(body["Done"].as_str().unwrap()).unwrap();
+    let application =
+        crate::applications::apply_for_birth_certificate(&app, &citizen, "Lopamudra Das").await;
+    let (status, _) = app
+        .call(
+            &citizen,
+            "applications/keep",
+            &[
+                ("slug", "marriage-registration"),
+                ("answers[groom_name]", "Rakesh Jena"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200);
+    // a second factor (staff set theirs up at sign-in) and the push key, sealed too
+    app.signed_in(BMC_OFFICIAL).await;
+    let push_key =
+        domain::notifications::shared_secret(&app.pool, &data_key(), "vapid_private_key", || {
+            "a push key".into()
+        })
+        .await
+        .unwrap();
+
+    let old = data_key();
+    let new = domain::sealed::DataKey::from_text(&domain::sealed::DataKey::new_text()).unwrap();
+    let rotated = domain::rotation::rotate_master_key(&app.pool, &old, &new)
+        .await
+        .unwrap();
+    assert!(
+        rotated.second_factors >= 1 && rotated.settings >= 1,
+        "{rotated:?}"
+    );
+    assert_eq!((rotated.application_values, rotated.locker_keys), (2, 1));
+
+    // Everything opens with the new key, and nothing with the old.
+    let (_, doc, body) = domain::locker::store::open(&app.pool, &new, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((body.as_slice(), doc.title.as_str()), (PDF, "Aadhaar"));
+    assert!(domain::locker::store::open(&app.pool, &old, id)
+        .await
+        .is_err());
+    let digest = new.digest("aadhaar number", &[number.as_bytes()]);
+    let found: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM locker_documents WHERE number_digest = $1")
+            .bind(digest)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(found, 1, "the number is still found by its keyed digest");
+    let n = domain::applications::ApplicationNumber::parse(&application).unwrap();
+    let read = domain::applications::store::by_number(&app.pool, &new, &n, domain::Locale::En)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.answers.unwrap()["child_name"], "Lopamudra Das");
+    let owner: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
+        .bind(CITIZEN)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let service: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM services WHERE slug = 'marriage-registration'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let draft = domain::applications::store::draft(&app.pool, &new, owner, service)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(draft.answers["groom_name"], "Rakesh Jena");
+    let push_again =
+        domain::notifications::shared_secret(&app.pool, &new, "vapid_private_key", || {
+            "another".into()
+        })
+        .await
+        .unwrap();
+    assert_eq!(push_again, push_key);
+    // A server started with the new key signs staff in with their second factor as before.
+    let mut config = test_config();
+    config.data_key = new.clone();
+    let restarted = app.second_instance_with(config).await;
+    restarted.signed_in(BMC_OFFICIAL).await;
+}

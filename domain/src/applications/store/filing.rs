@@ -352,3 +352,45 @@ async fn already_filed(pool: &PgPool, applicant: Uuid, token: Uuid) -> Result<Fi
         None => Err(Problem::Conflict("err_form_changed")),
     }
 }
+
+/// Re-seals every application's answers and every draft under `new` (`crate::rotation`).
+/// Answers how many values were re-sealed.
+pub async fn reseal(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    old: &DataKey,
+    new: &DataKey,
+) -> Result<u64, Problem> {
+    let answers =
+        sqlx::query!("SELECT id, answers FROM applications WHERE answers IS NOT NULL FOR UPDATE")
+            .fetch_all(&mut **tx)
+            .await?;
+    for a in &answers {
+        let plain = super::open_answers(old, a.id, a.answers.as_deref().unwrap_or_default())?;
+        sqlx::query!(
+            "UPDATE applications SET answers = $2 WHERE id = $1",
+            a.id,
+            super::seal_answers(new, a.id, &plain)?,
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    let drafts =
+        sqlx::query!("SELECT applicant_id, service_id, answers FROM application_drafts FOR UPDATE")
+            .fetch_all(&mut **tx)
+            .await?;
+    for d in &drafts {
+        let bound = draft_bound_to(d.applicant_id, d.service_id);
+        let plain = old
+            .open(&d.answers, &bound)
+            .ok_or_else(|| Problem::unexpected("a draft does not open with the old key"))?;
+        sqlx::query!(
+            "UPDATE application_drafts SET answers = $3 WHERE applicant_id = $1 AND service_id = $2",
+            d.applicant_id,
+            d.service_id,
+            new.seal(&plain, &bound),
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok((answers.len() + drafts.len()) as u64)
+}

@@ -506,3 +506,25 @@ pub async fn set_confirmed(
     .await?;
     Ok(())
 }
+
+/// Re-seals every second factor's key under `new` (`crate::rotation`). Answers how many.
+pub async fn reseal(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    old: &DataKey,
+    new: &DataKey,
+) -> Result<u64, Problem> {
+    let rows = sqlx::query!("SELECT user_id, secret FROM second_factors FOR UPDATE")
+        .fetch_all(&mut **tx)
+        .await?;
+    for row in &rows {
+        let plain = open(old, row.user_id, &row.secret)?;
+        sqlx::query!(
+            "UPDATE second_factors SET secret = $2 WHERE user_id = $1",
+            row.user_id,
+            new.seal(&plain, &bound_to(row.user_id)),
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(rows.len() as u64)
+}
