@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/services") view=admin::AdminServicesPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/services/:slug") view=admin::ServiceEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/services/:slug/form") view=admin::FormEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/escalation") view=grievances::admin::LadderPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/intake-keys") view=grievances::admin::IntakeKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/posts") view=work::posts::PostsPage ssr=SsrMode::Async/>

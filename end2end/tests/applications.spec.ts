@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { DEMO, expectAccessible, expectNoSidewaysScroll, hydrated, signIn } from './helpers';
+import { DEMO, expectAccessible, expectNoSidewaysScroll, freshMobile, hydrated, register, signIn } from './helpers';
 
 /** Takes a step on the application page (with what it must say, if it asks). */
 async function step(page: Page, button: string, note?: string) {
@@ -152,8 +152,9 @@ async function applyForBirthCertificate(page: Page, child: string): Promise<stri
 }
 
 test('an application past its time limit is appealed, and the appellate officer allows it with a penalty', async ({ browser }) => {
+  // A citizen of their own: one person has one draft of a service, which the other journeys use.
   const citizen = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
-  await signIn(citizen, DEMO.citizen);
+  await register(citizen, freshMobile(), 'Sanjukta Behera');
   const number = await applyForBirthCertificate(citizen, 'Sanjukta ' + Math.floor(Math.random() * 1e6));
   // Its time limit passes with nothing decided (the clock moved on in the database).
   execFileSync('psql', [process.env.DATABASE_URL!, '-qc',
@@ -194,4 +195,31 @@ test('an application past its time limit is appealed, and the appellate officer 
   await expect(officer.getByTestId('records')).toContainText('Bhubaneswar');
   await expectAccessible(officer);
   await expectNoSidewaysScroll(officer);
+});
+
+test('a department admin changes a question of a service form, and the apply page asks it so', async ({ browser }) => {
+  const admin = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  await signIn(admin, DEMO.bmcAdmin);
+  await admin.goto('/admin/services/marriage-registration');
+  await admin.getByRole('link', { name: 'Edit the application form' }).click();
+  await expect(admin.getByRole('heading', { name: 'Application form' })).toBeVisible();
+  await hydrated(admin);
+  await expectAccessible(admin);
+  const label = 'Full name of the groom ' + Math.floor(Math.random() * 1e6);
+  const first = admin.getByRole('group', { name: 'Question 1', exact: true });
+  await first.getByLabel('Question in English').fill(label);
+  // a mistake is named at its question, and nothing typed is lost
+  const second = admin.getByRole('group', { name: 'Question 2', exact: true });
+  await second.getByLabel('Short name (small letters, digits and _)').fill('Groom ID!');
+  await admin.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect(admin.locator('#field-2-error')).not.toBeEmpty();
+  await expect(first.getByLabel('Question in English')).toHaveValue(label);
+  await second.getByLabel('Short name (small letters, digits and _)').fill('groom_id');
+  await admin.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect(admin.locator('#form-saved')).toBeVisible();
+
+  const citizen = await (await browser.newContext()).newPage();
+  await signIn(citizen, DEMO.citizen);
+  await citizen.goto('/services/marriage-registration/apply');
+  await expect(citizen.getByLabel(label)).toBeVisible();
 });

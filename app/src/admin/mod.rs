@@ -17,11 +17,13 @@ use domain::identity::{store as identity_store, Actor, Role};
 use domain::problem::FieldError;
 
 pub mod applications;
+pub mod forms;
 pub mod holidays;
 pub mod jobs;
 pub mod services;
 
 pub use applications::ApplicationRecordsPage;
+pub use forms::FormEditorPage;
 pub use holidays::HolidaysPage;
 pub use jobs::JobsPage;
 pub use services::*;

@@ -320,6 +320,9 @@ pub fn ServiceEditPage() -> impl IntoView {
                     Ok(Some(d)) => view! {
                         <section class="page">
                             <h1>{if d.is_new { t::admin_new_service(l) } else { t::admin_edit_service(l) }}</h1>
+                            {(!d.is_new).then(|| view! {
+                                <p><a href=format!("/admin/services/{}/form", d.service.slug)>{t::edit_form(l)}</a></p>
+                            })}
                             <ServiceEditor locale=l data=d/>
                         </section>
                     }.into_any(),

@@ -106,17 +106,23 @@ fn ServiceView(service: ServicePageData) -> impl IntoView {
             &[("days", &service.days_to_deliver.to_string())],
         )
     };
-    let apply = match service.handoff_url.clone() {
-        _ if service.applies_here => view! {
-            <a class="button" href=format!("/services/{}/apply", service.slug)>{t::apply_online(l)}</a>
-        }
-        .into_any(),
-        Some(url) => view! {
-            <a class="button" href=url rel="noopener" target="_blank">{t::apply_on_agency_site(l)}</a>
+    // Applied for here when the service has a form; an agency's own site is offered as well.
+    let handoff = service.handoff_url.clone().map(|url| {
+        view! {
+            <a class=if service.applies_here { "button button-secondary" } else { "button" } href=url rel="noopener" target="_blank">
+                {t::apply_on_agency_site(l)}
+            </a>
             <p class="hint">{t::handoff_hint(l)}</p>
         }
+    });
+    let apply = match (service.applies_here, handoff) {
+        (true, handoff) => view! {
+            <p><a class="button" href=format!("/services/{}/apply", service.slug)>{t::apply_online(l)}</a></p>
+            {handoff}
+        }
         .into_any(),
-        None => view! { <p class="hint">{t::apply_in_app_soon(l)}</p> }.into_any(),
+        (false, Some(handoff)) => handoff.into_any(),
+        (false, None) => view! { <p class="hint">{t::apply_in_app_soon(l)}</p> }.into_any(),
     };
     view! {
         <Title text=service.name.clone()/>

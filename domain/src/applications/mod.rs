@@ -9,6 +9,7 @@ pub mod access;
 pub mod appeals;
 pub mod calendar;
 pub mod form;
+pub mod form_editor;
 pub mod lifecycle;
 pub mod notices;
 pub mod number;

@@ -252,3 +252,153 @@ async fn only_a_city_admin_keeps_the_holidays_and_a_wrong_day_is_named() {
         .unwrap();
     assert!(page.contains("Holi") && page.contains(&day), "{page}");
 }
+
+/// The editor's inputs for a form as the page shows it (`fields[i][…]`, `fee[…]`), to post back.
+fn editor_post(data: &serde_json::Value) -> Vec<(String, String)> {
+    let mut post = vec![(
+        "slug".to_string(),
+        data["slug"].as_str().unwrap().to_string(),
+    )];
+    for (i, row) in data["rows"].as_array().unwrap().iter().enumerate() {
+        for (k, v) in row.as_object().unwrap() {
+            if let Some(v) = v.as_str() {
+                post.push((format!("fields[{i}][{k}]"), v.to_string()));
+            }
+        }
+    }
+    for (k, v) in data["fee"].as_object().unwrap() {
+        post.push((format!("fee[{k}]"), v.as_str().unwrap().to_string()));
+    }
+    post
+}
+
+fn set(post: &mut [(String, String)], name: &str, value: &str) {
+    post.iter_mut().find(|(k, _)| k == name).unwrap().1 = value.to_string();
+}
+
+#[tokio::test]
+async fn a_department_admin_edits_a_form_in_the_app_and_a_new_version_is_what_people_answer() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(BMC_ADMIN).await;
+    let (status, data) = app
+        .call(
+            &admin,
+            "admin/service_form",
+            &[("slug", "trade-licence-new")],
+        )
+        .await;
+    assert_eq!(status, 200, "{data}");
+    assert_eq!(data["version"], 1);
+    let mut post = editor_post(&data);
+    let blank = data["rows"].as_array().unwrap().len() - 1;
+    // a new question in the blank row, a label changed, one taken out, the time limit changed
+    set(&mut post, &format!("fields[{blank}][key]"), "gst_number");
+    set(
+        &mut post,
+        &format!("fields[{blank}][label_en]"),
+        "GST number",
+    );
+    set(&mut post, &format!("fields[{blank}][kind]"), "text");
+    set(&mut post, &format!("fields[{blank}][max_chars]"), "15");
+    set(&mut post, "fields[0][label_en]", "Name of the shop");
+    post.push(("fields[2][remove]".into(), "on".into()));
+    set(&mut post, "fee[working_days]", "10");
+    let pairs: Vec<(&str, &str)> = post.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, body) = app.call(&admin, "admin/save_service_form", &pairs).await;
+    // the area question was taken out, but the fee's rule still reads it: named, nothing saved
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        invalid(&body).contains(&("fee-2".into(), "err_fee_rule_invalid".into())),
+        "{body}"
+    );
+    let service: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM services WHERE slug = 'trade-licence-new'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        store::current_form(&app.pool, service)
+            .await
+            .unwrap()
+            .unwrap()
+            .0,
+        1
+    );
+
+    // Keep the area question: saved as version 2.
+    post.retain(|(k, _)| k != "fields[2][remove]");
+    let pairs: Vec<(&str, &str)> = post.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (_, body) = app.call(&admin, "admin/save_service_form", &pairs).await;
+    assert_eq!(body["Done"], 2, "{body}");
+    let (version, form) = store::current_form(&app.pool, service)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((version, form.working_days), (2, 10));
+    assert_eq!(form.fields[0].label.en, "Name of the shop");
+    assert_eq!(form.fields.last().unwrap().key, "gst_number");
+    // People apply with the new version.
+    let citizen = app.signed_in(CITIZEN).await;
+    let page = app
+        .page(&citizen, "/services/trade-licence-new/apply")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Name of the shop") && page.contains("GST number"));
+    // The save is in the admin's chain.
+    let acts = crate::grievance_admin::admin_acts(&app, BMC_ADMIN).await;
+    assert!(acts.contains(&("form_saved".to_string(), service.to_string())));
+
+    // A mistake is named at its question, as the page numbers it.
+    set(&mut post, "fields[1][options]", "only | One choice");
+    let pairs: Vec<(&str, &str)> = post.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (_, body) = app.call(&admin, "admin/save_service_form", &pairs).await;
+    assert!(
+        invalid(&body).contains(&("field-2".into(), "err_field_options_invalid".into())),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn only_the_service_s_department_admin_or_a_city_admin_edits_its_form() {
+    let app = spawn_app().await;
+    for (who, expected) in [
+        (BMC_OFFICIAL, 403),
+        (CITIZEN, 403),
+        (BMC_ADMIN, 200),
+        (CITY_ADMIN, 200),
+    ] {
+        let c = app.signed_in(who).await;
+        let (status, _) = app
+            .call(&c, "admin/service_form", &[("slug", "trade-licence-new")])
+            .await;
+        assert_eq!(status, expected, "{who}");
+    }
+    // BMC's admin does not keep WATCO's services
+    let bmc = app.signed_in(BMC_ADMIN).await;
+    let (status, _) = app
+        .call(
+            &bmc,
+            "admin/service_form",
+            &[("slug", "water-new-connection")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .call(
+            &bmc,
+            "admin/save_service_form",
+            &[("slug", "water-new-connection"), ("fee[working_days]", "3")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .call(
+            &client(),
+            "admin/save_service_form",
+            &[("slug", "trade-licence-new")],
+        )
+        .await;
+    assert_eq!(status, 401);
+}
