@@ -4,7 +4,7 @@
 //! week's working days. Each step is in the application's history. And the counts a department
 //! is judged by: overdue, appealed, penalised.
 
-use super::{from_date, lock, record, tell, to_date, today_in_india, Locked, Step};
+use super::{from_date, lock, record, tell, to_date, today_in_india, Step};
 use crate::applications::appeals::{self, Appeal, Decision, Ground, Level};
 use crate::applications::lifecycle::NOTE_MAX;
 use crate::applications::{ApplicationNumber, Notice, Status};
@@ -14,7 +14,7 @@ use crate::identity::{Actor, Role};
 use crate::money::Paise;
 use crate::problem::{FieldError, Problem};
 use crate::Locale;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -113,23 +113,6 @@ fn check_words(note: &str) -> Result<&str, FieldError> {
     Ok(note)
 }
 
-async fn bump(
-    tx: &mut Transaction<'_, Postgres>,
-    a: &Locked,
-    head: Vec<u8>,
-    now: OffsetDateTime,
-) -> Result<(), Problem> {
-    sqlx::query!(
-        "UPDATE applications SET history_seq = history_seq + 1, history_head = $2, updated_at = $3 WHERE id = $1",
-        a.id,
-        head,
-        now
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// The applicant appeals (or asks for a revision), saying why. Answers which it was.
 pub async fn appeal(
     pool: &PgPool,
@@ -166,12 +149,10 @@ pub async fn appeal(
     )
     .execute(&mut *tx)
     .await?;
-    let head = record(
+    record(
         &mut tx,
-        a.history_head.as_deref(),
+        &a,
         Step {
-            id: a.id,
-            seq: a.history_seq + 1,
             at: now,
             actor: Some(applicant),
             actor_kind: "citizen",
@@ -190,7 +171,6 @@ pub async fn appeal(
         },
     )
     .await?;
-    bump(&mut tx, &a, head, now).await?;
     let notice = Notice::Appealed {
         number: a.number.clone(),
         due: super::day_text(from_date(due)),
@@ -299,12 +279,10 @@ pub async fn decide_appeal(
     if due_on != a.due_on {
         facts.set("due_on", super::day_text(from_date(due_on)));
     }
-    let head = record(
+    record(
         &mut tx,
-        a.history_head.as_deref(),
+        &a,
         Step {
-            id: a.id,
-            seq: a.history_seq + 1,
             at: now,
             actor: Some(by),
             actor_kind: "official",
@@ -316,14 +294,11 @@ pub async fn decide_appeal(
     .await?;
     sqlx::query!(
         "UPDATE applications SET status = $2, due_on = $3,
-             decided_at = CASE WHEN $2 = 'submitted' THEN NULL ELSE decided_at END,
-             history_seq = history_seq + 1, history_head = $4, updated_at = $5
+             decided_at = CASE WHEN $2 = 'submitted' THEN NULL ELSE decided_at END
          WHERE id = $1",
         a.id,
         status.as_str(),
         due_on,
-        head,
-        now,
     )
     .execute(&mut *tx)
     .await?;

@@ -77,12 +77,10 @@ pub async fn open_shared(
         if share.withdrawn_at.is_some() || !a.status.is_open() {
             return Err(Problem::Forbidden);
         }
-        let head = record(
+        record(
             &mut tx,
-            a.history_head.as_deref(),
+            &a,
             Step {
-                id: a.id,
-                seq: a.history_seq + 1,
                 at: now,
                 actor: Some(by),
                 actor_kind: "official",
@@ -94,13 +92,6 @@ pub async fn open_shared(
                 note: "",
             },
         )
-        .await?;
-        sqlx::query!(
-            "UPDATE applications SET history_seq = history_seq + 1, history_head = $2 WHERE id = $1",
-            a.id,
-            head
-        )
-        .execute(&mut *tx)
         .await?;
         sqlx::query!(
             "UPDATE document_shares SET first_opened_at = coalesce(first_opened_at, $3)
@@ -148,12 +139,10 @@ pub async fn withdraw_share(
     if share.first_opened_at.is_some() || !a.status.is_open() {
         return Err(Problem::Conflict("err_share_used"));
     }
-    let head = record(
+    record(
         &mut tx,
-        a.history_head.as_deref(),
+        &a,
         Step {
-            id: a.id,
-            seq: a.history_seq + 1,
             at: now,
             actor: Some(applicant),
             actor_kind: "citizen",
@@ -164,13 +153,6 @@ pub async fn withdraw_share(
             note: "",
         },
     )
-    .await?;
-    sqlx::query!(
-        "UPDATE applications SET history_seq = history_seq + 1, history_head = $2 WHERE id = $1",
-        a.id,
-        head
-    )
-    .execute(&mut *tx)
     .await?;
     sqlx::query!(
         "UPDATE document_shares SET withdrawn_at = $3 WHERE application_id = $1 AND field_key = $2",

@@ -3,7 +3,7 @@
 //! the draft exactly once: a second submit of the same draft finds the application it made.
 
 use super::{
-    current_form, form_version, record, seal_answers, tell, to_date, today_in_india, Step,
+    append, current_form, form_version, seal_answers, tell, to_date, today_in_india, Step,
 };
 use crate::applications::calendar::Calendar;
 use crate::applications::form::{Answers, Checked, Day, FieldKind, Form};
@@ -220,12 +220,12 @@ pub async fn submit(
             "assignee",
             route.holder.map(|p| p.to_string()).unwrap_or_default(),
         );
-    let head = record(
+    let head = append(
         &mut tx,
+        id,
+        1,
         None,
         Step {
-            id,
-            seq: 1,
             at: now,
             actor: Some(applicant),
             actor_kind: "citizen",

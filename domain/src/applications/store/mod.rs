@@ -100,10 +100,8 @@ pub(super) fn may_see(actor: &crate::identity::Actor, a: &Locked) -> bool {
     super::access::may_view(actor, &a.ownership())
 }
 
-/// The next entry of an application's history.
+/// What a step writes to an application's history.
 pub(super) struct Step<'a> {
-    pub id: Uuid,
-    pub seq: i32,
     pub at: OffsetDateTime,
     pub actor: Option<Uuid>,
     pub actor_kind: &'a str,
@@ -112,18 +110,19 @@ pub(super) struct Step<'a> {
     pub note: &'a str,
 }
 
-/// Appends a step to the application's chain; answers the new head, which the caller writes to
-/// the row in the same transaction.
-pub(super) async fn record(
+/// Appends the `seq`-th entry of application `id`'s chain after `head`; answers the new head.
+pub(super) async fn append(
     tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+    seq: i32,
     head: Option<&[u8]>,
     step: Step<'_>,
 ) -> Result<Vec<u8>, Problem> {
     let private = Private::new(step.note, Facts::new());
     let entry = Entry {
         subject: Subject::Application,
-        subject_id: step.id,
-        seq: step.seq,
+        subject_id: id,
+        seq,
         format: history::FORMAT,
         at: history::to_micros(step.at),
         actor_id: step.actor,
@@ -135,6 +134,27 @@ pub(super) async fn record(
         private,
     };
     Ok(history::store::append(&mut **tx, head, &entry).await?)
+}
+
+/// Records a step on the locked application: its history entry, and the application's head
+/// moved to it, in the command's transaction. (The command writes what the step changed.)
+pub(super) async fn record(
+    tx: &mut Transaction<'_, Postgres>,
+    a: &Locked,
+    step: Step<'_>,
+) -> Result<(), Problem> {
+    let at = step.at;
+    let head = append(tx, a.id, a.history_seq + 1, a.history_head.as_deref(), step).await?;
+    sqlx::query!(
+        "UPDATE applications SET history_seq = history_seq + 1, history_head = $2, updated_at = $3
+         WHERE id = $1",
+        a.id,
+        head,
+        at,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Tells an account about an application, in its own language, on its best channel.

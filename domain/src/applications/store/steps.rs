@@ -57,12 +57,10 @@ pub async fn take_step(
     if due_on != a.due_on {
         facts.set("due_on", super::day_text(from_date(due_on)));
     }
-    let head = record(
+    record(
         &mut tx,
-        a.history_head.as_deref(),
+        &a,
         Step {
-            id: a.id,
-            seq: a.history_seq + 1,
             at: now,
             actor: Some(by),
             actor_kind: if action.by_staff() {
@@ -79,8 +77,7 @@ pub async fn take_step(
     let decided = matches!(action, Action::Approve | Action::Reject);
     sqlx::query!(
         "UPDATE applications SET status = $2, waiting_since = $3, due_on = $4,
-             decided_at = CASE WHEN $5 THEN $6 ELSE decided_at END,
-             history_seq = history_seq + 1, history_head = $7, updated_at = $6
+             decided_at = CASE WHEN $5 THEN $6 ELSE decided_at END
          WHERE id = $1",
         a.id,
         status.as_str(),
@@ -88,7 +85,6 @@ pub async fn take_step(
         due_on,
         decided,
         now,
-        head,
     )
     .execute(&mut *tx)
     .await?;
@@ -141,12 +137,10 @@ pub async fn reassign(
         if !a.status.is_open() || a.assignee_id == Some(to) {
             continue;
         }
-        let head = record(
+        record(
             &mut tx,
-            a.history_head.as_deref(),
+            &a,
             Step {
-                id: a.id,
-                seq: a.history_seq + 1,
                 at: now,
                 actor: Some(by),
                 actor_kind: "official",
@@ -159,13 +153,9 @@ pub async fn reassign(
         )
         .await?;
         sqlx::query!(
-            "UPDATE applications SET assignee_id = $2, post_id = NULL, history_seq = history_seq + 1,
-                 history_head = $3, updated_at = $4
-             WHERE id = $1",
+            "UPDATE applications SET assignee_id = $2, post_id = NULL WHERE id = $1",
             a.id,
             to,
-            head,
-            now,
         )
         .execute(&mut *tx)
         .await?;
