@@ -154,16 +154,15 @@ pub async fn remove_staff(user_id: String) -> Result<(), ServerFnError> {
     identity_store::remove_staff(&pool, id, account.id)
         .await
         .map_err(request::unexpected)?;
-    // Their open grievances go to whoever will work them now, not stranded with them.
-    domain::grievances::store::hand_over(
-        &pool,
-        id,
-        department,
-        account.id,
-        time::OffsetDateTime::now_utc(),
-    )
-    .await
-    .map_err(request::refuse)?;
+    // Their open grievances and applications go to whoever will work them now, not stranded
+    // with them.
+    let now = time::OffsetDateTime::now_utc();
+    domain::grievances::store::hand_over(&pool, id, department, account.id, now)
+        .await
+        .map_err(request::refuse)?;
+    domain::applications::store::hand_over(&pool, id, department, account.id, now)
+        .await
+        .map_err(request::refuse)?;
     leptos_axum::redirect("/admin");
     Ok(())
 }

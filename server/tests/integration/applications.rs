@@ -705,3 +705,83 @@ async fn the_officer_is_reminded_once_before_an_application_falls_due() {
     .unwrap();
     assert!(to_registrar >= 1);
 }
+
+#[tokio::test]
+async fn open_applications_follow_their_post_to_its_new_holder_and_are_handed_on_when_staff_leave()
+{
+    let app = spawn_app().await;
+    let citizen = app.signed_in(CITIZEN).await;
+    let number = apply_for_birth_certificate(&app, &citizen, "Madhusmita Rout").await;
+    let id_of = |mobile: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM users WHERE mobile = $1")
+                .bind(mobile)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let assignee = || {
+        let (pool, number) = (app.pool.clone(), number.clone());
+        async move {
+            sqlx::query_scalar::<_, Option<uuid::Uuid>>(
+                "SELECT assignee_id FROM applications WHERE number = $1",
+            )
+            .bind(number)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(assignee().await, Some(id_of(BMC_OFFICIAL).await));
+    // The Registrar's post passes to Farida Begum: the application goes with it.
+    let (post, department): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "SELECT p.id, p.department_id FROM posts p WHERE p.title = 'Registrar, Births, Marriages and Licences'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let farida = id_of("9000000007").await;
+    let admin = app.signed_in(BMC_ADMIN).await;
+    let (status, body) = app
+        .call(
+            &admin,
+            "work/appoint",
+            &[
+                ("department", &department.to_string()),
+                ("post", &post.to_string()),
+                ("holder", &farida.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(assignee().await, Some(farida));
+    // She leaves the department's staff: her open applications go to its admin, not stranded.
+    let (status, _) = app
+        .call(
+            &admin,
+            "admin/remove_staff",
+            &[("user_id", &farida.to_string())],
+        )
+        .await;
+    assert!(status == 200 || status == 302 || status == 303, "{status}");
+    assert_eq!(assignee().await, Some(id_of(BMC_ADMIN).await));
+    let (_, view) = app
+        .call(&citizen, "applications/view", &[("number", &number)])
+        .await;
+    let whats: Vec<&str> = view["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["what"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        whats,
+        vec![
+            "Applied",
+            "Given to another official",
+            "Given to another official"
+        ]
+    );
+}

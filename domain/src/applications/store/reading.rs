@@ -278,3 +278,20 @@ pub async fn forget_applicant(
     .await?;
     Ok(kept)
 }
+
+/// An application locked for a change, by its id.
+pub(super) async fn lock_id(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    id: Uuid,
+) -> Result<Locked, Problem> {
+    sqlx::query_as!(
+        Locked,
+        r#"SELECT id, number, status AS "status: Status", department_id, applicant_id, assignee_id,
+                  due_on, waiting_since, history_seq, history_head
+           FROM applications WHERE id = $1 FOR UPDATE"#,
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(Problem::NotFound)
+}

@@ -134,38 +134,146 @@ pub async fn reassign(
         if a.department_id != department {
             return Err(Problem::NotFound);
         }
-        if !a.status.is_open() || a.assignee_id == Some(to) {
-            continue;
-        }
-        record(
-            &mut tx,
-            &a,
-            Step {
-                at: now,
-                actor: Some(by),
-                actor_kind: "official",
-                kind: "reassigned",
-                facts: Facts::new()
-                    .with("status", a.status.as_str())
-                    .with("assignee", to),
-                note: "",
-            },
-        )
-        .await?;
-        sqlx::query!(
-            "UPDATE applications SET assignee_id = $2, post_id = NULL WHERE id = $1",
-            a.id,
-            to,
-        )
-        .execute(&mut *tx)
-        .await?;
-        let notice = Notice::Assigned {
-            number: a.number.clone(),
-            due: super::day_text(from_date(a.due_on)),
-        };
-        tell(&mut tx, a.id, Some(to), &notice).await?;
-        moved += 1;
+        moved += usize::from(give(&mut tx, &a, to, by, Post::Leave, now).await?);
     }
+    tx.commit().await?;
+    Ok(moved)
+}
+
+/// Whether an application given to someone stays with the post it was routed to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Post {
+    Keep,
+    Leave,
+}
+
+/// Gives the locked application to `to` (recorded, and they are told), unless it is finished or
+/// already theirs. Answers whether it moved.
+async fn give(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    a: &super::Locked,
+    to: Uuid,
+    by: Uuid,
+    post: Post,
+    now: OffsetDateTime,
+) -> Result<bool, Problem> {
+    if !a.status.is_open() || a.assignee_id == Some(to) {
+        return Ok(false);
+    }
+    record(
+        tx,
+        a,
+        Step {
+            at: now,
+            actor: Some(by),
+            actor_kind: "official",
+            kind: "reassigned",
+            facts: Facts::new()
+                .with("status", a.status.as_str())
+                .with("assignee", to),
+            note: "",
+        },
+    )
+    .await?;
+    sqlx::query!(
+        "UPDATE applications SET assignee_id = $2, post_id = CASE WHEN $3 THEN post_id END WHERE id = $1",
+        a.id,
+        to,
+        post == Post::Keep,
+    )
+    .execute(&mut **tx)
+    .await?;
+    let notice = Notice::Assigned {
+        number: a.number.clone(),
+        due: super::day_text(from_date(a.due_on)),
+    };
+    tell(tx, a.id, Some(to), &notice).await?;
+    Ok(true)
+}
+
+/// Who works a department's applications when nobody else can: its admin, else a city admin.
+async fn stand_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    department: Option<Uuid>,
+) -> Result<Option<Uuid>, Problem> {
+    Ok(sqlx::query_scalar!(
+        "SELECT id FROM users
+         WHERE (role = 'department_admin' AND department_id = $1) OR role = 'city_admin'
+         ORDER BY role = 'city_admin', created_at LIMIT 1",
+        department
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Gives each of `ids` (locked in order) to `to`, keeping or leaving their post. Answers how many moved.
+async fn give_all(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    ids: &[Uuid],
+    to: Uuid,
+    by: Uuid,
+    post: Post,
+    now: OffsetDateTime,
+) -> Result<usize, Problem> {
+    let mut moved = 0;
+    for id in ids {
+        let a = super::lock_id(tx, *id).await?;
+        moved += usize::from(give(tx, &a, to, by, post, now).await?);
+    }
+    Ok(moved)
+}
+
+/// A post's open applications follow it to its new holder (vacant: to the department's admin),
+/// in the appointment's transaction. Answers how many moved.
+pub async fn follow_post(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    post: Uuid,
+    department: Uuid,
+    holder: Option<Uuid>,
+    by: Uuid,
+    now: OffsetDateTime,
+) -> Result<usize, Problem> {
+    let ids = sqlx::query_scalar!(
+        "SELECT id FROM applications WHERE post_id = $1 AND status NOT IN ('rejected', 'delivered') ORDER BY id",
+        post
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let to = match holder {
+        Some(h) => Some(h),
+        None => stand_in(tx, Some(department)).await?,
+    };
+    match to {
+        Some(to) => give_all(tx, &ids, to, by, Post::Keep, now).await,
+        None => Ok(0),
+    }
+}
+
+/// A removed official's open applications go to whoever will work them now: those routed to a
+/// post stay the post's (its next holder takes them), the rest go to the department's admin, else
+/// a city admin. Answers how many moved.
+pub async fn hand_over(
+    pool: &PgPool,
+    from: Uuid,
+    department: Option<Uuid>,
+    by: Uuid,
+    now: OffsetDateTime,
+) -> Result<usize, Problem> {
+    let mut tx = pool.begin().await?;
+    let ids = sqlx::query_scalar!(
+        "SELECT id FROM applications WHERE assignee_id = $1 AND status NOT IN ('rejected', 'delivered')
+         ORDER BY id",
+        from
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let Some(to) = stand_in(&mut tx, department).await?.filter(|t| *t != from) else {
+        return Ok(0);
+    };
+    let moved = give_all(&mut tx, &ids, to, by, Post::Keep, now).await?;
     tx.commit().await?;
     Ok(moved)
 }

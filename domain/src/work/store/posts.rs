@@ -1,5 +1,6 @@
 //! Posts of a department: listing them with their open work, creating one, and appointing its
-//! holder — the post's open work follows the appointment (`grievances::store::follow_post`).
+//! holder — the post's open work follows the appointment (`grievances::store::follow_post`,
+//! `applications::store::follow_post`).
 
 use crate::db::new_id;
 use crate::grievances::store::OPEN;
@@ -177,8 +178,10 @@ pub async fn appoint(
         .bind(holder)
         .execute(&mut *tx)
         .await?;
-    let moved =
-        crate::grievances::store::follow_post(&mut tx, post, department, holder, by, now).await?;
+    let moved = crate::grievances::store::follow_post(&mut tx, post, department, holder, by, now)
+        .await?
+        + crate::applications::store::follow_post(&mut tx, post, department, holder, by, now)
+            .await?;
     let mut facts = crate::history::Facts::new().with("post", post);
     if let Some(h) = holder {
         facts = facts.with("holder", h);
