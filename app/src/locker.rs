@@ -133,10 +133,7 @@ pub async fn remove_document(id: String) -> Result<FormResult<()>, ServerFnError
     let account = request::require_account()?;
     let id = uuid::Uuid::parse_str(id.trim())
         .map_err(|_| request::refuse(domain::problem::Problem::NotFound))?;
-    match store::remove(&request::pool(), account.id, id).await {
-        Err(p @ domain::problem::Problem::NotFound) => Err(request::refuse(p)),
-        other => request::answer(other),
-    }
+    request::answer(store::remove(&request::pool(), account.id, id).await)
 }
 
 #[component]

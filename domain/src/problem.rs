@@ -65,6 +65,21 @@ impl Throttled {
     }
 }
 
+/// The most characters a note keeps: a step's words, a reason, an appeal's grounds.
+pub const NOTE_MAX: usize = 2_000;
+
+/// What is wrong with a note (the field `note`): missing where it must say something, or too long.
+pub fn check_note(note: &str, required: bool) -> Option<FieldError> {
+    let len = note.trim().chars().count();
+    if required && len == 0 {
+        Some(FieldError::new("note", "err_note_required"))
+    } else if len > NOTE_MAX {
+        Some(FieldError::new("note", "err_text_too_long"))
+    } else {
+        None
+    }
+}
+
 impl Problem {
     /// One field's problem.
     pub fn field(field: &str, code: &str) -> Problem {

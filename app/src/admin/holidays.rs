@@ -23,8 +23,7 @@ pub struct HolidayRow {
 /// Today in India, as a calendar day.
 #[cfg(feature = "ssr")]
 fn today() -> domain::applications::form::Day {
-    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+5:30));
-    (now.year(), u8::from(now.month()), now.day())
+    domain::applications::store::today_in_india(time::OffsetDateTime::now_utc())
 }
 
 #[server(endpoint = "admin/holidays")]

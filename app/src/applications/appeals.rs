@@ -47,28 +47,20 @@ pub(crate) async fn appeals_view(
     viewer: uuid::Uuid,
     l: Locale,
 ) -> Result<AppealsView, Problem> {
-    let today = store::today_in_india(now());
-    let today_date = time::Date::from_calendar_date(
-        today.0,
-        time::Month::try_from(today.1).map_err(|e| Problem::Unexpected(e.into()))?,
-        today.2,
-    )
-    .map_err(|e| Problem::Unexpected(e.into()))?;
+    let today = store::to_date(store::today_in_india(now()))?;
     let rows = store::appeals_of(pool, a.id).await?;
     let department = uuid::Uuid::parse_str(&a.ownership.department_id)
         .map_err(|e| Problem::Unexpected(e.into()))?;
     let officer = store::appellate_officer(pool, department, appeals::Level::Appeal).await?;
-    let rules: Vec<appeals::Appeal> = rows.iter().map(|r| r.rule(today_date)).collect();
     let applicant = a.ownership.applicant_id.as_deref() == Some(viewer.to_string().as_str());
-    let past_due = super::day_number(today) > super::day_number(a.due_on);
     let may_ask = applicant
-        .then(|| appeals::may_ask(a.status, past_due, &rules))
+        .then(|| store::open_to_appeal(a.status, store::to_date(a.due_on).ok()?, &rows, today))
         .flatten()
         .map(|(level, _)| level.label(l).to_string());
     let may_decide = rows
         .iter()
         .any(|r| r.decision.is_none() && r.officer_id == Some(viewer));
-    let day = |d: time::Date| super::day((d.year(), u8::from(d.month()), d.day()));
+    let day = |d: time::Date| super::day(store::from_date(d));
     Ok(AppealsView {
         appellate_officer: officer.map(|(_, name)| name),
         may_ask,
@@ -97,14 +89,8 @@ pub async fn appeal(number: String, note: String) -> Result<FormResult<String>, 
     let account = request::require_account()?;
     let number =
         ApplicationNumber::parse(&number).map_err(|_| request::refuse(Problem::NotFound))?;
-    match store::appeal(&request::pool(), &number, account.id, &note, now()).await {
-        Err(p @ (Problem::Forbidden | Problem::NotFound)) => Err(request::refuse(p)),
-        Ok(level) => {
-            leptos_axum::redirect(&format!("/applications/{number}"));
-            request::answer(Ok(level.number().to_string()))
-        }
-        other => request::answer(other.map(|l| l.number().to_string())),
-    }
+    let appealed = store::appeal(&request::pool(), &number, account.id, &note, now()).await;
+    super::back_to_page(&number, appealed.map(|l| l.number().to_string()))
 }
 
 /// The officer an appeal waits on decides it.
@@ -132,14 +118,7 @@ pub async fn decide_appeal(
         now(),
     )
     .await;
-    match decided {
-        Err(p @ (Problem::Forbidden | Problem::NotFound)) => Err(request::refuse(p)),
-        Ok(d) => {
-            leptos_axum::redirect(&format!("/applications/{number}"));
-            request::answer(Ok(d.as_str().to_string()))
-        }
-        other => request::answer(other.map(|d| d.as_str().to_string())),
-    }
+    super::back_to_page(&number, decided.map(|d| d.as_str().to_string()))
 }
 
 pub(crate) fn appeals_section(l: Locale, number: &str, v: AppealsView) -> impl IntoView {

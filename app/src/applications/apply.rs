@@ -35,6 +35,16 @@ pub struct ApplyData {
     pub documents: std::collections::BTreeMap<String, Vec<(String, String)>>,
 }
 
+/// A service people may apply for, by slug (one small query: this runs each time a draft is kept).
+#[cfg(feature = "ssr")]
+async fn service_id(slug: &str) -> Result<uuid::Uuid, ServerFnError> {
+    store::service_id(&request::pool(), slug)
+        .await
+        .map_err(request::refuse)?
+        .ok_or_else(|| request::refuse(domain::problem::Problem::NotFound))
+}
+
+/// The service and its name in the caller's language, for the pages.
 #[cfg(feature = "ssr")]
 async fn service_of(slug: &str) -> Result<(uuid::Uuid, String), ServerFnError> {
     let found = domain::catalogue::service(&request::pool(), slug, request::request_locale())
@@ -117,7 +127,7 @@ pub async fn keep_draft(
     answers: Option<Answers>,
 ) -> Result<FormResult<()>, ServerFnError> {
     let account = request::require_account()?;
-    let (service, _) = service_of(&slug).await?;
+    let service = service_id(&slug).await?;
     let kept = store::keep_draft(
         &request::pool(),
         &request::data_key(),
@@ -137,7 +147,7 @@ pub async fn continue_application(
     answers: Option<Answers>,
 ) -> Result<FormResult<()>, ServerFnError> {
     let account = request::require_account()?;
-    let (service, _) = service_of(&slug).await?;
+    let service = service_id(&slug).await?;
     let checked = store::check_draft(
         &request::pool(),
         &request::data_key(),
@@ -160,7 +170,7 @@ pub async fn submit_application(
     token: String,
 ) -> Result<FormResult<String>, ServerFnError> {
     let account = request::require_account()?;
-    let (service, _) = service_of(&slug).await?;
+    let service = service_id(&slug).await?;
     let filed = async {
         let token = uuid::Uuid::parse_str(token.trim())
             .map_err(|_| domain::problem::Problem::Conflict("err_form_changed"))?;
@@ -188,11 +198,10 @@ fn slug_param() -> String {
         .unwrap_or_default()
 }
 
-/// `/services/{slug}/apply`: the form.
-#[component]
-pub fn ApplyPage() -> impl IntoView {
+/// A page of applying for the service in the address: the form, or checking the answers.
+fn apply_page(next: &str, page: fn(ApplyData) -> AnyView) -> impl IntoView {
     let slug = slug_param();
-    let next = format!("/services/{slug}/apply");
+    let next = format!("/services/{slug}/{next}");
     let data = OnceResource::new(apply_form(slug));
     view! {
         <Suspense fallback=|| ()>
@@ -200,7 +209,7 @@ pub fn ApplyPage() -> impl IntoView {
                 let next = next.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(Some(d)) => view! { <ApplyView d=d/> }.into_any(),
+                        Ok(Some(d)) => page(d),
                         Ok(None) => view! { <NotOnline/> }.into_any(),
                         Err(_) if !crate::identity::signed_in() => view! { <SignInFirst next=next/> }.into_any(),
                         Err(ServerFnError::ServerError(e)) if e.contains("not found") => view! { <NotFound/> }.into_any(),
@@ -210,6 +219,12 @@ pub fn ApplyPage() -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+/// `/services/{slug}/apply`: the form.
+#[component]
+pub fn ApplyPage() -> impl IntoView {
+    apply_page("apply", |d| view! { <ApplyView d=d/> }.into_any())
 }
 
 #[component]
@@ -358,24 +373,7 @@ fn field_view(l: Locale, d: &ApplyData, f: &Field) -> AnyView {
 /// `/services/{slug}/apply/check`: every answer, with a way back to change it, then "Apply".
 #[component]
 pub fn CheckAnswersPage() -> impl IntoView {
-    let slug = slug_param();
-    let next = format!("/services/{slug}/apply/check");
-    let data = OnceResource::new(apply_form(slug));
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let next = next.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(Some(d)) => view! { <CheckView d=d/> }.into_any(),
-                        Ok(None) => view! { <NotOnline/> }.into_any(),
-                        Err(_) if !crate::identity::signed_in() => view! { <SignInFirst next=next/> }.into_any(),
-                        Err(_) => view! { <LoadFailed/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    apply_page("apply/check", |d| view! { <CheckView d=d/> }.into_any())
 }
 
 /// An answer as a person reads it: a choice by its label, a date as DD-MM-YYYY.

@@ -20,10 +20,17 @@ pub(crate) fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }
 
-/// Days counted from 1970 (to compare two days).
+/// The answer to a step on application `number`: done, the browser (without JavaScript) goes
+/// back to its page; refused or invalid, as `request::answer` maps it.
 #[cfg(feature = "ssr")]
-pub(crate) fn day_number(d: domain::applications::form::Day) -> i64 {
-    domain::applications::calendar::day_number(d)
+pub(crate) fn back_to_page<T>(
+    number: &domain::applications::ApplicationNumber,
+    done: Result<T, domain::problem::Problem>,
+) -> Result<crate::forms::FormResult<T>, leptos::prelude::ServerFnError> {
+    if done.is_ok() {
+        leptos_axum::redirect(&format!("/applications/{number}"));
+    }
+    crate::request::answer(done)
 }
 
 /// A day as the pages show it (DD-MM-YYYY).

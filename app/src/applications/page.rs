@@ -213,14 +213,7 @@ pub async fn application_step(
         now(),
     )
     .await;
-    match taken {
-        Err(p @ (Problem::Forbidden | Problem::NotFound)) => Err(request::refuse(p)),
-        Ok(status) => {
-            leptos_axum::redirect(&format!("/applications/{number}"));
-            request::answer(Ok(status.as_str().to_string()))
-        }
-        other => request::answer(other.map(|s| s.as_str().to_string())),
-    }
+    super::back_to_page(&number, taken.map(|s| s.as_str().to_string()))
 }
 
 /// The applicant stops sharing a document nobody has opened yet.
@@ -232,10 +225,9 @@ pub async fn withdraw_share(
     let account = request::require_account()?;
     let number =
         ApplicationNumber::parse(&number).map_err(|_| request::refuse(Problem::NotFound))?;
-    match store::withdraw_share(&request::pool(), &number, field.trim(), account.id, now()).await {
-        Err(p @ (Problem::Forbidden | Problem::NotFound)) => Err(request::refuse(p)),
-        other => request::answer(other),
-    }
+    let withdrawn =
+        store::withdraw_share(&request::pool(), &number, field.trim(), account.id, now()).await;
+    super::back_to_page(&number, withdrawn)
 }
 
 /// `/applications/{number}`

@@ -136,19 +136,9 @@ impl Action {
     }
 }
 
-/// The most characters a step's note keeps.
-pub const NOTE_MAX: usize = 2_000;
-
 /// What is wrong with a step's note: missing where the step must say something, or too long.
 pub fn check_note(action: Action, note: &str) -> Option<crate::problem::FieldError> {
-    let len = note.trim().chars().count();
-    if action.needs_note() && len == 0 {
-        Some(crate::problem::FieldError::new("note", "err_note_required"))
-    } else if len > NOTE_MAX {
-        Some(crate::problem::FieldError::new("note", "err_text_too_long"))
-    } else {
-        None
-    }
+    crate::problem::check_note(note, action.needs_note())
 }
 
 /// A timeline entry's name, from its stored kind (`filed` or a step's name).
@@ -257,7 +247,7 @@ mod tests {
         assert_eq!(check_note(Action::AskForMore, "").unwrap().field, "note");
         assert!(check_note(Action::Answer, "Here it is").is_none());
         assert_eq!(
-            check_note(Action::Approve, &"x".repeat(NOTE_MAX + 1))
+            check_note(Action::Approve, &"x".repeat(crate::problem::NOTE_MAX + 1))
                 .unwrap()
                 .code,
             "err_text_too_long"

@@ -102,3 +102,20 @@ pub async fn id_by_code(pool: &PgPool, code: &str) -> Result<Option<Uuid>, sqlx:
         .fetch_optional(pool)
         .await
 }
+
+/// Whether `person` is one of `department`'s staff (an official or its admin): whom its work may
+/// be given to.
+pub async fn is_staff(
+    db: impl sqlx::PgExecutor<'_>,
+    person: Uuid,
+    department: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND department_id = $2
+                            AND role IN ('official', 'department_admin')) AS "staff!""#,
+        person,
+        department,
+    )
+    .fetch_one(db)
+    .await
+}

@@ -6,19 +6,11 @@ use super::escalation::{self, Level};
 use super::{may_act, next_status, Action, Ownership, Status, TransitionError};
 use crate::identity::Actor;
 use crate::problem::FieldError;
-
-pub const NOTE_MAX: usize = 2000;
+pub use crate::problem::NOTE_MAX;
 
 /// A note that goes with an action: required where the action needs one, never too long.
 pub fn check_note(action: Action, note: &str) -> Option<FieldError> {
-    let len = note.trim().chars().count();
-    if action.needs_note() && len == 0 {
-        Some(FieldError::new("note", "err_note_required"))
-    } else if len > NOTE_MAX {
-        Some(FieldError::new("note", "err_text_too_long"))
-    } else {
-        None
-    }
+    crate::problem::check_note(note, action.needs_note())
 }
 
 /// The problems with a step as a person sent it: its note, and the rating a confirmation needs.

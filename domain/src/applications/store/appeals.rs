@@ -6,7 +6,6 @@
 
 use super::{from_date, lock, record, tell, to_date, today_in_india, Step};
 use crate::applications::appeals::{self, Appeal, Decision, Ground, Level};
-use crate::applications::lifecycle::NOTE_MAX;
 use crate::applications::{ApplicationNumber, Notice, Status};
 use crate::db::new_id;
 use crate::history::Facts;
@@ -79,6 +78,18 @@ pub async fn appeals_of(
         .collect()
 }
 
+/// What the applicant may ask for on `today` (an appeal or a revision, and on what ground), given
+/// the application's state, its due date and its appeals so far (`appeals::may_ask`).
+pub fn open_to_appeal(
+    status: Status,
+    due_on: time::Date,
+    appeals: &[AppealRow],
+    today: time::Date,
+) -> Option<(Level, Ground)> {
+    let rules: Vec<Appeal> = appeals.iter().map(|p| p.rule(today)).collect();
+    appeals::may_ask(status, today > due_on, &rules)
+}
+
 /// Who decides an appeal (or a revision) of `department`'s applications: the officer it names,
 /// else one of its admins, else a city admin.
 pub async fn appellate_officer(
@@ -102,15 +113,12 @@ pub async fn appellate_officer(
     Ok(row.map(|r| (r.id, r.name)))
 }
 
+/// The words an appeal or a decision must give: required, never too long.
 fn check_words(note: &str) -> Result<&str, FieldError> {
-    let note = note.trim();
-    if note.is_empty() {
-        return Err(FieldError::new("note", "err_note_required"));
+    match crate::problem::check_note(note, true) {
+        Some(problem) => Err(problem),
+        None => Ok(note.trim()),
     }
-    if note.chars().count() > NOTE_MAX {
-        return Err(FieldError::new("note", "err_text_too_long"));
-    }
-    Ok(note)
 }
 
 /// The applicant appeals (or asks for a revision), saying why. Answers which it was.
@@ -128,8 +136,7 @@ pub async fn appeal(
         return Err(Problem::NotFound);
     }
     let existing = appeals_of(&mut *tx, a.id).await?;
-    let rules: Vec<Appeal> = existing.iter().map(|p| p.rule(today)).collect();
-    let (level, ground) = appeals::may_ask(a.status, today > a.due_on, &rules)
+    let (level, ground) = open_to_appeal(a.status, a.due_on, &existing, today)
         .ok_or(Problem::Conflict("err_appeal_not_open"))?;
     let note = check_words(note).map_err(|f| Problem::Invalid(vec![f]))?;
     let (officer, _) = appellate_officer(&mut *tx, a.department_id, level)

@@ -2,9 +2,7 @@
 //! draft per person and service), checked by the form's rules when they continue, and filed from
 //! the draft exactly once: a second submit of the same draft finds the application it made.
 
-use super::{
-    append, current_form, form_version, seal_answers, tell, to_date, today_in_india, Step,
-};
+use super::{append, current_form, seal_answers, tell, to_date, today_in_india, Step};
 use crate::applications::calendar::Calendar;
 use crate::applications::form::{Answers, Checked, Day, FieldKind, Form};
 use crate::applications::{ApplicationNumber, Notice, Status};
@@ -75,6 +73,16 @@ pub async fn draft(
     .transpose()
 }
 
+/// A service people may apply for, by its slug (`None`: no such published service).
+pub async fn service_id(pool: &PgPool, slug: &str) -> Result<Option<Uuid>, Problem> {
+    Ok(sqlx::query_scalar!(
+        "SELECT id FROM services WHERE slug = $1 AND published",
+        slug
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
 /// The form a draft is kept against: the service's current one (none: it cannot be applied for).
 async fn form_of(pool: &PgPool, service: Uuid) -> Result<(i32, Form), Problem> {
     current_form(pool, service).await?.ok_or(Problem::NotFound)
@@ -89,6 +97,18 @@ pub async fn keep_draft(
     answers: &Answers,
     now: OffsetDateTime,
 ) -> Result<Draft, Problem> {
+    Ok(keep(pool, key, applicant, service, answers, now).await?.0)
+}
+
+/// Keeps the draft against the service's current form; answers the draft and that form.
+async fn keep(
+    pool: &PgPool,
+    key: &DataKey,
+    applicant: Uuid,
+    service: Uuid,
+    answers: &Answers,
+    now: OffsetDateTime,
+) -> Result<(Draft, Form), Problem> {
     let (version, form) = form_of(pool, service).await?;
     let kept: Answers = form
         .fields
@@ -115,11 +135,12 @@ pub async fn keep_draft(
     )
     .fetch_one(pool)
     .await?;
-    Ok(Draft {
+    let draft = Draft {
         version,
         answers: kept,
         token,
-    })
+    };
+    Ok((draft, form))
 }
 
 /// Keeps the draft, then checks it by the form's rules: every problem at its field, and what was
@@ -132,10 +153,7 @@ pub async fn check_draft(
     answers: &Answers,
     now: OffsetDateTime,
 ) -> Result<Draft, Problem> {
-    let draft = keep_draft(pool, key, applicant, service, answers, now).await?;
-    let form = form_version(pool, service, draft.version)
-        .await?
-        .ok_or(Problem::NotFound)?;
+    let (draft, form) = keep(pool, key, applicant, service, answers, now).await?;
     let checked = form
         .check(&draft.answers, today_in_india(now))
         .map_err(Problem::Invalid)?;

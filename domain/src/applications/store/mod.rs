@@ -32,14 +32,16 @@ use uuid::Uuid;
 
 crate::text_enum!(super::Status);
 
-pub(super) fn to_date((y, m, d): Day) -> Result<time::Date, Problem> {
+/// A day as Postgres keeps it.
+pub fn to_date((y, m, d): Day) -> Result<time::Date, Problem> {
     time::Month::try_from(m)
         .ok()
         .and_then(|m| time::Date::from_calendar_date(y, m, d).ok())
         .ok_or_else(|| Problem::field("day", "err_answer_not_a_date"))
 }
 
-pub(super) fn from_date(date: time::Date) -> Day {
+/// A day from Postgres.
+pub fn from_date(date: time::Date) -> Day {
     (date.year(), u8::from(date.month()), date.day())
 }
 

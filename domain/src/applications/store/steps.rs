@@ -116,15 +116,7 @@ pub async fn reassign(
     department: Uuid,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
-    let staff: bool = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND department_id = $2
-                            AND role IN ('official', 'department_admin')) AS "staff!""#,
-        to,
-        department,
-    )
-    .fetch_one(pool)
-    .await?;
-    if !staff {
+    if !crate::departments::store::is_staff(pool, to, department).await? {
         return Err(Problem::field("to", "err_reassign_target"));
     }
     let mut tx = pool.begin().await?;

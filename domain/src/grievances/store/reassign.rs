@@ -32,15 +32,7 @@ pub async fn reassign(
     if ids.is_empty() || ids.len() > REASSIGN_MAX {
         return Err(Problem::field("ids", "err_reassign_none"));
     }
-    let staff: bool = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND department_id = $2
-                            AND role IN ('official', 'department_admin')) AS "staff!""#,
-        to,
-        department,
-    )
-    .fetch_one(pool)
-    .await?;
-    if !staff {
+    if !crate::departments::store::is_staff(pool, to, department).await? {
         return Err(Problem::Invalid(vec![FieldError::new(
             "to",
             "err_reassign_target",

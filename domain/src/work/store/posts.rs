@@ -7,7 +7,7 @@ use crate::grievances::store::OPEN;
 use crate::problem::{FieldError, Problem};
 use crate::work::posts::{Jurisdiction, PostForm};
 use crate::Locale;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -66,22 +66,6 @@ pub async fn list(pool: &PgPool, department: Uuid, locale: Locale) -> Result<Vec
         .collect())
 }
 
-/// Whether `person` is staff of `department` who can hold a post there.
-async fn is_staff(
-    tx: &mut Transaction<'_, Postgres>,
-    person: Uuid,
-    department: Uuid,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND department_id = $2
-                          AND role IN ('official', 'department_admin'))",
-    )
-    .bind(person)
-    .bind(department)
-    .fetch_one(&mut **tx)
-    .await
-}
-
 /// Creates a post of `department`, held by `holder` (one of its staff) or vacant. Its
 /// categories must be the department's own.
 #[tracing::instrument(name = "work::create_post", skip(pool, form))]
@@ -105,7 +89,7 @@ pub async fn create(
         problems.push(FieldError::new("categories", "err_post_categories"));
     }
     if let Some(h) = holder {
-        if !is_staff(&mut tx, h, department).await? {
+        if !crate::departments::store::is_staff(&mut *tx, h, department).await? {
             problems.push(FieldError::new("holder", "err_reassign_target"));
         }
     }
@@ -169,7 +153,7 @@ pub async fn appoint(
         return Err(Problem::NotFound);
     };
     if let Some(h) = holder {
-        if !is_staff(&mut tx, h, department).await? {
+        if !crate::departments::store::is_staff(&mut *tx, h, department).await? {
             return Err(Problem::field("holder", "err_reassign_target"));
         }
     }
