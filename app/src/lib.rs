@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod applications;
 pub mod catalogue;
+pub mod certificates;
 pub mod dev;
 pub mod forms;
 pub mod grievances;

@@ -1,7 +1,10 @@
 //! The HTML document and the routes.
 
 use crate::i18n::{t, use_locale};
-use crate::{admin, applications, catalogue, dev, grievances, identity, layout, locker, pwa, work};
+use crate::{
+    admin, applications, catalogue, certificates, dev, grievances, identity, layout, locker, pwa,
+    work,
+};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -118,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/assist") view=grievances::assisted::AssistPage ssr=SsrMode::Async/>
                     <Route path=path!("/kiosk") view=grievances::assisted::KioskPage ssr=SsrMode::Async/>
                     <Route path=path!("/work") view=work::WorkQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify") view=certificates::VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/offline") view=pwa::OfflinePage/>
                     <Route path=path!("/dev/messages") view=dev::DevMessagesPage ssr=SsrMode::Async/>
                 </Routes>

@@ -5,6 +5,7 @@
 
 pub mod applications;
 pub mod catalogue;
+pub mod certificates;
 pub mod departments;
 pub mod grievances;
 pub mod identity;

@@ -3,7 +3,8 @@
 //! transaction, so the database is never half one and half the other. What is sealed under the
 //! master: the second factors' keys, the push key, application answers and drafts, and the
 //! locker's per-person keys (whose documents are sealed under those keys and stay untouched, the
-//! point of keeping one key per person) with the numbers' keyed digests.
+//! point of keeping one key per person) with the numbers' keyed digests, and the certificate
+//! signing keys and issued certificates' codes.
 //!
 //! Run it with every server stopped (a server still holding the old key cannot open what the new
 //! one sealed), then start them with the new key. One-time codes in flight were digested under
@@ -20,6 +21,7 @@ pub struct Rotated {
     pub settings: u64,
     pub application_values: u64,
     pub locker_keys: u64,
+    pub certificate_values: u64,
 }
 
 pub async fn rotate_master_key(
@@ -33,6 +35,9 @@ pub async fn rotate_master_key(
         settings: crate::notifications::reseal_settings(&mut tx, old, new).await?,
         application_values: crate::applications::store::reseal(&mut tx, old, new).await?,
         locker_keys: crate::locker::store::reseal(&mut tx, old, new).await?,
+        certificate_values: (crate::certificates::keys::reseal(&mut tx, old, new).await?
+            + crate::certificates::store::reseal(&mut tx, old, new).await?)
+            as u64,
     };
     tx.commit().await?;
     Ok(rotated)

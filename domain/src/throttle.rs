@@ -49,6 +49,13 @@ pub const INTAKE_KEY: Limit = Limit {
     window: Duration::minutes(1),
 };
 
+/// Certificates one client may check a minute (`/verify` and its API): a registrar's counter or
+/// an employer's office checks many, a scraper walking guesses is stopped.
+pub const VERIFY_CLIENT: Limit = Limit {
+    hits: 120,
+    window: Duration::minutes(1),
+};
+
 /// An intake key's count is kept in this many rows, each filing counting in one at random: one
 /// row that every filing of a busy key updates makes them wait for each other (measured with
 /// the same rows a filing writes: 1,946 filings/s alone, 843 with one counter row, 1,478 with

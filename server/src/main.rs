@@ -5,7 +5,7 @@
 use anyhow::Context;
 use server::{bench, seed, startup, telemetry};
 
-const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | rotate-master-key | demo-code | sandbox-gateway [ADDR]]";
+const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | rotate-master-key | rotate-certificate-key [OLD-KEY-VERIFIES-UNTIL YYYY-MM-DD] | demo-code | sandbox-gateway [ADDR]]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -51,6 +51,7 @@ async fn main() -> anyhow::Result<()> {
         }
         "create-admin" => create_admin(&pool, &args[1..]).await,
         "rotate-master-key" => rotate_master_key(&pool).await,
+        "rotate-certificate-key" => rotate_certificate_key(&pool, args.get(1)).await,
         "api-key" => api_key(&pool, &args[1..]).await,
         "audit-check" => audit_check(&pool, args.get(1)).await,
         "audit-anchor" => {
@@ -85,10 +86,41 @@ async fn rotate_master_key(pool: &sqlx::PgPool) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("the rotation was undone: {e}"))?;
     println!(
-        "re-sealed under the new key: {} second factors, {} settings, {} application answers and drafts, {} locker keys",
-        rotated.second_factors, rotated.settings, rotated.application_values, rotated.locker_keys
+        "re-sealed under the new key: {} second factors, {} settings, {} application answers and drafts, {} locker keys, {} certificate keys and codes",
+        rotated.second_factors, rotated.settings, rotated.application_values, rotated.locker_keys,
+        rotated.certificate_values
     );
     println!("start every server with NAGARIK_DATA_KEY set to the new key");
+    Ok(())
+}
+
+/// Retires the key that signs certificates and makes a new one (`domain::certificates::keys`).
+/// Certificates the old key signed verify until the day given (end of that day, in India), or
+/// for as long as they are valid if none is.
+async fn rotate_certificate_key(pool: &sqlx::PgPool, until: Option<&String>) -> anyhow::Result<()> {
+    domain::db::check_migrated(pool).await?;
+    let until = match until {
+        Some(day) => {
+            let (y, m, d) = domain::applications::form::parse_date(day)
+                .with_context(|| format!("{day} is not a day (YYYY-MM-DD)"))?;
+            let date = domain::applications::store::to_date((y, m, d))
+                .map_err(|_| anyhow::anyhow!("{day} is not a day"))?;
+            Some(
+                date.with_hms(23, 59, 59)?
+                    .assume_offset(time::macros::offset!(+5:30)),
+            )
+        }
+        None => None,
+    };
+    let kid = domain::certificates::keys::rotate(
+        pool,
+        &startup::data_key()?,
+        until,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("the key was not rotated: {e}"))?;
+    println!("certificates are now signed with key {kid}; /.well-known/jwks.json publishes it");
     Ok(())
 }
 

@@ -57,6 +57,13 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
         .route("/metrics", get(crate::metrics::scrape))
         .route("/api/v1/openapi.json", get(crate::api::openapi))
         .route("/me/data.json", get(crate::api::my_data::download))
+        .route("/.well-known/jwks.json", get(crate::api::certificates::jwks))
+        .nest("/api/v1/certificates", crate::api::certificates::routes())
+        .route("/VERIFY", get(crate::api::certificates::capitals))
+        .route(
+            "/applications/{number}/certificate.pdf",
+            get(crate::api::certificates::pdf),
+        )
         .nest("/api/v1/intake", crate::api::intake::routes())
         .nest("/open311/v2", crate::api::open311::routes())
         .route("/grievance-photos/{id}", get(crate::api::photos::photo))
@@ -219,6 +226,7 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
             .ok()
             .filter(|k| !k.trim().is_empty()),
         data_key,
+        public_url: settings.public_url.trim_end_matches('/').to_string(),
     };
     let jobs = crate::jobs::nagarik(providers)
         .start(pool.clone(), JOB_LOOPS)

@@ -4,7 +4,10 @@ const CACHE = 'nagarik-__VERSION__';
 // A signed-in citizen's own pages, kept apart and emptied at sign-out (x-offline-copy: personal);
 // pages staff are shown are never kept (none).
 const PERSONAL = 'nagarik-personal';
-const PRECACHE = ['/', '/offline', '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png'].concat(__ASSETS__);
+// The verification page and what it checks with offline: the city's keys and the revoked numbers.
+const VERIFY_DATA = ['/.well-known/jwks.json', '/api/v1/certificates/revoked'];
+const PRECACHE = ['/', '/offline', '/verify', '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png']
+  .concat(VERIFY_DATA, __ASSETS__);
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(PRECACHE)).then(() => self.skipWaiting()));
@@ -144,6 +147,16 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (req.method !== 'GET') return;
+  if (url.origin === location.origin && VERIFY_DATA.includes(url.pathname)) {
+    // network first, kept for checking offline
+    event.respondWith(
+      fetch(req).then((res) => {
+        if (res.ok) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(url.pathname, copy)); }
+        return res;
+      }).catch(() => caches.match(url.pathname))
+    );
+    return;
+  }
   if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/dev/')) return;
   if (url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/icons/')) {
     event.respondWith(
@@ -164,7 +177,8 @@ self.addEventListener('fetch', (event) => {
           caches.open(keep === 'personal' ? PERSONAL : CACHE).then((c) => c.put(req, copy));
         }
         return res;
-      }).catch(() => caches.match(req).then((hit) => hit || caches.match('/offline')))
+      }).catch(() => caches.match(req, { ignoreSearch: url.pathname === '/verify' })
+        .then((hit) => hit || caches.match('/offline')))
     );
   }
 });

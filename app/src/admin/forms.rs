@@ -197,6 +197,10 @@ fn question(l: Locale, i: usize, r: FieldRow, documents: &[(String, String)]) ->
                 <input type="checkbox" id=id("required") name=name("required") checked=r.required.is_some()/>
                 {t::question_required(l)}
             </label>
+            <label class="checkbox" for=id("on_certificate")>
+                <input type="checkbox" id=id("on_certificate") name=name("on_certificate") checked=r.on_certificate.is_some()/>
+                {t::question_on_certificate(l)}
+            </label>
             <label class="checkbox" for=id("remove")>
                 <input type="checkbox" id=id("remove") name=name("remove")/>
                 {t::question_remove(l)}
@@ -256,6 +260,21 @@ fn FormEditor(d: FormEditorData) -> impl IntoView {
                     <label for="working-days">{t::form_working_days(l)}</label>
                     <input type="number" inputmode="numeric" id="working-days" name="fee[working_days]" value=d.fee.working_days.clone() aria-describedby="working_days-error"/>
                     <FieldMessage field="working_days"/>
+                </fieldset>
+                <fieldset class="card stack">
+                    <legend>{t::form_certificate(l)}</legend>
+                    <label for="certificate-kind">{t::form_certificate_kind(l)}</label>
+                    <select id="certificate-kind" name="fee[certificate]" aria-describedby="certificate-error">
+                        <option value="">{t::form_certificate_none(l)}</option>
+                        {domain::certificates::Kind::ALL.into_iter().map(|k| {
+                            let selected = d.fee.certificate == k.as_str();
+                            view! { <option value=k.as_str() selected=selected>{k.title(l)}</option> }
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage field="certificate"/>
+                    <label for="valid-days">{t::form_valid_days(l)}</label>
+                    <input type="number" inputmode="numeric" id="valid-days" name="fee[valid_days]" value=d.fee.valid_days.clone() aria-describedby="valid_days-error"/>
+                    <FieldMessage field="valid_days"/>
                 </fieldset>
                 <FieldMessage field="fields"/>
                 <button type="submit" class="button">{t::form_save(l)}</button>

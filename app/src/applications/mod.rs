@@ -1,12 +1,14 @@
 //! Applications in the app, one file per page or concern: `apply` (the form, kept as a draft as
 //! the person types, then checked before it is filed), `page` (one application: its facts,
 //! answers, timeline and the steps open to the caller), `lists` (the person's own) and
-//! `device_draft` (the draft kept encrypted on the phone while offline) and `appeals`. Every
+//! `device_draft` (the draft kept encrypted on the phone while offline), `appeals` and
+//! `certificate` (what an approval issued). Every
 //! server function checks the caller against the application itself (`access::may_view`,
 //! `may_act`).
 
 pub mod appeals;
 pub mod apply;
+pub mod certificate;
 pub mod device_draft;
 pub mod lists;
 pub mod page;

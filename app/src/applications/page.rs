@@ -75,6 +75,7 @@ pub struct ApplicationView {
     pub asked: Option<String>,
     pub documents: Vec<AttachedView>,
     pub appeals: super::appeals::AppealsView,
+    pub certificate: Option<super::certificate::CertificateView>,
 }
 
 #[cfg(feature = "ssr")]
@@ -143,6 +144,9 @@ pub async fn application(number: String) -> Result<ApplicationView, ServerFnErro
     let appeals = super::appeals::appeals_view(&pool, &a, account.id, l)
         .await
         .map_err(request::refuse)?;
+    let certificate = super::certificate::certificate_view(&pool, &a, &actor, l)
+        .await
+        .map_err(request::refuse)?;
     let answers = a.answers.as_ref().map(|answers| {
         a.form
             .fields
@@ -174,6 +178,7 @@ pub async fn application(number: String) -> Result<ApplicationView, ServerFnErro
         answers,
         documents,
         appeals,
+        certificate,
         number: a.number,
         service: a.service_name,
         service_slug: a.service_slug,
@@ -203,13 +208,23 @@ pub async fn application_step(
     let number =
         ApplicationNumber::parse(&number).map_err(|_| request::refuse(Problem::NotFound))?;
     let action = Action::parse(&action).ok_or_else(|| request::refuse(Problem::NotFound))?;
+    let key = request::data_key();
+    let public_url = request::public_url();
+    let issuing = store::Issuing {
+        master: &key,
+        public_url: &public_url,
+    };
+    let asked = store::StepAsked {
+        number: &number,
+        action,
+        note: note.as_deref().unwrap_or_default(),
+    };
     let taken = store::take_step(
         &request::pool(),
-        &number,
+        issuing,
         &account.actor(),
         account.id,
-        action,
-        note.as_deref().unwrap_or_default(),
+        asked,
         now(),
     )
     .await;
@@ -324,6 +339,7 @@ fn ApplicationDetail(a: ApplicationView) -> impl IntoView {
                     <p>{note}</p>
                 </section>
             })}
+            {a.certificate.clone().map(|c| super::certificate::certificate_section(l, c))}
             {(!a.steps.is_empty()).then(|| view! {
                 <section class="steps">
                     {a.steps.clone().into_iter().map(|s| step_form(l, &number, s)).collect_view()}

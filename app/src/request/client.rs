@@ -53,7 +53,12 @@ pub fn client_of(
 /// its /64 (one household or phone gets a whole /64).
 pub fn client_key(kind: &str) -> String {
     let addr = parts().and_then(|p| p.extensions.get::<ClientAddr>().copied());
-    match addr.and_then(|a| a.0) {
+    key_for(kind, addr.unwrap_or(ClientAddr(None)))
+}
+
+/// The throttle key for `kind` of limit and a client's address (as `client_key`, outside a page).
+pub fn key_for(kind: &str, addr: ClientAddr) -> String {
+    match addr.0 {
         Some(std::net::IpAddr::V6(v6)) => {
             let s = v6.segments();
             format!("{kind}:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])

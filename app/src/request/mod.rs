@@ -35,6 +35,9 @@ pub struct Config {
     pub metrics_key: Option<String>,
     /// Seals the secrets the database keeps (`NAGARIK_DATA_KEY`; see `domain::sealed`).
     pub data_key: domain::sealed::DataKey,
+    /// The address people reach the app at (`NAGARIK_PUBLIC_URL`, no trailing `/`): the link a
+    /// certificate's QR code holds.
+    pub public_url: String,
 }
 
 #[derive(Clone, FromRef)]
@@ -180,10 +183,11 @@ pub const OFFLINE_COPY: &str = "x-offline-copy";
 /// Refuses a state-changing request whose `Origin` is another site (cross-site request forgery).
 /// Requests without `Origin` come from non-browser clients, which do not carry our cookies.
 pub async fn same_origin(req: Request, next: Next) -> Response {
+    // (checking a certificate needs no account and changes nothing: any site may ask)
     let safe = matches!(
         *req.method(),
         http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
-    );
+    ) || req.uri().path().starts_with("/api/v1/certificates/");
     if !safe {
         if let Some(origin) = req
             .headers()
@@ -309,6 +313,11 @@ pub fn pool() -> PgPool {
     state().pool
 }
 
+/// The address people reach the app at.
+pub fn public_url() -> String {
+    state().config.public_url.clone()
+}
+
 /// The key that seals the secrets the database keeps.
 pub fn data_key() -> domain::sealed::DataKey {
     state().config.data_key.clone()
@@ -332,6 +341,17 @@ pub fn request_locale() -> Locale {
     parts()
         .and_then(|p| p.extensions.get::<Locale>().copied())
         .unwrap_or_default()
+}
+
+/// A parameter of the current request's query string, decoded once. (The router's query map
+/// decodes a value twice: a `%` in it followed by two hex digits, as a certificate's Base45 code
+/// may hold, would come out as another character.)
+pub fn query_param(name: &str) -> Option<String> {
+    let uri = parts()?.uri;
+    let axum::extract::Query(params) =
+        axum::extract::Query::<std::collections::HashMap<String, String>>::try_from_uri(&uri)
+            .ok()?;
+    params.get(name).cloned()
 }
 
 /// A cookie of the current request.

@@ -41,6 +41,12 @@ pub fn may_act(actor: &Actor, a: &Ownership, action: Action) -> bool {
     }
 }
 
+/// A certificate is revoked by its department's admin alone.
+pub fn may_revoke(actor: &Actor, a: &Ownership) -> bool {
+    actor.role == Role::DepartmentAdmin
+        && actor.department_id.as_deref() == Some(a.department_id.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +92,10 @@ mod tests {
         );
         assert!(may_act(&admin, &a, Action::Reject));
         assert!(!may_act(&other_admin, &a, Action::Reject));
+        assert!(may_revoke(&admin, &a));
+        for not in [&applicant, &assignee, &other_admin, &city] {
+            assert!(!may_revoke(not, &a), "{not:?}");
+        }
         assert!(!may_act(&outsider, &a, Action::Verify));
         assert!(
             !may_act(&city, &a, Action::Approve),

@@ -92,6 +92,9 @@ pub struct Field {
     pub required: bool,
     #[serde(default)]
     pub shown_when: Option<ShownWhen>,
+    /// whether the certificate the service issues states this answer
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_certificate: bool,
 }
 
 /// One part of a fee that depends on the answers.
@@ -124,6 +127,9 @@ pub struct Form {
     pub fee: Fee,
     /// the time limit the Right to Public Services Act notifies, in working days
     pub working_days: u16,
+    /// the certificate an approval issues, if the service issues one
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<crate::certificates::Issues>,
 }
 
 /// Answers as they were typed, by field key.

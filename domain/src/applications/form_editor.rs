@@ -5,6 +5,7 @@
 //! limit, by the same `Form::problems` the store checks.
 
 use super::form::{Choice, Fee, FeePart, Field, FieldKind, Form, ShownWhen, Words};
+use crate::certificates::{Issues, Kind, VALID_DAYS_MAX};
 use crate::money::Paise;
 use crate::problem::FieldError;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,8 @@ pub struct FieldRow {
     pub required: Option<String>,
     /// `field = a, b`: shown only when that earlier answer is one of these
     pub shown_when: String,
+    /// a checkbox: the certificate states this answer
+    pub on_certificate: Option<String>,
     /// a checkbox: take this question out
     pub remove: Option<String>,
 }
@@ -50,6 +53,10 @@ pub struct FeeRows {
     /// `area_sq_m: 10 per unit over 20` (by a number)
     pub parts: String,
     pub working_days: String,
+    /// the certificate an approval issues (`certificates::Kind`), blank for none
+    pub certificate: String,
+    /// how many days it is valid, blank for good
+    pub valid_days: String,
 }
 
 pub const KINDS: [&str; 7] = [
@@ -87,6 +94,7 @@ pub fn rows_of(form: &Form) -> (Vec<FieldRow>, FeeRows) {
                 help_or: f.help.or.clone(),
                 help_hi: f.help.hi.clone(),
                 required: f.required.then(|| "on".into()),
+                on_certificate: f.on_certificate.then(|| "on".into()),
                 shown_when: f
                     .shown_when
                     .as_ref()
@@ -154,6 +162,17 @@ pub fn rows_of(form: &Form) -> (Vec<FieldRow>, FeeRows) {
         base: rupees(form.fee.base),
         parts,
         working_days: form.working_days.to_string(),
+        certificate: form
+            .certificate
+            .as_ref()
+            .map(|c| c.kind.as_str().to_string())
+            .unwrap_or_default(),
+        valid_days: form
+            .certificate
+            .as_ref()
+            .and_then(|c| c.valid_days)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
     };
     (rows, fee)
 }
@@ -231,6 +250,7 @@ fn field_of(row: &FieldRow) -> Result<Field, &'static str> {
         help: words(&row.help_en, &row.help_or, &row.help_hi),
         kind,
         required: row.required.is_some(),
+        on_certificate: row.on_certificate.is_some(),
         shown_when,
     })
 }
@@ -255,6 +275,31 @@ fn part_of(line: &str) -> Option<FeePart> {
         amounts.insert(key.trim().to_string(), amount);
     }
     (!amounts.is_empty()).then_some(FeePart::Choice { field, amounts })
+}
+
+/// The certificate an approval issues, as typed: a kind, and days valid within ten years.
+fn certificate_of(fee: &FeeRows, problems: &mut Vec<FieldError>) -> Option<Issues> {
+    let kind = fee.certificate.trim();
+    if kind.is_empty() {
+        return None;
+    }
+    let Some(kind) = Kind::parse(kind) else {
+        problems.push(FieldError::new("certificate", "err_answer_choose"));
+        return None;
+    };
+    let days = fee.valid_days.trim();
+    let valid_days = if days.is_empty() {
+        None
+    } else {
+        match days.parse::<u16>() {
+            Ok(d) if (1..=VALID_DAYS_MAX).contains(&d) => Some(d),
+            _ => {
+                problems.push(FieldError::new("valid_days", "err_valid_days"));
+                None
+            }
+        }
+    };
+    Some(Issues { kind, valid_days })
 }
 
 /// Reads the editor's rows back into a form: questions removed or left blank dropped, the rest in
@@ -301,6 +346,7 @@ pub fn form_of(rows: &[FieldRow], fee: &FeeRows) -> Result<Form, Vec<FieldError>
         }
     }
     let working_days = fee.working_days.trim().parse::<u16>().unwrap_or(0);
+    let certificate = certificate_of(fee, &mut problems);
     let form = Form {
         fields,
         fee: Fee {
@@ -308,6 +354,7 @@ pub fn form_of(rows: &[FieldRow], fee: &FeeRows) -> Result<Form, Vec<FieldError>
             parts,
         },
         working_days,
+        certificate,
     };
     // The form's own rules, with each question named as the page numbers it.
     for p in form.problems() {
@@ -355,6 +402,7 @@ mod tests {
                     },
                     required: true,
                     shown_when: None,
+                    on_certificate: true,
                 },
                 Field {
                     key: "area".into(),
@@ -366,6 +414,7 @@ mod tests {
                     },
                     required: true,
                     shown_when: None,
+                    on_certificate: false,
                 },
                 Field {
                     key: "fssai".into(),
@@ -379,6 +428,7 @@ mod tests {
                         field: "trade".into(),
                         any_of: vec!["eatery".into()],
                     }),
+                    on_certificate: false,
                 },
             ],
             fee: Fee {
@@ -398,6 +448,10 @@ mod tests {
                 ],
             },
             working_days: 15,
+            certificate: Some(Issues {
+                kind: Kind::TradeLicence,
+                valid_days: Some(365),
+            }),
         }
     }
 
@@ -410,6 +464,11 @@ mod tests {
             Some("eatery | Eatery | ଭୋଜନାଳୟ | भोजनालय")
         );
         assert_eq!(rows[2].shown_when, "trade = eatery");
+        assert_eq!(rows[0].on_certificate.as_deref(), Some("on"));
+        assert_eq!(
+            (fee.certificate.as_str(), fee.valid_days.as_str()),
+            ("trade_licence", "365")
+        );
         assert_eq!(
             fee.parts,
             "trade: eatery = 1000\narea: 10.50 per unit over 20"
@@ -453,6 +512,7 @@ mod tests {
         rows[1].kind = "colour".into();
         fee.parts = "trade: eatery = lots".into();
         fee.working_days = "0".into();
+        fee.valid_days = "forever".into();
         let problems = form_of(&rows, &fee).unwrap_err();
         let named: Vec<(&str, &str)> = problems
             .iter()
@@ -473,6 +533,16 @@ mod tests {
         assert!(
             named.contains(&("working_days", "err_working_days_invalid")),
             "{named:?}"
+        );
+        assert!(
+            named.contains(&("valid_days", "err_valid_days")),
+            "{named:?}"
+        );
+        fee.certificate = "passport".into();
+        let problems = form_of(&rows, &fee).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p.field == "certificate"),
+            "{problems:?}"
         );
         // the fssai question's condition names a question still there
         assert!(!named.iter().any(|(f, _)| *f == "field-3"), "{named:?}");

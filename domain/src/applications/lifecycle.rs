@@ -157,6 +157,8 @@ pub fn event_label(kind: &str, l: Locale) -> Option<&'static str> {
         None if kind == "appealed" => t::app_event_appealed(l),
         None if kind == "revision_asked" => t::app_event_revision_asked(l),
         None if kind == "appeal_decided" => t::app_event_appeal_decided(l),
+        None if kind == "certificate_issued" => t::app_event_certificate_issued(l),
+        None if kind == "certificate_revoked" => t::app_event_certificate_revoked(l),
         None => return None,
     })
 }

@@ -28,6 +28,8 @@ pub enum Notice {
         decision: super::appeals::Decision,
         note: String,
     },
+    /// To the holder: their certificate was revoked, and why.
+    CertificateRevoked { number: String, note: String },
 }
 
 impl Notice {
@@ -39,7 +41,8 @@ impl Notice {
             | Notice::Answered { number }
             | Notice::DueSoon { number, .. }
             | Notice::Appealed { number, .. }
-            | Notice::AppealDecided { number, .. } => number,
+            | Notice::AppealDecided { number, .. }
+            | Notice::CertificateRevoked { number, .. } => number,
         }
     }
 
@@ -103,6 +106,10 @@ impl Notice {
             )
             .trim()
             .to_string(),
+            Notice::CertificateRevoked { number, note } => fill(
+                t::notice_certificate_revoked(l),
+                &[("number", number), ("note", note)],
+            ),
         }
     }
 }

@@ -24,7 +24,7 @@ pub const QUOTA_BYTES: i64 = 50 * 1024 * 1024;
 pub const TITLE_MAX: usize = 120;
 
 /// The kinds of document, as forms ask for them (`FieldKind::Document { document }`).
-pub const KINDS: [&str; 14] = [
+pub const KINDS: [&str; 15] = [
     "aadhaar",
     "pan",
     "address_proof",
@@ -32,6 +32,7 @@ pub const KINDS: [&str; 14] = [
     "birth_certificate",
     "marriage_certificate",
     "trade_licence",
+    "character_certificate",
     "hospital_discharge",
     "fssai_registration",
     "owner_consent",
@@ -55,6 +56,7 @@ pub fn kind_label(kind: &str, l: Locale) -> String {
         "birth_certificate" => t::doc_kind_birth_certificate(l),
         "marriage_certificate" => t::doc_kind_marriage_certificate(l),
         "trade_licence" => t::doc_kind_trade_licence(l),
+        "character_certificate" => t::doc_kind_character_certificate(l),
         "hospital_discharge" => t::doc_kind_hospital_discharge(l),
         "fssai_registration" => t::doc_kind_fssai_registration(l),
         "owner_consent" => t::doc_kind_owner_consent(l),

@@ -126,6 +126,36 @@ pub async fn add(
     Ok(id)
 }
 
+/// Puts a certificate the city issued (its PDF) in the holder's locker, in the issuing
+/// transaction. The city's own papers do not count against the person's quota.
+pub(crate) async fn add_issued(
+    tx: &mut sqlx::PgConnection,
+    master: &DataKey,
+    owner: Uuid,
+    kind: &str,
+    title: &str,
+    pdf: &[u8],
+    now: OffsetDateTime,
+) -> Result<Uuid, Problem> {
+    let key = owner_key(tx, master, owner).await?;
+    let id = new_id();
+    sqlx::query!(
+        "INSERT INTO locker_documents (id, owner_id, kind, title, media_type, size_bytes, body,
+             source, created_at)
+         VALUES ($1, $2, $3, $4, 'application/pdf', $5, $6, 'issued', $7)",
+        id,
+        owner,
+        kind,
+        key.seal(title.as_bytes(), &bound("locker_titles", id)),
+        pdf.len() as i32,
+        key.seal(pdf, &bound("locker_documents", id)),
+        now,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(id)
+}
+
 struct Row {
     id: Uuid,
     kind: String,

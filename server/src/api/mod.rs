@@ -2,6 +2,7 @@
 //! (`intake`); Open311 clients come later through `open311`. Callers authenticate with a key of
 //! their own, scoped to one channel.
 
+pub mod certificates;
 pub mod documents;
 pub mod intake;
 pub mod my_data;
@@ -15,6 +16,7 @@ pub async fn openapi() -> impl IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         intake::ApiDoc::openapi()
+            .merge_from(certificates::ApiDoc::openapi())
             .to_pretty_json()
             .unwrap_or_default(),
     )

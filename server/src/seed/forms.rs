@@ -3,6 +3,7 @@
 //! that has a form keeps it (a department's edits are new versions, never replaced here).
 
 use domain::applications::form::{Choice, Fee, FeePart, Field, FieldKind, Form, ShownWhen, Words};
+use domain::certificates::{Issues, Kind};
 use domain::money::Paise;
 use sqlx::PgPool;
 
@@ -22,7 +23,14 @@ fn field(key: &str, label: Words, kind: FieldKind, required: bool) -> Field {
         kind,
         required,
         shown_when: None,
+        on_certificate: false,
     }
+}
+
+/// A question whose answer the certificate states.
+fn on_certificate(mut f: Field) -> Field {
+    f.on_certificate = true;
+    f
 }
 
 fn when(mut f: Field, earlier: &str, any_of: &[&str]) -> Field {
@@ -62,18 +70,18 @@ fn name_field(key: &str, label: Words, required: bool) -> Field {
 fn birth_certificate() -> Form {
     Form {
         fields: vec![
-            name_field(
+            on_certificate(name_field(
                 "child_name",
                 w("Child's name", "ଶିଶୁର ନାମ", "बच्चे का नाम"),
                 true,
-            ),
-            field(
+            )),
+            on_certificate(field(
                 "date_of_birth",
                 w("Date of birth", "ଜନ୍ମ ତାରିଖ", "जन्म तिथि"),
                 FieldKind::PastDate,
                 true,
-            ),
-            field(
+            )),
+            on_certificate(field(
                 "place_of_birth",
                 w("Place of birth", "ଜନ୍ମ ସ୍ଥାନ", "जन्म स्थान"),
                 choice(&[
@@ -81,14 +89,14 @@ fn birth_certificate() -> Form {
                     ("home", w("At home", "ଘରେ", "घर पर")),
                 ]),
                 true,
-            ),
+            )),
             when(
-                field(
+                on_certificate(field(
                     "hospital_name",
                     w("Hospital's name", "ହସ୍ପିଟାଲର ନାମ", "अस्पताल का नाम"),
                     text(150),
                     true,
-                ),
+                )),
                 "place_of_birth",
                 &["hospital"],
             ),
@@ -106,16 +114,16 @@ fn birth_certificate() -> Form {
                 "place_of_birth",
                 &["hospital"],
             ),
-            name_field(
+            on_certificate(name_field(
                 "mother_name",
                 w("Mother's name", "ମାଆଙ୍କ ନାମ", "माँ का नाम"),
                 true,
-            ),
-            name_field(
+            )),
+            on_certificate(name_field(
                 "father_name",
                 w("Father's name", "ବାପାଙ୍କ ନାମ", "पिता का नाम"),
                 false,
-            ),
+            )),
             field(
                 "address",
                 w("Parents' address", "ବାପାମାଆଙ୍କ ଠିକଣା", "माता-पिता का पता"),
@@ -125,18 +133,22 @@ fn birth_certificate() -> Form {
         ],
         fee: Fee::default(),
         working_days: 7,
+        certificate: Some(Issues {
+            kind: Kind::Birth,
+            valid_days: None,
+        }),
     }
 }
 
 fn trade_licence() -> Form {
     Form {
         fields: vec![
-            name_field(
+            on_certificate(name_field(
                 "business_name",
                 w("Name of the business", "ବ୍ୟବସାୟର ନାମ", "व्यवसाय का नाम"),
                 true,
-            ),
-            field(
+            )),
+            on_certificate(field(
                 "trade",
                 w("Trade", "ବ୍ୟବସାୟର ପ୍ରକାର", "व्यापार"),
                 choice(&[
@@ -161,8 +173,8 @@ fn trade_licence() -> Form {
                     ),
                 ]),
                 true,
-            ),
-            field(
+            )),
+            on_certificate(field(
                 "area_sq_m",
                 w(
                     "Shop's floor area (square metres)",
@@ -174,7 +186,7 @@ fn trade_licence() -> Form {
                     max: 10_000,
                 },
                 true,
-            ),
+            )),
             when(
                 field(
                     "fssai",
@@ -213,12 +225,12 @@ fn trade_licence() -> Form {
                 "rented",
                 &["yes"],
             ),
-            field(
+            on_certificate(field(
                 "address",
                 w("Shop's address", "ଦୋକାନର ଠିକଣା", "दुकान का पता"),
                 FieldKind::Address,
                 true,
-            ),
+            )),
         ],
         fee: Fee {
             base: Paise(100_000),
@@ -239,46 +251,50 @@ fn trade_licence() -> Form {
             ],
         },
         working_days: 15,
+        certificate: Some(Issues {
+            kind: Kind::TradeLicence,
+            valid_days: Some(365),
+        }),
     }
 }
 
 fn marriage_registration() -> Form {
     Form {
         fields: vec![
-            name_field(
+            on_certificate(name_field(
                 "groom_name",
                 w("Groom's name", "ବରଙ୍କ ନାମ", "वर का नाम"),
                 true,
-            ),
+            )),
             field(
                 "groom_id",
                 w("Groom's Aadhaar card", "ବରଙ୍କ ଆଧାର କାର୍ଡ", "वर का आधार कार्ड"),
                 document("aadhaar"),
                 true,
             ),
-            name_field(
+            on_certificate(name_field(
                 "bride_name",
                 w("Bride's name", "କନ୍ୟାଙ୍କ ନାମ", "वधू का नाम"),
                 true,
-            ),
+            )),
             field(
                 "bride_id",
                 w("Bride's Aadhaar card", "କନ୍ୟାଙ୍କ ଆଧାର କାର୍ଡ", "वधू का आधार कार्ड"),
                 document("aadhaar"),
                 true,
             ),
-            field(
+            on_certificate(field(
                 "marriage_date",
                 w("Date of the marriage", "ବିବାହର ତାରିଖ", "विवाह की तिथि"),
                 FieldKind::PastDate,
                 true,
-            ),
-            field(
+            )),
+            on_certificate(field(
                 "marriage_place",
                 w("Where the marriage took place", "ବିବାହ ସ୍ଥାନ", "विवाह का स्थान"),
                 text(150),
                 true,
-            ),
+            )),
             field(
                 "evidence",
                 w(
@@ -309,17 +325,21 @@ fn marriage_registration() -> Form {
             parts: Vec::new(),
         },
         working_days: 15,
+        certificate: Some(Issues {
+            kind: Kind::Marriage,
+            valid_days: None,
+        }),
     }
 }
 
 fn tenant_verification() -> Form {
     Form {
         fields: vec![
-            name_field(
+            on_certificate(name_field(
                 "tenant_name",
                 w("Tenant's name", "ଭଡ଼ାଟିଆଙ୍କ ନାମ", "किरायेदार का नाम"),
                 true,
-            ),
+            )),
             field(
                 "tenant_id",
                 w(
@@ -336,19 +356,19 @@ fn tenant_verification() -> Form {
                 document("photograph"),
                 true,
             ),
-            field(
+            on_certificate(field(
                 "occupation",
                 w("Tenant's occupation", "ଭଡ଼ାଟିଆଙ୍କ ବୃତ୍ତି", "किरायेदार का व्यवसाय"),
                 text(100),
                 false,
-            ),
+            )),
             field(
                 "rent_agreement",
                 w("Rent agreement", "ଭଡ଼ା ଚୁକ୍ତିନାମା", "किराया अनुबंध"),
                 document("rent_agreement"),
                 true,
             ),
-            field(
+            on_certificate(field(
                 "let_address",
                 w(
                     "Address of the house let",
@@ -357,10 +377,14 @@ fn tenant_verification() -> Form {
                 ),
                 FieldKind::Address,
                 true,
-            ),
+            )),
         ],
         fee: Fee::default(),
         working_days: 10,
+        certificate: Some(Issues {
+            kind: Kind::Character,
+            valid_days: Some(180),
+        }),
     }
 }
 
@@ -433,6 +457,7 @@ fn water_connection() -> Form {
             ],
         },
         working_days: 15,
+        certificate: None,
     }
 }
 

@@ -30,6 +30,7 @@ pub fn test_config() -> Config {
         push_services: vec!["http://127.0.0.1".into()],
         metrics_key: Some(METRICS_KEY.into()),
         data_key: data_key(),
+        public_url: "https://nagarik.test".into(),
     }
 }
 

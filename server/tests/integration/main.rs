@@ -5,6 +5,7 @@ mod appeals;
 mod applications;
 mod assisted;
 mod catalogue;
+mod certificates;
 mod db_roles;
 mod devices;
 mod escalation;

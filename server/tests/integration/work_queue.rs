@@ -174,7 +174,7 @@ async fn a_department_admin_gives_a_selection_to_another_official_and_nobody_els
             .unwrap();
         assert!(
             page.contains("Reassigned") && page.contains("Farida Begum"),
-            "{n}"
+            "{n}: {page}"
         );
     }
     // she is told, and the history still checks

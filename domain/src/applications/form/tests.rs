@@ -20,6 +20,7 @@ fn field(key: &str, kind: FieldKind, required: bool) -> Field {
         kind,
         required,
         shown_when: None,
+        on_certificate: false,
     }
 }
 
@@ -81,6 +82,7 @@ fn trade_licence() -> Form {
             ],
         },
         working_days: 15,
+        certificate: None,
     }
 }
 

@@ -63,7 +63,7 @@ pub async fn current_form(pool: &PgPool, service: Uuid) -> Result<Option<(i32, F
 
 /// One version of the service's form: the one an application was filed with.
 pub async fn form_version(
-    pool: &PgPool,
+    db: impl sqlx::PgExecutor<'_>,
     service: Uuid,
     version: i32,
 ) -> Result<Option<Form>, Problem> {
@@ -72,7 +72,7 @@ pub async fn form_version(
         service,
         version
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?;
     form.map(|f| read(&f)).transpose()
 }

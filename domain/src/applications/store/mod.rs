@@ -2,13 +2,14 @@
 //! calendar), `filing` (drafts kept as people type, and filing one exactly once), `reading` (a
 //! person's list, one application with its answers and timeline) and `steps` (what the
 //! department and the applicant do to it), `consent` (locker documents shared with the department
-//! for one application) and `appeals` (appeal, revision, penalties, and a department's record). What they share is here: the locked application a
+//! for one application), `issued` (revoking its certificate) and `appeals` (appeal, revision, penalties, and a department's record). What they share is here: the locked application a
 //! change starts from, its history entries, the sealed answers, and telling people.
 
 mod appeals;
 mod consent;
 mod filing;
 mod forms;
+mod issued;
 mod reading;
 mod steps;
 
@@ -16,6 +17,7 @@ pub use appeals::*;
 pub use consent::*;
 pub use filing::*;
 pub use forms::*;
+pub use issued::*;
 pub use reading::*;
 pub use steps::*;
 
@@ -65,7 +67,7 @@ fn seal_answers(key: &DataKey, id: Uuid, answers: &Answers) -> Result<Vec<u8>, P
     Ok(key.seal(&json, &answers_bound_to(id)))
 }
 
-fn open_answers(key: &DataKey, id: Uuid, sealed: &[u8]) -> Result<Answers, Problem> {
+pub(crate) fn open_answers(key: &DataKey, id: Uuid, sealed: &[u8]) -> Result<Answers, Problem> {
     let json = key
         .open(sealed, &answers_bound_to(id))
         .ok_or_else(|| Problem::unexpected("an application's answers do not open with this key"))?;

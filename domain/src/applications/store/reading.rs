@@ -148,6 +148,24 @@ pub async fn by_number(
     }))
 }
 
+/// Who an application belongs to, by its number (for a check before anything else is read).
+pub async fn ownership(
+    pool: &PgPool,
+    number: &ApplicationNumber,
+) -> Result<Option<crate::applications::access::Ownership>, Problem> {
+    let row = sqlx::query!(
+        "SELECT applicant_id, department_id, assignee_id FROM applications WHERE number = $1",
+        number.as_str()
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| crate::applications::access::Ownership {
+        applicant_id: r.applicant_id.map(|u| u.to_string()),
+        department_id: r.department_id.to_string(),
+        assignee_id: r.assignee_id.map(|u| u.to_string()),
+    }))
+}
+
 /// One step of an application's timeline.
 #[derive(Clone, Debug)]
 pub struct TimelineEntry {

@@ -6,24 +6,46 @@ use super::{from_date, lock, record, tell, to_date, today_in_india, Step};
 use crate::applications::access::{may_act, may_view};
 use crate::applications::lifecycle::{check_note, due_after_answer, Action};
 use crate::applications::{ApplicationNumber, Notice, Status};
+use crate::certificates;
 use crate::history::Facts;
 use crate::identity::Actor;
 use crate::problem::Problem;
+use crate::sealed::DataKey;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// Takes `action` on application `number` as `actor` (`by` their account), with what they say.
-/// Answers the state it is in now.
+/// What an approval needs to issue a certificate: the master key (to read the answers, sign, and
+/// seal the copies) and the address people reach the app at (the QR code's link).
+#[derive(Clone, Copy)]
+pub struct Issuing<'a> {
+    pub master: &'a DataKey,
+    pub public_url: &'a str,
+}
+
+/// One step, as the person taking it asked for it.
+#[derive(Clone, Copy)]
+pub struct StepAsked<'a> {
+    pub number: &'a ApplicationNumber,
+    pub action: Action,
+    pub note: &'a str,
+}
+
+/// Takes the step `asked` as `actor` (`by` their account); an approval issues the certificate the
+/// service's form calls for, in the same transaction. Answers the state it is in now.
 pub async fn take_step(
     pool: &PgPool,
-    number: &ApplicationNumber,
+    issuing: Issuing<'_>,
     actor: &Actor,
     by: Uuid,
-    action: Action,
-    note: &str,
+    asked: StepAsked<'_>,
     now: OffsetDateTime,
 ) -> Result<Status, Problem> {
+    let StepAsked {
+        number,
+        action,
+        note,
+    } = asked;
     let today = today_in_india(now);
     let calendar = super::calendar(pool, today).await?;
     let mut tx = pool.begin().await?;
@@ -88,6 +110,23 @@ pub async fn take_step(
     )
     .execute(&mut *tx)
     .await?;
+    if action == Action::Approve {
+        let issued =
+            certificates::store::issue(&mut tx, issuing.master, issuing.public_url, a.id, now)
+                .await?;
+        if let Some(kind) = issued {
+            let a = lock(&mut tx, number).await?;
+            let step = Step {
+                at: now,
+                actor: Some(by),
+                actor_kind: "official",
+                kind: "certificate_issued",
+                facts: Facts::new().with("certificate", kind.as_str()),
+                note: "",
+            };
+            record(&mut tx, &a, step).await?;
+        }
+    }
     if action == Action::Answer {
         let notice = Notice::Answered {
             number: a.number.clone(),

@@ -121,10 +121,12 @@ pub async fn export(
     .await?;
     let applications = crate::applications::store::export_of(pool, key, account).await?;
     let documents = crate::locker::store::export_of(pool, key, account).await?;
+    let certificates = crate::certificates::store::export_of(pool, account).await?;
     Ok(serde_json::json!({
         "format": "nagarik-export/1",
         "applications": applications,
         "documents": documents,
+        "certificates": certificates,
         "two_step_sign_in": two_step,
         "security_events": security,
         "exported_at": json(pool, "SELECT to_json(now())::text WHERE $1::uuid IS NOT NULL", account).await?,

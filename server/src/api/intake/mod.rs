@@ -197,7 +197,7 @@ async fn file_answer(pool: &PgPool, f: Filing) -> Result<(StatusCode, Filed), Ap
     info(
         title = "Nagarik API",
         version = "1",
-        description = "Grievances from SMS and email gateways, IVRS and other systems. Each route needs a key issued for its channel, sent as `Authorization: Bearer <key>`."
+        description = "Grievances from SMS and email gateways, IVRS and other systems: each of those routes needs a key issued for its channel, sent as `Authorization: Bearer <key>`. Certificates the city issued are checked by anyone, without a key."
     ),
     paths(sms::sms, email::email, ivrs::ivrs, external::external),
     components(schemas(Filed, sms::StatusReply, email::EmailFiled, super::ErrorBody, super::FieldProblem)),
