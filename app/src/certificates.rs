@@ -146,7 +146,7 @@ pub fn VerifyPage() -> impl IntoView {
                 <textarea id="verify-code" name="code" rows="4" spellcheck="false" autocapitalize="off" autocomplete="off" required="">{code.clone()}</textarea>
                 <div class="actions">
                     <button type="submit" class="button">{t::verify_check(l)}</button>
-                    <button type="button" class="button secondary" id="verify-scan" hidden>{t::verify_scan(l)}</button>
+                    <button type="button" class="button button-secondary" id="verify-scan" hidden>{t::verify_scan(l)}</button>
                 </div>
                 <div class="field" id="verify-photo-field" hidden>
                     <label for="verify-photo">{t::verify_photo(l)}</label>

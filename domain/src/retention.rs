@@ -13,6 +13,7 @@
 //! | messages | 400 days | a year of "what were we told", for the person and for appeals |
 //! | browsers signed in from | 400 days after the last sign-in | the device cookie lives no longer |
 //! | application drafts never submitted | 90 days after the last change | long enough to gather a document; a stale draft only holds personal data |
+//! | DigiLocker's transaction ids | 1 day | a replayed request is refused within its 5-minute window; a day is ample |
 
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
@@ -24,6 +25,7 @@ pub const ME_TOO_OFFERS: Duration = Duration::days(30);
 pub const MESSAGES: Duration = Duration::days(400);
 pub const KNOWN_DEVICES: Duration = Duration::days(400);
 pub const DRAFTS: Duration = Duration::days(90);
+pub const DIGILOCKER_TRANSACTIONS: Duration = Duration::days(1);
 
 /// How many rows of each kind one sweep removed (or, for secrets, erased).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,6 +39,7 @@ pub struct Swept {
     pub messages: u64,
     pub devices: u64,
     pub drafts: u64,
+    pub transactions: u64,
 }
 
 impl Swept {
@@ -50,6 +53,7 @@ impl Swept {
             + self.messages
             + self.drafts
             + self.devices
+            + self.transactions
     }
 }
 
@@ -125,7 +129,15 @@ pub async fn sweep(pool: &PgPool, now: OffsetDateTime) -> Result<Swept, sqlx::Er
     .execute(pool)
     .await?
     .rows_affected();
+    let transactions = sqlx::query!(
+        "DELETE FROM digilocker_transactions WHERE seen_at < $1",
+        now - DIGILOCKER_TRANSACTIONS,
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
     Ok(Swept {
+        transactions,
         drafts,
         devices,
         sessions,

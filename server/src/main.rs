@@ -174,9 +174,16 @@ async fn create_admin(pool: &sqlx::PgPool, args: &[String]) -> anyhow::Result<()
 /// `api-key CHANNEL [LABEL]`: a new key for the grievance intake API, printed once.
 async fn api_key(pool: &sqlx::PgPool, args: &[String]) -> anyhow::Result<()> {
     let channel = args.first().map(String::as_str).unwrap_or("");
+    if channel == "digilocker" {
+        // the key DigiLocker signs its requests with: one, kept sealed, shown to configure it
+        domain::db::check_migrated(pool).await?;
+        let key = domain::certificates::digilocker::api_key(pool, &startup::data_key()?).await?;
+        println!("{key}");
+        return Ok(());
+    }
     if !domain::grievances::intake::KEY_CHANNELS.contains(&channel) {
         anyhow::bail!(
-            "channel must be one of {}",
+            "channel must be digilocker or one of {}",
             domain::grievances::intake::KEY_CHANNELS.join(", ")
         );
     }

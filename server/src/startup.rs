@@ -59,6 +59,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
         .route("/me/data.json", get(crate::api::my_data::download))
         .route("/.well-known/jwks.json", get(crate::api::certificates::jwks))
         .nest("/api/v1/certificates", crate::api::certificates::routes())
+        .nest("/api/v1/digilocker", crate::api::digilocker::routes())
         .route("/VERIFY", get(crate::api::certificates::capitals))
         .route(
             "/applications/{number}/certificate.pdf",
@@ -227,6 +228,10 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
             .filter(|k| !k.trim().is_empty()),
         data_key,
         public_url: settings.public_url.trim_end_matches('/').to_string(),
+        digilocker_issuer: std::env::var("NAGARIK_DIGILOCKER_ISSUER")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| "in.gov.bhubaneswar".into()),
     };
     let jobs = crate::jobs::nagarik(providers)
         .start(pool.clone(), JOB_LOOPS)

@@ -38,6 +38,9 @@ pub struct Config {
     /// The address people reach the app at (`NAGARIK_PUBLIC_URL`, no trailing `/`): the link a
     /// certificate's QR code holds.
     pub public_url: String,
+    /// The issuer id DigiLocker knows the city by (`NAGARIK_DIGILOCKER_ISSUER`), the first part
+    /// of each certificate's DigiLocker URI.
+    pub digilocker_issuer: String,
 }
 
 #[derive(Clone, FromRef)]

@@ -6,11 +6,13 @@
 //! The QR holds a link to `/verify#NC1:…`, so any phone camera opens the verification page.
 //!
 //! What a certificate says (`Claims`), its kinds and the verdicts compile for the browser too;
-//! signing and reading codes (`code`), the keys (`keys`), the records (`store`) and the PDF
-//! (`pdf`) are the server's.
+//! signing and reading codes (`code`), the keys (`keys`), the records (`store`), the PDF (`pdf`)
+//! and the DigiLocker issuer API (`digilocker`) are the server's.
 
 #[cfg(feature = "ssr")]
 pub mod code;
+#[cfg(feature = "ssr")]
+pub mod digilocker;
 #[cfg(feature = "ssr")]
 pub mod keys;
 #[cfg(feature = "ssr")]

@@ -353,15 +353,32 @@ pub fn render(p: &Printable<'_>, locale: Locale) -> Result<Vec<u8>, Problem> {
     // the QR code and how to check it
     let qr = qr(&p.link)?;
     let modules = qr.width();
-    let side = 150.0_f32;
+    let side = 170.0_f32;
     let module = side / modules as f32;
-    let (qx, qy) = (PAGE_W - MARGIN - side, (PAGE_H - 70.0 - side).max(y));
+    let (qx, qy) = (PAGE_W - MARGIN - side, (PAGE_H - 60.0 - side).max(y));
     pen.colour(INK);
+    // each row's dark modules as runs, a hair taller than a module, so no light seam shows
+    // between rows when a reader smooths the edges (a scanner reads seams as light modules)
+    let colours = qr.to_colors();
     let mut path = PathBuilder::new();
-    for (i, colour) in qr.to_colors().iter().enumerate() {
-        if *colour == qrcode::Color::Dark {
-            let (mx, my) = ((i % modules) as f32, (i / modules) as f32);
-            if let Some(r) = Rect::from_xywh(qx + mx * module, qy + my * module, module, module) {
+    for (row, cells) in colours.chunks(modules).enumerate() {
+        let mut x = 0;
+        while x < modules {
+            if cells[x] != qrcode::Color::Dark {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < modules && cells[x] == qrcode::Color::Dark {
+                x += 1;
+            }
+            let (rx, ry) = (qx + start as f32 * module, qy + row as f32 * module);
+            let height = if row + 1 < modules {
+                module * 1.15
+            } else {
+                module
+            };
+            if let Some(r) = Rect::from_xywh(rx, ry, (x - start) as f32 * module, height) {
                 path.push_rect(r);
             }
         }

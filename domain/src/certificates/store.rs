@@ -133,16 +133,9 @@ pub(crate) async fn issue(
             revoked: false,
         };
         let pdf = super::pdf::render(&printable, locale)?;
-        crate::locker::store::add_issued(
-            tx,
-            master,
-            holder,
-            kind.locker_kind(),
-            &a.number,
-            &pdf,
-            now,
-        )
-        .await?;
+        let title = format!("{} {}", kind.title(locale), a.number);
+        crate::locker::store::add_issued(tx, master, holder, kind.locker_kind(), &title, &pdf, now)
+            .await?;
     }
     Ok(Some(kind))
 }

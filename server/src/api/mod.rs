@@ -3,6 +3,7 @@
 //! their own, scoped to one channel.
 
 pub mod certificates;
+pub mod digilocker;
 pub mod documents;
 pub mod intake;
 pub mod my_data;

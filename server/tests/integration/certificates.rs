@@ -23,7 +23,7 @@ async fn step(app: &TestApp, c: &reqwest::Client, number: &str, action: &str, no
 }
 
 /// A birth certificate applied for by the demo citizen, verified and approved by the Registrar.
-async fn issued(app: &TestApp, child: &str) -> String {
+pub async fn issued(app: &TestApp, child: &str) -> String {
     let citizen = app.signed_in(CITIZEN).await;
     let number = crate::applications::apply_for_birth_certificate(app, &citizen, child).await;
     let official = app.signed_in(BMC_OFFICIAL).await;
@@ -461,4 +461,41 @@ async fn an_independent_cose_library_verifies_the_qr_code_with_the_published_key
     assert_eq!(said, format!("verified {number} birth"));
     let (ok, said) = run(&tampered);
     assert!(!ok, "pycose accepted a tampered code: {said}");
+}
+
+#[tokio::test]
+async fn a_new_master_key_keeps_certificates_signing_and_verifying() {
+    let app = spawn_app().await;
+    let number = issued(&app, CHILD).await;
+    let old = data_key();
+    let new = domain::sealed::DataKey::from_text(&domain::sealed::DataKey::new_text()).unwrap();
+    let rotated = domain::rotation::rotate_master_key(&app.pool, &old, &new)
+        .await
+        .unwrap();
+    assert_eq!(
+        rotated.certificate_values, 2,
+        "one signing key, one certificate"
+    );
+    let issued_now = store::of_application(&app.pool, &new, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(issued_now.claims.facts[0].1, CHILD);
+    assert!(store::of_application(&app.pool, &old, &number)
+        .await
+        .is_err());
+    assert!(matches!(
+        store::verify(&app.pool, &issued_now.code, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap(),
+        Verdict::Valid { .. }
+    ));
+    // the same key signs on
+    let mut db = app.pool.acquire().await.unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let key = keys::signing_key(&mut db, &new, now).await.unwrap();
+    assert_eq!(
+        code::key_id(&key.verifying_key()),
+        code::open(&issued_now.code).unwrap().key_id
+    );
 }

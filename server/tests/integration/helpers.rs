@@ -31,6 +31,7 @@ pub fn test_config() -> Config {
         metrics_key: Some(METRICS_KEY.into()),
         data_key: data_key(),
         public_url: "https://nagarik.test".into(),
+        digilocker_issuer: "in.gov.bhubaneswar".into(),
     }
 }
 

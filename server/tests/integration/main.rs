@@ -8,6 +8,7 @@ mod catalogue;
 mod certificates;
 mod db_roles;
 mod devices;
+mod digilocker;
 mod escalation;
 mod grievance_admin;
 mod grievance_filing;
