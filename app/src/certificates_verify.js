@@ -169,6 +169,8 @@
   var answered = document.querySelector('[data-testid="verdict"]');
   if (location.hash.length > 1 && !asked) check(location.href);
   else if (asked && !answered) offline(asked);
+  // a link opened while this page is open (the same page, another code)
+  addEventListener('hashchange', function () { if (location.hash.length > 1) check(location.href); });
 
   if ('BarcodeDetector' in window) {
     var detector = new BarcodeDetector({ formats: ['qr_code'] });

@@ -113,10 +113,12 @@ test('a citizen applies for a birth certificate from a kept draft and the depart
   // Every step, with who took it, on the applicant's page.
   await citizen.reload();
   const timeline = citizen.locator('.timeline li');
-  await expect(timeline).toHaveCount(6);
+  await expect(timeline).toHaveCount(7);
   await expect(timeline.nth(1)).toContainText('The department asked for more');
   await expect(timeline.nth(2)).toContainText('The applicant answered');
-  await expect(timeline.nth(5)).toContainText('Delivered');
+  await expect(timeline.nth(5)).toContainText('The certificate was issued');
+  await expect(timeline.nth(6)).toContainText('Delivered');
+  await expect(citizen.getByTestId('certificate')).toContainText(child);
 });
 
 test('the apply form and its answers read in Odia and Hindi, and stay accessible', async ({ page }) => {

@@ -110,7 +110,11 @@ export async function expectAccessible(page: Page) {
 /** Nothing wider than the screen: no sideways scrolling on a 360 px phone. */
 export async function expectNoSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  // (what sticks out, named, when something does)
+  const wide = overflow > 0 ? await page.evaluate(() => Array.from(document.querySelectorAll('body *'))
+    .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+    .slice(-5).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)) : [];
+  expect(overflow, wide.join('; ')).toBeLessThanOrEqual(0);
 }
 
 export async function signIn(page: Page, login: string) {

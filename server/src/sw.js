@@ -148,9 +148,10 @@ self.addEventListener('fetch', (event) => {
   }
   if (req.method !== 'GET') return;
   if (url.origin === location.origin && VERIFY_DATA.includes(url.pathname)) {
-    // network first, kept for checking offline
+    // network first (past the browser's own cache, so a new key is seen at once), kept for
+    // checking offline
     event.respondWith(
-      fetch(req).then((res) => {
+      fetch(req.url, { cache: 'no-cache' }).then((res) => {
         if (res.ok) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(url.pathname, copy)); }
         return res;
       }).catch(() => caches.match(url.pathname))
