@@ -40,6 +40,7 @@ test('a department admin makes a post, and when it changes hands its open work g
   // Chitra moves on: the admin hands the post to Farida, and the grievance goes with it
   await admin.goto('/admin/posts');
   await hydrated(admin);
+  await expectAccessible(admin);
   await admin.getByLabel('Post', { exact: true }).selectOption({ label: title });
   // nobody chosen yet: the button alone moves nothing
   await admin.getByRole('button', { name: 'Hand over' }).click();

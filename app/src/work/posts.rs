@@ -27,6 +27,8 @@ pub struct PostRow {
     /// "3, 5, 7–9", or empty for the whole city.
     pub wards: String,
     pub categories: Vec<String>,
+    /// The services whose applications it decides: (id, name).
+    pub services: Vec<(String, String)>,
     pub holder: Option<String>,
     pub open_work: i64,
 }
@@ -39,6 +41,8 @@ pub struct PostsView {
     pub posts: Vec<PostRow>,
     /// The department's grievance categories: (id, name).
     pub categories: Vec<(String, String)>,
+    /// The department's services that take applications: (id, name).
+    pub services: Vec<(String, String)>,
     pub staff: Vec<super::reassign::StaffOption>,
 }
 
@@ -74,6 +78,12 @@ pub async fn posts(department: Option<String>) -> Result<PostsView, ServerFnErro
         .filter(|c| c.department_id == id)
         .map(|c| (c.id.to_string(), c.name))
         .collect();
+    let services = store::services_with_forms(&pool, id, l)
+        .await
+        .map_err(request::refuse)?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
     Ok(PostsView {
         departments,
         department: id.to_string(),
@@ -84,13 +94,44 @@ pub async fn posts(department: Option<String>) -> Result<PostsView, ServerFnErro
                 title: p.title,
                 wards: p.jurisdiction.to_text(),
                 categories: p.categories,
+                services: p
+                    .services
+                    .into_iter()
+                    .map(|(id, name)| (id.to_string(), name))
+                    .collect(),
                 holder: p.holder_name,
                 open_work: p.open_work,
             })
             .collect(),
         categories,
+        services,
         staff: super::reassign::staff_options(id).await?,
     })
+}
+
+/// Sets which services' applications a post decides (new applications go to it).
+#[server(endpoint = "work/post_services")]
+pub async fn post_services(
+    department: String,
+    post: String,
+    services: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<FormResult<usize>, ServerFnError> {
+    let account = request::require(crate::admin::is_admin)?;
+    let (_, department) = self::department(&account, Some(&department)).await?;
+    let saved = async {
+        let post = uuid::Uuid::parse_str(post.trim()).map_err(|_| Problem::NotFound)?;
+        let services = services
+            .unwrap_or_default()
+            .into_values()
+            .map(|s| uuid::Uuid::parse_str(s.trim()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| Problem::field("services", "err_post_services"))?;
+        store::set_services(&request::pool(), department, post, &services, account.id).await
+    };
+    match saved.await {
+        Err(p @ (Problem::Forbidden | Problem::NotFound)) => Err(request::refuse(p)),
+        other => request::answer(other),
+    }
 }
 
 /// A person chosen in a form: empty is nobody chosen yet, `vacant` is nobody on purpose.
@@ -198,7 +239,8 @@ fn PostsView(v: PostsView) -> impl IntoView {
                     <table class="table" data-testid="posts">
                         <thead><tr>
                             <th>{t::post_title_field(l)}</th><th>{t::post_wards_field(l)}</th>
-                            <th>{t::post_categories_field(l)}</th><th>{t::post_holder_field(l)}</th>
+                            <th>{t::post_categories_field(l)}</th><th>{t::post_services_field(l)}</th>
+                            <th>{t::post_holder_field(l)}</th>
                             <th>{t::post_open_work(l)}</th>
                         </tr></thead>
                         <tbody>
@@ -207,6 +249,7 @@ fn PostsView(v: PostsView) -> impl IntoView {
                                     <td>{p.title.clone()}</td>
                                     <td>{if p.wards.is_empty() { t::whole_city(l).to_string() } else { p.wards.clone() }}</td>
                                     <td>{p.categories.join(", ")}</td>
+                                    <td>{p.services.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ")}</td>
                                     <td>{p.holder.clone().unwrap_or_else(|| t::post_vacant(l).to_string())}</td>
                                     <td>{p.open_work}</td>
                                 </tr>
@@ -216,11 +259,55 @@ fn PostsView(v: PostsView) -> impl IntoView {
                     </div>
                     <h2>{t::appoint_title(l)}</h2>
                     <AppointForm v=v.clone() back=here.clone()/>
+                    <h2>{t::post_services_title(l)}</h2>
+                    <p class="hint">{t::post_services_intro(l)}</p>
+                    {v.posts.iter().enumerate().map(|(i, p)| post_services_form(l, &v, i, p, &here)).collect_view()}
                 }.into_any()
             }}
             <h2>{t::post_new(l)}</h2>
             <NewPostForm v=v.clone() back=here/>
         </section>
+    }
+}
+
+fn post_services_form(
+    l: crate::i18n::Locale,
+    v: &PostsView,
+    i: usize,
+    p: &PostRow,
+    back: &str,
+) -> impl IntoView {
+    let error = format!("post-{i}-services-error");
+    let (department, post, title) = (v.department.clone(), p.id.clone(), p.title.clone());
+    let boxes: Vec<AnyView> = v
+        .services
+        .iter()
+        .enumerate()
+        .map(|(j, (id, name))| {
+            let checked = p.services.iter().any(|(s, _)| s == id);
+            let (id, name) = (id.clone(), name.clone());
+            view! {
+                <label class="checkbox"><input type="checkbox" name=format!("services[{j}]") value=id checked=checked/>{name}</label>
+            }
+            .into_any()
+        })
+        .collect();
+    view! {
+        <details class="card">
+            <summary>{title.clone()}</summary>
+            <ServerForm endpoint="work/post_services".to_string() locale=l then=FormThen::redirect(back.to_string())
+                class="stack".to_string()>
+                <FailureBanner locale=l/>
+                <input type="hidden" name="department" value=department/>
+                <input type="hidden" name="post" value=post/>
+                <fieldset aria-describedby=error.clone()>
+                    <legend>{t::post_services_field(l)}" — "{title}</legend>
+                    {boxes}
+                </fieldset>
+                <FieldMessage field="services" id=error/>
+                <button type="submit" class="button">{t::post_services_save(l)}</button>
+            </ServerForm>
+        </details>
     }
 }
 

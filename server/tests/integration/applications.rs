@@ -357,6 +357,7 @@ async fn the_department_works_it_to_delivery_and_the_clock_stops_while_it_waits_
             "The applicant answered",
             "Checked and verified",
             "Approved",
+            "The certificate was issued",
             "Delivered"
         ]
     );
@@ -376,7 +377,7 @@ async fn the_department_works_it_to_delivery_and_the_clock_stops_while_it_waits_
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!(entries, 6);
+    assert_eq!(entries, 7);
 }
 
 #[tokio::test]

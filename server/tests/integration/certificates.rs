@@ -121,14 +121,7 @@ async fn an_approval_issues_a_certificate_its_qr_verifies_and_a_tampered_copy_do
     );
 
     // the key that signed it is published
-    let jwks: Value = client()
-        .get(format!("{}/.well-known/jwks.json", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks = app.get_json(&client(), "/.well-known/jwks.json").await;
     let published = jwks["keys"].as_array().unwrap();
     assert!(published
         .iter()
@@ -263,14 +256,7 @@ async fn the_certificate_is_in_the_holders_locker_as_a_pdf_and_only_those_who_ma
         assert!(!bytes.starts_with(b"%PDF"));
     }
     // and the holder's export lists it
-    let export: Value = citizen
-        .get(format!("{}/me/data.json", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let export = app.get_json(&citizen, "/me/data.json").await;
     assert_eq!(export["certificates"][0]["number"], number.as_str());
 }
 
@@ -324,14 +310,9 @@ async fn the_departments_admin_revokes_a_certificate_with_a_reason_and_checks_th
         vec![("form".into(), "err_certificate_not_revocable".into())]
     );
     // the list for checking offline names it; the holder is told, and the page shows it
-    let revoked: Value = client()
-        .get(format!("{}/api/v1/certificates/revoked", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let revoked = app
+        .get_json(&client(), "/api/v1/certificates/revoked")
+        .await;
     assert_eq!(revoked["numbers"], json!([number]));
     let page = app
         .page(&citizen, &format!("/applications/{number}"))

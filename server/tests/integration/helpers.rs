@@ -344,6 +344,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// What a JSON address answers `client` (a key set, a list, an export).
+    pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> Value {
+        client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// A client signed in as `login` through the real steps: the password, then for staff (or
     /// anyone with a second factor) a code from their key, set up first when they have none.
     pub async fn signed_in(&self, login: &str) -> reqwest::Client {

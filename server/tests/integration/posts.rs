@@ -507,3 +507,120 @@ async fn a_filing_made_while_its_post_changes_hands_goes_to_the_new_holder() {
     let (_, broken) = domain::history::store::verify(&app.pool).await.unwrap();
     assert!(broken.is_empty(), "{broken:?}");
 }
+
+const REGISTRAR: &str = "Registrar, Births, Marriages and Licences";
+
+#[tokio::test]
+async fn a_departments_admin_chooses_which_applications_a_post_decides_and_nobody_else_may() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(BMC_ADMIN).await;
+    let city = app.signed_in(CITY_ADMIN).await;
+    let bmc = department(&app, "bmc").await;
+    let watco = department(&app, "watco").await;
+    let service = |slug: &'static str| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM services WHERE slug = $1")
+                .bind(slug)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap()
+                .to_string()
+        }
+    };
+    let (birth, water) = (
+        service("birth-certificate").await,
+        service("water-new-connection").await,
+    );
+    // a new post, held by a new registrar, takes births from the old Registrar
+    let ravi = new_staff(&app, &admin, "9000000081", "official", &bmc).await;
+    let category: uuid::Uuid = sqlx::query_scalar(
+        "SELECT id FROM grievance_categories WHERE department_id = $1::uuid ORDER BY position LIMIT 1",
+    )
+    .bind(&bmc)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let create = [
+        ("department", bmc.as_str()),
+        ("title", "Births Registrar"),
+        ("wards", "40-45"),
+        ("categories[0]", &category.to_string()),
+        ("holder", &ravi.to_string()),
+    ];
+    let (status, body) = app.call(&admin, "work/create_post", &create).await;
+    assert_eq!((status, body.get("Done").is_some()), (200, true), "{body}");
+    let births = post(&app, "Births Registrar").await;
+    let registrar = post(&app, REGISTRAR).await;
+
+    let set = |who: reqwest::Client, post: String, services: Vec<String>| {
+        let (app, bmc) = (&app, bmc.clone());
+        async move {
+            let mut form = vec![("department".to_string(), bmc), ("post".to_string(), post)];
+            for (i, s) in services.into_iter().enumerate() {
+                form.push((format!("services[{i}]"), s));
+            }
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.call(&who, "work/post_services", &pairs).await
+        }
+    };
+    // nobody but the department's admins (a city admin too)
+    let citizen = app.signed_in(CITIZEN).await;
+    let official = app.signed_in(BMC_OFFICIAL).await;
+    for (who, expected) in [(citizen, 403), (official, 403), (client(), 401)] {
+        let (status, _) = set(who, births.clone(), vec![birth.clone()]).await;
+        assert_eq!(status, expected);
+    }
+    new_staff(&app, &city, "9000000082", "department_admin", &watco).await;
+    let watco_admin = app.signed_in("9000000082").await;
+    assert_eq!(
+        set(watco_admin, births.clone(), vec![birth.clone()])
+            .await
+            .0,
+        403
+    );
+    // another department's service is not BMC's to route
+    let (_, body) = set(admin.clone(), births.clone(), vec![water.clone()]).await;
+    assert_eq!(
+        invalid(&body),
+        vec![("services".into(), "err_post_services".into())]
+    );
+    // the old Registrar gives births up; the new post takes them
+    let keep: Vec<String> = sqlx::query_scalar::<_, uuid::Uuid>(
+        "SELECT service_id FROM post_services WHERE post_id = $1::uuid AND service_id <> $2::uuid",
+    )
+    .bind(&registrar)
+    .bind(&birth)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|u| u.to_string())
+    .collect();
+    let (status, body) = set(admin.clone(), registrar.clone(), keep).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = set(city.clone(), births.clone(), vec![birth.clone()]).await;
+    assert_eq!((status, body["Done"].as_i64()), (200, Some(1)), "{body}");
+    let (_, page) = app.call(&admin, "work/posts", &[]).await;
+    let row = page["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Births Registrar")
+        .unwrap()
+        .clone();
+    assert_eq!(row["services"][0][0], birth.as_str());
+
+    // a birth application now goes to the new registrar
+    let citizen = app.signed_in(CITIZEN).await;
+    let number =
+        crate::applications::apply_for_birth_certificate(&app, &citizen, "Tapaswini Sahu").await;
+    let assignee: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT assignee_id FROM applications WHERE number = $1")
+            .bind(&number)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(assignee, Some(ravi));
+}

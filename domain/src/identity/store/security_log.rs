@@ -35,6 +35,8 @@ pub enum Event {
     DepartmentCreated,
     PostCreated,
     PostHandedOver,
+    /// which services' applications a post decides
+    PostServicesSaved,
     JobRetried,
     /// a service's application form saved (a new version)
     FormSaved,
@@ -62,6 +64,7 @@ impl Event {
             Event::DepartmentCreated => "department_created",
             Event::PostCreated => "post_created",
             Event::PostHandedOver => "post_handed_over",
+            Event::PostServicesSaved => "post_services_saved",
             Event::JobRetried => "job_retried",
             Event::FormSaved => "form_saved",
             Event::HolidayKept => "holiday_kept",

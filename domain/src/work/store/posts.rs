@@ -21,6 +21,8 @@ pub struct Post {
     pub holder_name: Option<String>,
     /// The categories it handles, in the language asked for.
     pub categories: Vec<String>,
+    /// The services whose applications it decides: (id, name in the language asked for).
+    pub services: Vec<(Uuid, String)>,
     /// Its open grievances still at their first level.
     pub open_work: i64,
 }
@@ -35,6 +37,8 @@ pub async fn list(pool: &PgPool, department: Uuid, locale: Locale) -> Result<Vec
         Option<String>,
         Vec<String>,
         i64,
+        Vec<Uuid>,
+        Vec<String>,
     );
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT p.id, p.title, p.wards, p.holder_id, u.name,
@@ -42,7 +46,14 @@ pub async fn list(pool: &PgPool, department: Uuid, locale: Locale) -> Result<Vec
                       FROM post_categories pc JOIN grievance_categories c ON c.id = pc.category_id
                       WHERE pc.post_id = p.id ORDER BY c.position, c.name_en),
                 (SELECT count(*) FROM grievances g WHERE g.post_id = p.id AND g.level = 1
-                   AND g.status IN {OPEN})
+                   AND g.status IN {OPEN}),
+                ARRAY(SELECT ps.service_id FROM post_services ps
+                      JOIN service_translations se ON se.service_id = ps.service_id AND se.locale = 'en'
+                      WHERE ps.post_id = p.id ORDER BY se.name),
+                ARRAY(SELECT coalesce(nullif(st.name, ''), se.name) FROM post_services ps
+                      JOIN service_translations se ON se.service_id = ps.service_id AND se.locale = 'en'
+                      LEFT JOIN service_translations st ON st.service_id = ps.service_id AND st.locale = $2
+                      WHERE ps.post_id = p.id ORDER BY se.name)
          FROM posts p LEFT JOIN users u ON u.id = p.holder_id
          WHERE p.department_id = $1 ORDER BY p.title"
     ))
@@ -53,13 +64,14 @@ pub async fn list(pool: &PgPool, department: Uuid, locale: Locale) -> Result<Vec
     Ok(rows
         .into_iter()
         .map(
-            |(id, title, wards, holder_id, holder_name, categories, open_work)| Post {
+            |(id, title, wards, holder_id, holder_name, categories, open_work, ids, names)| Post {
                 id,
                 title,
                 jurisdiction: Jurisdiction::from_column(wards),
                 holder_id,
                 holder_name,
                 categories,
+                services: ids.into_iter().zip(names).collect(),
                 open_work,
             },
         )
@@ -127,6 +139,85 @@ pub async fn create(
     tx.commit().await?;
     tracing::info!(target: "security", post = %id, department = %department, holder = ?holder, "post created");
     Ok(id)
+}
+
+/// Sets which services' applications a post of `department` decides (new applications are routed
+/// to it; those already filed stay where they are), as `by`. The services must be the
+/// department's own. Answers how many it decides now.
+#[tracing::instrument(name = "work::post_services", skip(pool, services))]
+pub async fn set_services(
+    pool: &PgPool,
+    department: Uuid,
+    post: Uuid,
+    services: &[Uuid],
+    by: Uuid,
+) -> Result<usize, Problem> {
+    let mut tx = pool.begin().await?;
+    let ours = sqlx::query_scalar!(
+        "SELECT id FROM posts WHERE id = $1 AND department_id = $2 FOR UPDATE",
+        post,
+        department
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if ours.is_none() {
+        return Err(Problem::NotFound);
+    }
+    let mut wanted = services.to_vec();
+    wanted.sort();
+    wanted.dedup();
+    let own = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM services WHERE id = ANY($1) AND department_id = $2"#,
+        &wanted,
+        department
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if own != wanted.len() as i64 {
+        return Err(Problem::field("services", "err_post_services"));
+    }
+    sqlx::query!("DELETE FROM post_services WHERE post_id = $1", post)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO post_services (post_id, service_id) SELECT $1, unnest($2::uuid[])",
+        post,
+        &wanted
+    )
+    .execute(&mut *tx)
+    .await?;
+    crate::identity::store::security_log::record_act(
+        &mut tx,
+        Some(by),
+        crate::identity::store::security_log::Event::PostServicesSaved,
+        crate::history::Facts::new()
+            .with("post", post)
+            .with("services", wanted.len()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(wanted.len())
+}
+
+/// The department's services that take applications (those with a form), by name.
+pub async fn services_with_forms(
+    pool: &PgPool,
+    department: Uuid,
+    locale: Locale,
+) -> Result<Vec<(Uuid, String)>, Problem> {
+    let rows = sqlx::query!(
+        r#"SELECT s.id, coalesce(nullif(st.name, ''), se.name) AS "name!"
+           FROM services s
+           JOIN service_translations se ON se.service_id = s.id AND se.locale = 'en'
+           LEFT JOIN service_translations st ON st.service_id = s.id AND st.locale = $2
+           WHERE s.department_id = $1 AND EXISTS (SELECT 1 FROM service_forms f WHERE f.service_id = s.id)
+           ORDER BY se.name"#,
+        department,
+        locale.code()
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
 /// Appoints `holder` (one of the department's staff) to a post of `department`, or leaves it
