@@ -196,8 +196,10 @@ fn same_name(a: &str, b: &str) -> bool {
 pub struct Found {
     pub uri: String,
     pub kind: Kind,
-    pub pdf: Vec<u8>,
-    pub xml: String,
+    /// when the format asks for it
+    pub pdf: Option<Vec<u8>>,
+    /// when the format asks for it
+    pub xml: Option<String>,
 }
 
 /// The certificate a request asks for: by its number (UDF1), type and holder's name (Pull URI),
@@ -230,9 +232,13 @@ pub async fn find(
     {
         return Ok(None);
     }
-    let pdf = super::pdf::render(&issued.printable(public_url), crate::Locale::Or)?;
+    // (only what the request's format asks for is made: a PDF is the costly part)
+    let pdf = matches!(request.format, Format::Pdf | Format::Both)
+        .then(|| super::pdf::render(&issued.printable(public_url), crate::Locale::Or))
+        .transpose()?;
     let uri = uri(issuer, kind, &number);
-    let xml = metadata(&issued, &uri, public_url);
+    let xml = matches!(request.format, Format::Xml | Format::Both)
+        .then(|| metadata(&issued, &uri, public_url));
     Ok(Some(Found {
         uri,
         kind,
@@ -301,13 +307,13 @@ pub fn answer(request: &Request, found: Option<&Found>) -> String {
         if request.name != "PullDocRequest" {
             details.push_str(&format!("<URI>{}</URI>", escape(&f.uri)));
         }
-        if matches!(request.format, Format::Pdf | Format::Both) {
-            details.push_str(&format!("<DocContent>{}</DocContent>", b64.encode(&f.pdf)));
+        if let Some(pdf) = &f.pdf {
+            details.push_str(&format!("<DocContent>{}</DocContent>", b64.encode(pdf)));
         }
-        if matches!(request.format, Format::Xml | Format::Both) {
+        if let Some(xml) = &f.xml {
             details.push_str(&format!(
                 "<DataContent>{}</DataContent>",
-                b64.encode(f.xml.as_bytes())
+                b64.encode(xml.as_bytes())
             ));
         }
     }
@@ -401,8 +407,8 @@ mod tests {
         let found = Found {
             uri: "in.gov.bhubaneswar-TRLIC-AP2600000451".into(),
             kind: Kind::TradeLicence,
-            pdf: b"%PDF-1.7".to_vec(),
-            xml: "<Certificate/>".into(),
+            pdf: Some(b"%PDF-1.7".to_vec()),
+            xml: Some("<Certificate/>".into()),
         };
         let xml = answer(&r, Some(&found));
         assert!(xml.contains(r#"<ResponseStatus Status="1" ts="2026-12-01T10:00:00+05:30" txn="T-1">1</ResponseStatus>"#));
