@@ -19,10 +19,10 @@ pub fn viewer() -> Option<Viewer> {
         crate::request::account().map(|a| Viewer {
             name: a.name.clone(),
             is_admin: matches!(
-                a.role(),
+                a.role,
                 domain::identity::Role::CityAdmin | domain::identity::Role::DepartmentAdmin
             ),
-            is_staff: a.role() != domain::identity::Role::Citizen,
+            is_staff: a.role != domain::identity::Role::Citizen,
         })
     }
     #[cfg(not(feature = "ssr"))]

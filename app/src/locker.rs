@@ -131,7 +131,8 @@ pub async fn add_document(
 #[server(endpoint = "locker/remove")]
 pub async fn remove_document(id: String) -> Result<FormResult<()>, ServerFnError> {
     let account = request::require_account()?;
-    let id = uuid::Uuid::parse_str(id.trim())
+    let id = id
+        .parse::<domain::ids::DocumentId>()
         .map_err(|_| request::refuse(domain::problem::Problem::NotFound))?;
     request::answer(store::remove(&request::pool(), account.id, id).await)
 }

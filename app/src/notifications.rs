@@ -24,7 +24,7 @@ pub async fn push_subscribe(
     domain::notifications::save_push_subscription(
         &request::pool(),
         account.id,
-        request::caller().session_id,
+        (request::caller().session_id).map(domain::ids::SessionId::from),
         &endpoint,
         p256dh.trim_end_matches('='),
         auth.trim_end_matches('='),

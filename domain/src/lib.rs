@@ -9,6 +9,7 @@ pub mod certificates;
 pub mod departments;
 pub mod grievances;
 pub mod identity;
+pub mod ids;
 pub mod jobs;
 pub mod locker;
 pub mod money;

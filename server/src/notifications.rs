@@ -331,7 +331,7 @@ impl Provider for WebPush {
             .recipient
             .parse()
             .map_err(|_| Failure::Permanent("push recipient is not an account".into()))?;
-        let subscriptions = notifications::push_subscriptions_of(&self.pool, account)
+        let subscriptions = notifications::push_subscriptions_of(&self.pool, account.into())
             .await
             .map_err(|e| Failure::Retry(format!("subscriptions unreadable: {e}")))?;
         if subscriptions.is_empty() {

@@ -26,7 +26,7 @@ pub struct RecordRow {
 #[server(endpoint = "admin/application_records")]
 pub async fn application_records() -> Result<Vec<RecordRow>, ServerFnError> {
     let account = request::require(crate::admin::is_admin)?;
-    let department = match account.role() {
+    let department = match account.role {
         Role::CityAdmin => None,
         _ => Some(
             account

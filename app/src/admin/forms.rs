@@ -40,20 +40,17 @@ async fn managed_service(slug: &str) -> Result<(uuid::Uuid, String), ServerFnErr
         .await
         .map_err(request::unexpected)?
         .ok_or_else(|| request::refuse(Problem::NotFound))?;
-    if !account
-        .actor()
-        .may_manage_department(&s.department_id.to_string())
-    {
+    if !account.actor().may_manage_department(s.department_id) {
         return Err(request::refuse(Problem::Forbidden));
     }
-    Ok((s.id, s.name))
+    Ok((s.id.uuid(), s.name))
 }
 
 #[server(endpoint = "admin/service_form")]
 pub async fn service_form(slug: String) -> Result<FormEditorData, ServerFnError> {
     let (service, name) = managed_service(&slug).await?;
     let l = request::request_locale();
-    let current = store::current_form(&request::pool(), service)
+    let current = store::current_form(&request::pool(), service.into())
         .await
         .map_err(request::refuse)?;
     let (version, (mut rows, fee)) = match current {
@@ -109,7 +106,7 @@ pub async fn save_service_form(
     let saved = async {
         let form =
             form_editor::form_of(&rows, &fee.unwrap_or_default()).map_err(Problem::Invalid)?;
-        store::save_form(&request::pool(), service, &form, Some(admin.id)).await
+        store::save_form(&request::pool(), service.into(), &form, Some(admin.id)).await
     };
     request::answer(saved.await)
 }

@@ -57,7 +57,8 @@ pub async fn jobs() -> Result<Vec<JobRow>, ServerFnError> {
 #[server(endpoint = "admin/retry_job")]
 pub async fn retry_job(id: String) -> Result<(), ServerFnError> {
     let admin = request::require(|a| a.role == Role::CityAdmin)?;
-    let id = uuid::Uuid::parse_str(&id)
+    let id = id
+        .parse::<domain::ids::JobId>()
         .map_err(|_| request::refuse(domain::problem::Problem::NotFound))?;
     let now = time::OffsetDateTime::now_utc();
     match domain::jobs::store::retry(&request::pool(), id, now, admin.id).await {

@@ -14,6 +14,8 @@ use crate::request;
 #[cfg(feature = "ssr")]
 use domain::identity::{store as identity_store, Actor, Role};
 #[cfg(feature = "ssr")]
+use domain::ids::{AccountId, DepartmentId};
+#[cfg(feature = "ssr")]
 use domain::problem::FieldError;
 
 pub mod applications;
@@ -50,7 +52,7 @@ pub(crate) async fn managed_departments(
         .map_err(request::unexpected)?;
     Ok(all
         .into_iter()
-        .filter(|d| actor.may_manage_department(&d.id.to_string()))
+        .filter(|d| actor.may_manage_department(d.id))
         .map(|d| DepartmentOption {
             id: d.id.to_string(),
             code: d.code,
@@ -95,16 +97,12 @@ pub async fn admin_overview() -> Result<AdminSummary, ServerFnError> {
         .into_iter()
         .map(|s| StaffView {
             id: s.id.to_string(),
-            can_remove: actor.may_remove(
-                &s.id.to_string(),
-                Role::parse(&s.role).unwrap_or(Role::Citizen),
-                s.department_id.map(|d| d.to_string()).as_deref(),
-            ),
+            can_remove: actor.may_remove(s.id, s.role, s.department_id),
             citizen_id: domain::identity::CitizenId::parse(&s.citizen_id)
                 .map(|c| c.to_string())
                 .unwrap_or(s.citizen_id),
             name: s.name,
-            role: s.role,
+            role: s.role.as_str().to_string(),
             department_code: s.department_code,
         })
         .collect();
@@ -121,9 +119,9 @@ pub async fn admin_overview() -> Result<AdminSummary, ServerFnError> {
 #[cfg(feature = "ssr")]
 async fn managed_staff(
     user_id: &str,
-) -> Result<(identity_store::Account, uuid::Uuid, Option<uuid::Uuid>), ServerFnError> {
+) -> Result<(identity_store::Account, AccountId, Option<DepartmentId>), ServerFnError> {
     let account = request::require(is_admin)?;
-    let target = uuid::Uuid::parse_str(user_id).ok();
+    let target = user_id.parse::<AccountId>().ok();
     let found = match target {
         Some(id) => identity_store::staff_role(&request::pool(), id)
             .await
@@ -134,11 +132,7 @@ async fn managed_staff(
         request::set_status(http::StatusCode::NOT_FOUND);
         return Err(ServerFnError::new("no such staff member"));
     };
-    if !account.actor().may_remove(
-        &id.to_string(),
-        role,
-        department.map(|d| d.to_string()).as_deref(),
-    ) {
+    if !account.actor().may_remove(id, role, department) {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }
@@ -236,11 +230,9 @@ pub async fn create_staff(
     let department_id = if matches!(role, Role::CityAdmin) {
         None
     } else {
-        uuid::Uuid::parse_str(&department).ok()
+        department.parse::<DepartmentId>().ok()
     };
-    if !actor.may_appoint(role)
-        || department_id.is_some_and(|d| !actor.may_manage_department(&d.to_string()))
-    {
+    if !actor.may_appoint(role) || department_id.is_some_and(|d| !actor.may_manage_department(d)) {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }

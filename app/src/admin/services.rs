@@ -31,7 +31,7 @@ pub struct AdminServiceRow {
 #[server(endpoint = "admin/services")]
 pub async fn admin_services() -> Result<Vec<AdminServiceRow>, ServerFnError> {
     let account = request::require(is_admin)?;
-    let scope = if account.role() == Role::CityAdmin {
+    let scope = if account.role == Role::CityAdmin {
         None
     } else {
         account.department_id
@@ -128,7 +128,7 @@ pub async fn service_editor(slug: String) -> Result<Option<ServiceEditorData>, S
     else {
         return Ok(None);
     };
-    if !actor.may_manage_department(&s.department_id.to_string()) {
+    if !actor.may_manage_department(s.department_id) {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }
@@ -183,9 +183,8 @@ pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, Serve
     let actor = account.actor();
     let pool = request::pool();
     let mut problems = Vec::new();
-    let department_id = uuid::Uuid::parse_str(&form.department).ok();
-    let Some(department_id) = department_id.filter(|d| actor.may_manage_department(&d.to_string()))
-    else {
+    let department_id = form.department.parse::<domain::ids::DepartmentId>().ok();
+    let Some(department_id) = department_id.filter(|d| actor.may_manage_department(*d)) else {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     };
@@ -194,7 +193,7 @@ pub async fn save_service(form: ServiceEdit) -> Result<FormResult<String>, Serve
         .await
         .map_err(request::unexpected)?
     {
-        if !actor.may_manage_department(&existing.department_id.to_string()) {
+        if !actor.may_manage_department(existing.department_id) {
             request::set_status(http::StatusCode::FORBIDDEN);
             return Err(ServerFnError::new("not allowed"));
         }

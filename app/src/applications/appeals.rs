@@ -49,17 +49,16 @@ pub(crate) async fn appeals_view(
 ) -> Result<AppealsView, Problem> {
     let today = store::to_date(store::today_in_india(now()))?;
     let rows = store::appeals_of(pool, a.id).await?;
-    let department = uuid::Uuid::parse_str(&a.ownership.department_id)
-        .map_err(|e| Problem::Unexpected(e.into()))?;
-    let officer = store::appellate_officer(pool, department, appeals::Level::Appeal).await?;
-    let applicant = a.ownership.applicant_id.as_deref() == Some(viewer.to_string().as_str());
+    let officer =
+        store::appellate_officer(pool, a.ownership.department_id, appeals::Level::Appeal).await?;
+    let applicant = a.ownership.applicant_id == Some(viewer.into());
     let may_ask = applicant
         .then(|| store::open_to_appeal(a.status, store::to_date(a.due_on).ok()?, &rows, today))
         .flatten()
         .map(|(level, _)| level.label(l).to_string());
     let may_decide = rows
         .iter()
-        .any(|r| r.decision.is_none() && r.officer_id == Some(viewer));
+        .any(|r| r.decision.is_none() && r.officer_id == Some(viewer.into()));
     let day = |d: time::Date| super::day(store::from_date(d));
     Ok(AppealsView {
         appellate_officer: officer.map(|(_, name)| name),

@@ -37,7 +37,7 @@ pub struct ApplyData {
 
 /// A service people may apply for, by slug (one small query: this runs each time a draft is kept).
 #[cfg(feature = "ssr")]
-async fn service_id(slug: &str) -> Result<uuid::Uuid, ServerFnError> {
+async fn service_id(slug: &str) -> Result<domain::ids::ServiceId, ServerFnError> {
     store::service_id(&request::pool(), slug)
         .await
         .map_err(request::refuse)?
@@ -46,7 +46,7 @@ async fn service_id(slug: &str) -> Result<uuid::Uuid, ServerFnError> {
 
 /// The service and its name in the caller's language, for the pages.
 #[cfg(feature = "ssr")]
-async fn service_of(slug: &str) -> Result<(uuid::Uuid, String), ServerFnError> {
+async fn service_of(slug: &str) -> Result<(domain::ids::ServiceId, String), ServerFnError> {
     let found = domain::catalogue::service(&request::pool(), slug, request::request_locale())
         .await
         .map_err(request::unexpected)?

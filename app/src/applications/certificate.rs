@@ -77,7 +77,7 @@ pub(crate) async fn certificate_view(
             )
         }),
         may_revoke: c.revoked_at.is_none() && access::may_revoke(actor, &a.ownership),
-        own: a.ownership.applicant_id.as_deref() == Some(actor.user_id.as_str()),
+        own: a.ownership.applicant_id == Some(actor.user_id),
     }))
 }
 

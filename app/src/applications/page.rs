@@ -98,7 +98,7 @@ pub async fn application(number: String) -> Result<ApplicationView, ServerFnErro
     if !access::may_view(&actor, &a.ownership) {
         return Err(request::refuse(Problem::NotFound));
     }
-    let staff = a.ownership.applicant_id.as_deref() != Some(actor.user_id.as_str());
+    let staff = a.ownership.applicant_id != Some(actor.user_id);
     let timeline = store::timeline(&pool, a.id)
         .await
         .map_err(request::refuse)?;
@@ -141,7 +141,7 @@ pub async fn application(number: String) -> Result<ApplicationView, ServerFnErro
             field: s.field,
         })
         .collect();
-    let appeals = super::appeals::appeals_view(&pool, &a, account.id, l)
+    let appeals = super::appeals::appeals_view(&pool, &a, account.id.uuid(), l)
         .await
         .map_err(request::refuse)?;
     let certificate = super::certificate::certificate_view(&pool, &a, &actor, l)

@@ -40,10 +40,10 @@ pub async fn service_page(slug: String) -> Result<Option<ServicePageData>, Serve
     let found = store::service(&request::pool(), &slug, request::request_locale())
         .await
         .map_err(request::unexpected)?;
-    let can_edit = |dept: &uuid::Uuid| {
-        request::account().is_some_and(|a| a.actor().may_manage_department(&dept.to_string()))
+    let can_edit = |dept: domain::ids::DepartmentId| {
+        request::account().is_some_and(|a| a.actor().may_manage_department(dept))
     };
-    let Some(s) = found.filter(|s| s.published || can_edit(&s.department_id)) else {
+    let Some(s) = found.filter(|s| s.published || can_edit(s.department_id)) else {
         return Ok(None);
     };
     let applies_here = domain::applications::store::current_form(&request::pool(), s.id)
@@ -53,7 +53,7 @@ pub async fn service_page(slug: String) -> Result<Option<ServicePageData>, Serve
     Ok(Some(s).map(|s| ServicePageData {
         applies_here,
         documents: s.document_list(),
-        can_edit: can_edit(&s.department_id),
+        can_edit: can_edit(s.department_id),
         handoff_url: if s.apply_mode() == store::ApplyMode::Handoff {
             s.handoff_url
         } else {

@@ -51,7 +51,7 @@ pub async fn ladder_editor(category: Option<String>) -> Result<LadderEditorData,
         .map_err(request::unexpected)?;
     let managed: Vec<&store::Category> = all
         .iter()
-        .filter(|c| actor.may_manage_department(&c.department_id.to_string()))
+        .filter(|c| actor.may_manage_department(c.department_id))
         .collect();
     let name_of = |c: &store::Category| {
         let parent = c
@@ -92,7 +92,7 @@ pub async fn ladder_editor(category: Option<String>) -> Result<LadderEditorData,
         .await
         .map_err(request::unexpected)?
         .into_iter()
-        .filter(|s| s.role == "city_admin" || s.department_id == Some(selected.department_id))
+        .filter(|s| s.role == Role::CityAdmin || s.department_id == Some(selected.department_id))
         .map(|s| {
             (
                 s.id.to_string(),
@@ -133,7 +133,7 @@ pub async fn save_ladder(form: LadderForm) -> Result<FormResult<String>, ServerF
         request::set_status(http::StatusCode::NOT_FOUND);
         return Err(ServerFnError::new("no such category"));
     };
-    if !actor.may_manage_department(&category.department_id.to_string()) {
+    if !actor.may_manage_department(category.department_id) {
         request::set_status(http::StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("not allowed"));
     }

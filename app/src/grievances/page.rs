@@ -115,7 +115,7 @@ pub async fn grievance(number: String) -> Result<Option<GrievancePageData>, Serv
         .await
         .map_err(request::unexpected)?
         .ok_or_else(|| ServerFnError::new("gone"))?;
-    let is_filer = owner.filer_id.as_deref() == Some(actor.user_id.as_str());
+    let is_filer = owner.filer_id == Some(actor.user_id);
     let is_staff_view = !is_filer && actor.role != Role::Citizen;
     let entries = store::timeline(&pool, id, is_staff_view, l)
         .await

@@ -211,7 +211,7 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
 #[server(endpoint = "identity/revoke_session")]
 pub async fn revoke_session(session_id: String) -> Result<bool, ServerFnError> {
     let account = request::require_account()?;
-    let Ok(id) = uuid::Uuid::parse_str(&session_id) else {
+    let Ok(id) = session_id.parse::<domain::ids::SessionId>() else {
         request::set_status(http::StatusCode::BAD_REQUEST);
         return Err(ServerFnError::new("bad session id"));
     };
@@ -240,7 +240,7 @@ pub async fn change_password(
         store::change_password(
             &request::pool(),
             &account,
-            session,
+            session.into(),
             &current_password,
             &new_password,
             t::notice_password_changed(request::request_locale()),
@@ -313,7 +313,7 @@ pub async fn profile() -> Result<ProfileData, ServerFnError> {
             .map(|m| m.masked())
             .unwrap_or_default(),
         email: account.email.clone(),
-        role: account.role.clone(),
+        role: account.role.as_str().to_string(),
         push_key: request::state().config.vapid_public_key.clone(),
         two_step: second_factor::two_step_of(&account).await?,
         password_due: account.password_due,

@@ -75,7 +75,7 @@ pub(crate) async fn two_step_of(account: &store::Account) -> Result<TwoStep, Ser
     Ok(TwoStep {
         on_since: status.on_since.map(super::short_time),
         codes_left: status.recovery_codes_left,
-        required: rules::required(account.role()),
+        required: rules::required(account.role),
     })
 }
 

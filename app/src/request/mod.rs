@@ -139,7 +139,7 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         // What the service worker may keep of a page for offline use: anything when nobody is
         // signed in; a citizen's own pages in a cache it empties at sign-out; nothing a staff
         // member is shown (other people's contacts).
-        let offline_copy = match caller.account.as_ref().map(|a| a.role()) {
+        let offline_copy = match caller.account.as_ref().map(|a| a.role) {
             None => "public",
             Some(domain::identity::Role::Citizen) => "personal",
             Some(_) => "none",
@@ -448,7 +448,7 @@ pub async fn sign_in_as(account: &Account) -> Result<(), ServerFnError> {
     set_cookie(
         SESSION_COOKIE,
         &token,
-        account.role().session_absolute_minutes() * 60,
+        account.role.session_absolute_minutes() * 60,
     );
     Ok(())
 }

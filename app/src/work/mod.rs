@@ -145,7 +145,7 @@ pub async fn work_queue(
 ) -> Result<QueueView, ServerFnError> {
     let account = request::require(|a| a.role != Role::Citizen)?;
     let pool = request::pool();
-    let may_see_department = matches!(account.role(), Role::DepartmentAdmin | Role::CityAdmin)
+    let may_see_department = matches!(account.role, Role::DepartmentAdmin | Role::CityAdmin)
         && account.department_id.is_some();
     let state = status.as_deref().and_then(State::parse_key);
     let filters = QueueFilters {
@@ -181,8 +181,8 @@ pub async fn work_queue(
         .await
         .map_err(request::unexpected)?;
     let reassign_to = match account.department_id {
-        Some(d) if filters.department && account.role() == Role::DepartmentAdmin => {
-            reassign::staff_options(d).await?
+        Some(d) if filters.department && account.role == Role::DepartmentAdmin => {
+            reassign::staff_options(d.uuid()).await?
         }
         _ => Vec::new(),
     };

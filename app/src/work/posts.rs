@@ -14,6 +14,8 @@ use crate::request;
 #[cfg(feature = "ssr")]
 use domain::identity::store::Account;
 #[cfg(feature = "ssr")]
+use domain::ids::{AccountId, DepartmentId, PostId, ServiceId};
+#[cfg(feature = "ssr")]
 use domain::problem::Problem;
 #[cfg(feature = "ssr")]
 use domain::work::posts::PostForm;
@@ -52,13 +54,13 @@ pub struct PostsView {
 async fn department(
     account: &Account,
     asked: Option<&str>,
-) -> Result<(Vec<crate::admin::DepartmentOption>, uuid::Uuid), ServerFnError> {
+) -> Result<(Vec<crate::admin::DepartmentOption>, DepartmentId), ServerFnError> {
     let departments = crate::admin::managed_departments(&account.actor()).await?;
     let chosen = match asked.map(str::trim).filter(|a| !a.is_empty()) {
         Some(a) => departments.iter().find(|d| d.id == a || d.code == a),
         None => departments.first(),
     };
-    let Some(id) = chosen.and_then(|d| uuid::Uuid::parse_str(&d.id).ok()) else {
+    let Some(id) = chosen.and_then(|d| d.id.parse::<DepartmentId>().ok()) else {
         return Err(request::refuse(Problem::Forbidden));
     };
     Ok((departments, id))
@@ -70,7 +72,9 @@ pub async fn posts(department: Option<String>) -> Result<PostsView, ServerFnErro
     let (departments, id) = self::department(&account, department.as_deref()).await?;
     let pool = request::pool();
     let l = request::request_locale();
-    let posts = store::list(&pool, id, l).await.map_err(request::refuse)?;
+    let posts = store::list(&pool, id, l)
+        .await
+        .map_err(request::refuse)?;
     let categories = domain::grievances::store::categories(&pool, l)
         .await
         .map_err(request::unexpected)?
@@ -105,7 +109,7 @@ pub async fn posts(department: Option<String>) -> Result<PostsView, ServerFnErro
             .collect(),
         categories,
         services,
-        staff: super::reassign::staff_options(id).await?,
+        staff: super::reassign::staff_options(id.uuid()).await?,
     })
 }
 
@@ -119,11 +123,11 @@ pub async fn post_services(
     let account = request::require(crate::admin::is_admin)?;
     let (_, department) = self::department(&account, Some(&department)).await?;
     let saved = async {
-        let post = uuid::Uuid::parse_str(post.trim()).map_err(|_| Problem::NotFound)?;
+        let post = post.parse::<PostId>().map_err(|_| Problem::NotFound)?;
         let services = services
             .unwrap_or_default()
             .into_values()
-            .map(|s| uuid::Uuid::parse_str(s.trim()))
+            .map(|s| s.parse::<ServiceId>())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| Problem::field("services", "err_post_services"))?;
         store::set_services(&request::pool(), department, post, &services, account.id).await
@@ -136,11 +140,12 @@ pub async fn post_services(
 
 /// A person chosen in a form: empty is nobody chosen yet, `vacant` is nobody on purpose.
 #[cfg(feature = "ssr")]
-fn holder(field: &str, value: &str) -> Result<Option<Option<uuid::Uuid>>, Problem> {
+fn holder(field: &str, value: &str) -> Result<Option<Option<AccountId>>, Problem> {
     match value.trim() {
         "" => Ok(None),
         "vacant" => Ok(Some(None)),
-        v => uuid::Uuid::parse_str(v)
+        v => v
+            .parse::<AccountId>()
             .map(|id| Some(Some(id)))
             .map_err(|_| Problem::field(field, "err_reassign_target")),
     }
@@ -177,7 +182,8 @@ pub async fn appoint(
     let account = request::require(crate::admin::is_admin)?;
     let (_, department) = self::department(&account, Some(&department)).await?;
     let moved = async {
-        let post = uuid::Uuid::parse_str(post.trim())
+        let post = post
+            .parse::<PostId>()
             .map_err(|_| Problem::field("post", "err_post_choose"))?;
         let Some(holder) = self::holder("holder", &holder)? else {
             return Err(Problem::field("holder", "err_reassign_target"));

@@ -33,7 +33,7 @@ pub struct StaffOption {
 pub(crate) async fn staff_options(
     department: uuid::Uuid,
 ) -> Result<Vec<StaffOption>, ServerFnError> {
-    let staff = domain::identity::store::list_staff(&request::pool(), Some(department))
+    let staff = domain::identity::store::list_staff(&request::pool(), Some(department.into()))
         .await
         .map_err(request::unexpected)?;
     Ok(staff
@@ -65,7 +65,7 @@ pub async fn reassign(
     else {
         return Err(request::refuse(Problem::NotFound));
     };
-    let Ok(to) = uuid::Uuid::parse_str(to.trim()) else {
+    let Ok(to) = to.parse::<domain::ids::AccountId>() else {
         return request::answer(Err(Problem::field("to", "err_reassign_target")));
     };
     let pool = request::pool();

@@ -2,25 +2,24 @@
 
 use super::Action;
 use crate::identity::{Actor, Role};
+use crate::ids::{AccountId, DepartmentId};
 
 /// The facts about an application that decide who may see and touch it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ownership {
-    pub applicant_id: Option<String>,
-    pub department_id: String,
-    pub assignee_id: Option<String>,
+    pub applicant_id: Option<AccountId>,
+    pub department_id: DepartmentId,
+    pub assignee_id: Option<AccountId>,
 }
 
 /// Its applicant; the staff of its department; any city admin. Nobody else learns it exists.
 pub fn may_view(actor: &Actor, a: &Ownership) -> bool {
-    if a.applicant_id.as_deref() == Some(actor.user_id.as_str()) {
+    if a.applicant_id == Some(actor.user_id) {
         return true;
     }
     match actor.role {
         Role::CityAdmin => true,
-        Role::Official | Role::DepartmentAdmin => {
-            actor.department_id.as_deref() == Some(a.department_id.as_str())
-        }
+        Role::Official | Role::DepartmentAdmin => actor.department_id == Some(a.department_id),
         Role::Citizen => false,
     }
 }
@@ -29,42 +28,41 @@ pub fn may_view(actor: &Actor, a: &Ownership) -> bool {
 /// department admin's (who also decides what no post was routed), never another department's.
 pub fn may_act(actor: &Actor, a: &Ownership, action: Action) -> bool {
     if !action.by_staff() {
-        return a.applicant_id.as_deref() == Some(actor.user_id.as_str());
+        return a.applicant_id == Some(actor.user_id);
     }
-    let own_department = actor.department_id.as_deref() == Some(a.department_id.as_str());
+    let own_department = actor.department_id == Some(a.department_id);
     match actor.role {
         Role::DepartmentAdmin => own_department,
-        Role::Official => {
-            own_department && a.assignee_id.as_deref() == Some(actor.user_id.as_str())
-        }
+        Role::Official => own_department && a.assignee_id == Some(actor.user_id),
         Role::CityAdmin | Role::Citizen => false,
     }
 }
 
 /// A certificate is revoked by its department's admin alone.
 pub fn may_revoke(actor: &Actor, a: &Ownership) -> bool {
-    actor.role == Role::DepartmentAdmin
-        && actor.department_id.as_deref() == Some(a.department_id.as_str())
+    actor.role == Role::DepartmentAdmin && actor.department_id == Some(a.department_id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::ids::named;
+
     fn actor(id: &str, role: Role, dept: Option<&str>) -> Actor {
         Actor {
-            user_id: id.into(),
+            user_id: named(id),
             role,
-            department_id: dept.map(String::from),
+            department_id: dept.map(named),
         }
     }
 
     #[test]
     fn the_applicant_and_the_department_see_it_and_no_one_else() {
         let a = Ownership {
-            applicant_id: Some("citizen".into()),
-            department_id: "bmc".into(),
-            assignee_id: Some("official".into()),
+            applicant_id: Some(named("citizen")),
+            department_id: named("bmc"),
+            assignee_id: Some(named("official")),
         };
         let applicant = actor("citizen", Role::Citizen, None);
         let other = actor("someone", Role::Citizen, None);

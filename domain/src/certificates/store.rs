@@ -7,6 +7,7 @@ use super::pdf::Printable;
 use super::{keys, Claims, Issues, Kind, Verdict};
 use crate::applications::form::{Answers, Field, FieldKind, Form, Words};
 use crate::applications::store::day_text;
+use crate::ids::{AccountId, DepartmentId};
 use crate::problem::Problem;
 use crate::sealed::DataKey;
 use sqlx::{PgConnection, PgPool};
@@ -128,22 +129,33 @@ pub(crate) async fn issue(
         let printable = Printable {
             claims: &claims,
             labels: facts.iter().map(|(l, _)| l.clone()).collect(),
-            issuer: department_names(tx, a.department_id).await?,
+            issuer: department_names(tx, a.department_id.into()).await?,
             link: super::link_for(base_url, &signed),
             revoked: false,
         };
         let pdf = super::pdf::render(&printable, locale)?;
         let title = format!("{} {}", kind.title(locale), a.number);
-        crate::locker::store::add_issued(tx, master, holder, kind.locker_kind(), &title, &pdf, now)
-            .await?;
+        crate::locker::store::add_issued(
+            tx,
+            master,
+            holder.into(),
+            kind.locker_kind(),
+            &title,
+            &pdf,
+            now,
+        )
+        .await?;
     }
     Ok(Some(kind))
 }
 
-async fn department_names(db: &mut PgConnection, department: Uuid) -> Result<Words, Problem> {
+async fn department_names(
+    db: &mut PgConnection,
+    department: DepartmentId,
+) -> Result<Words, Problem> {
     let rows = sqlx::query!(
         "SELECT locale, name FROM department_translations WHERE department_id = $1",
-        department
+        department.uuid()
     )
     .fetch_all(&mut *db)
     .await?;
@@ -168,8 +180,8 @@ pub struct Issued {
     pub labels: Vec<Words>,
     pub issuer: Words,
     pub code: String,
-    pub department_id: Uuid,
-    pub holder_id: Option<Uuid>,
+    pub department_id: DepartmentId,
+    pub holder_id: Option<AccountId>,
     pub revoked_at: Option<OffsetDateTime>,
     pub revoked_reason: Option<String>,
 }
@@ -211,7 +223,7 @@ pub async fn of_application(
         .claims;
     let form = match (r.service_id, r.form_version) {
         (Some(service), Some(version)) => {
-            crate::applications::store::form_version(pool, service, version).await?
+            crate::applications::store::form_version(pool, service.into(), version).await?
         }
         _ => None,
     };
@@ -231,10 +243,10 @@ pub async fn of_application(
         id: r.id,
         claims,
         labels,
-        issuer: department_names(&mut db, r.department_id).await?,
+        issuer: department_names(&mut db, r.department_id.into()).await?,
         code,
-        department_id: r.department_id,
-        holder_id: r.holder_id,
+        department_id: r.department_id.into(),
+        holder_id: r.holder_id.map(Into::into),
         revoked_at: r.revoked_at,
         revoked_reason: r.revoked_reason,
     }))
@@ -295,7 +307,7 @@ pub async fn revoked_numbers(pool: &PgPool) -> Result<Vec<String>, Problem> {
 pub(crate) async fn revoke(
     tx: &mut PgConnection,
     application: Uuid,
-    by: Uuid,
+    by: AccountId,
     reason: &str,
     now: OffsetDateTime,
 ) -> Result<(), Problem> {
@@ -303,7 +315,7 @@ pub(crate) async fn revoke(
         "UPDATE certificates SET revoked_at = $3, revoked_by = $2, revoked_reason = $4
          WHERE application_id = $1 AND revoked_at IS NULL",
         application,
-        by,
+        by.uuid(),
         now,
         reason,
     )
@@ -317,11 +329,11 @@ pub(crate) async fn revoke(
 }
 
 /// A person's certificates for their export: number, kind, issued, valid until, revoked.
-pub async fn export_of(pool: &PgPool, holder: Uuid) -> Result<serde_json::Value, Problem> {
+pub async fn export_of(pool: &PgPool, holder: AccountId) -> Result<serde_json::Value, Problem> {
     let rows = sqlx::query!(
         "SELECT number, kind, issued_at, valid_until, revoked_at, revoked_reason FROM certificates
          WHERE holder_id = $1 ORDER BY issued_at",
-        holder
+        holder.uuid()
     )
     .fetch_all(pool)
     .await?;

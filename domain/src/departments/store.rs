@@ -2,6 +2,7 @@
 
 use super::DepartmentForm;
 use crate::db::new_id;
+use crate::ids::{AccountId, DepartmentId};
 use crate::problem::Problem;
 use crate::Locale;
 use sqlx::PgPool;
@@ -9,7 +10,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DepartmentSummary {
-    pub id: Uuid,
+    pub id: DepartmentId,
     pub code: String,
     pub name: String,
     pub description: String,
@@ -59,7 +60,7 @@ pub async fn department(
 }
 
 /// Creates a department, `by` a city admin (recorded in their chain).
-pub async fn create(pool: &PgPool, form: &DepartmentForm, by: Uuid) -> Result<Uuid, Problem> {
+pub async fn create(pool: &PgPool, form: &DepartmentForm, by: AccountId) -> Result<Uuid, Problem> {
     Problem::check(form.problems())?;
     let mut tx = pool.begin().await?;
     let id = new_id();
@@ -107,14 +108,14 @@ pub async fn id_by_code(pool: &PgPool, code: &str) -> Result<Option<Uuid>, sqlx:
 /// be given to.
 pub async fn is_staff(
     db: impl sqlx::PgExecutor<'_>,
-    person: Uuid,
-    department: Uuid,
+    person: AccountId,
+    department: DepartmentId,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND department_id = $2
                             AND role IN ('official', 'department_admin')) AS "staff!""#,
-        person,
-        department,
+        person.uuid(),
+        department.uuid(),
     )
     .fetch_one(db)
     .await

@@ -2,29 +2,28 @@
 
 use super::Action;
 use crate::identity::{Actor, Role};
+use crate::ids::{AccountId, DepartmentId};
 
 /// The facts about a grievance that decide who may see and touch it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ownership {
-    pub filer_id: Option<String>,
-    pub department_id: String,
-    pub assignee_id: Option<String>,
+    pub filer_id: Option<AccountId>,
+    pub department_id: DepartmentId,
+    pub assignee_id: Option<AccountId>,
     /// Citizens who joined it with "me too".
-    pub followers: Vec<String>,
+    pub followers: Vec<AccountId>,
 }
 
 /// Who may see a grievance: its filer and the citizens who joined it; staff of its department; its assignee (an escalation may
 /// have taken it to someone outside); any city admin.
 pub fn may_view(actor: &Actor, g: &Ownership) -> bool {
-    if g.filer_id.as_deref() == Some(actor.user_id.as_str()) || g.followers.contains(&actor.user_id)
-    {
+    if g.filer_id == Some(actor.user_id) || g.followers.contains(&actor.user_id) {
         return true;
     }
     match actor.role {
         Role::CityAdmin => true,
         Role::Official | Role::DepartmentAdmin => {
-            actor.department_id.as_deref() == Some(g.department_id.as_str())
-                || g.assignee_id.as_deref() == Some(actor.user_id.as_str())
+            actor.department_id == Some(g.department_id) || g.assignee_id == Some(actor.user_id)
         }
         Role::Citizen => false,
     }
@@ -34,15 +33,14 @@ pub fn may_view(actor: &Actor, g: &Ownership) -> bool {
 /// assignee's, their department admin's, or a city admin's.
 pub fn may_act(actor: &Actor, g: &Ownership, action: Action) -> bool {
     if !action.is_staff_action() {
-        return g.filer_id.as_deref() == Some(actor.user_id.as_str());
+        return g.filer_id == Some(actor.user_id);
     }
     match actor.role {
         Role::CityAdmin => true,
         Role::DepartmentAdmin => {
-            actor.department_id.as_deref() == Some(g.department_id.as_str())
-                || g.assignee_id.as_deref() == Some(actor.user_id.as_str())
+            actor.department_id == Some(g.department_id) || g.assignee_id == Some(actor.user_id)
         }
-        Role::Official => g.assignee_id.as_deref() == Some(actor.user_id.as_str()),
+        Role::Official => g.assignee_id == Some(actor.user_id),
         Role::Citizen => false,
     }
 }
@@ -51,20 +49,22 @@ pub fn may_act(actor: &Actor, g: &Ownership, action: Action) -> bool {
 mod tests {
     use super::*;
 
+    use crate::ids::named;
+
     fn actor(id: &str, role: Role, dept: Option<&str>) -> Actor {
         Actor {
-            user_id: id.into(),
+            user_id: named(id),
             role,
-            department_id: dept.map(String::from),
+            department_id: dept.map(named),
         }
     }
 
     fn owned() -> Ownership {
         Ownership {
-            filer_id: Some("citizen".into()),
-            department_id: "bmc".into(),
-            assignee_id: Some("official".into()),
-            followers: vec!["neighbour".into()],
+            filer_id: Some(named("citizen")),
+            department_id: named("bmc"),
+            assignee_id: Some(named("official")),
+            followers: vec![named("neighbour")],
         }
     }
 
@@ -101,7 +101,7 @@ mod tests {
 
         // an escalation may hand it to someone outside the department
         let escalated = Ownership {
-            assignee_id: Some("watco-official".into()),
+            assignee_id: Some(named("watco-official")),
             ..owned()
         };
         assert!(may_view(&outsider, &escalated) && may_act(&outsider, &escalated, Action::Resolve));

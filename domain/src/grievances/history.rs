@@ -5,6 +5,7 @@
 
 pub use crate::history::to_micros;
 use crate::history::{self, Facts, Private, Subject};
+use crate::ids::{AccountId, DepartmentId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -14,12 +15,12 @@ pub struct Entry {
     pub grievance_id: Uuid,
     pub seq: i32,
     pub at: OffsetDateTime,
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<AccountId>,
     pub actor_kind: String,
     pub kind: String,
     pub status: String,
-    pub assignee_id: Option<Uuid>,
-    pub department_id: Option<Uuid>,
+    pub assignee_id: Option<AccountId>,
+    pub department_id: Option<DepartmentId>,
     pub level: i32,
     pub deadline_at: Option<OffsetDateTime>,
     pub note: String,
@@ -54,7 +55,7 @@ impl Entry {
             seq: self.seq,
             format: history::FORMAT,
             at: self.at,
-            actor_id: self.actor_id,
+            actor_id: self.actor_id.map(uuid::Uuid::from),
             actor_kind: self.actor_kind.clone(),
             kind: self.kind.clone(),
             public: self.public,

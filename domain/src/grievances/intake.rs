@@ -3,6 +3,7 @@
 //! its words and to a ward by "ward 12" / "W12".
 
 use crate::db::new_id;
+use crate::ids::AccountId;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -37,7 +38,7 @@ pub async fn issue_key(
     pool: &PgPool,
     channel: &str,
     label: &str,
-    created_by: Option<Uuid>,
+    created_by: Option<AccountId>,
 ) -> Result<(Uuid, String), sqlx::Error> {
     let mut bytes = [0u8; 24];
     rand::thread_rng().fill_bytes(&mut bytes);
@@ -55,7 +56,7 @@ pub async fn issue_key(
         channel,
         label.trim(),
         key_hash(&key),
-        created_by,
+        created_by.map(uuid::Uuid::from),
         system,
     )
     .execute(&mut *tx)
@@ -166,7 +167,11 @@ async fn note_use(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
 }
 
 /// Revokes a key, `by` an admin (recorded in their chain) or the operator (`None`).
-pub async fn revoke_key(pool: &PgPool, id: Uuid, by: Option<Uuid>) -> Result<bool, sqlx::Error> {
+pub async fn revoke_key(
+    pool: &PgPool,
+    id: Uuid,
+    by: Option<AccountId>,
+) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let done = sqlx::query!(
         "UPDATE intake_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL",

@@ -261,16 +261,17 @@ mod tests {
     #[test]
     fn each_person_is_offered_only_their_own_steps() {
         use crate::identity::Role;
+        use crate::ids::named;
         let owner = Ownership {
-            filer_id: Some("citizen".into()),
-            department_id: "bmc".into(),
-            assignee_id: Some("official".into()),
-            followers: vec!["neighbour".into()],
+            filer_id: Some(named("citizen")),
+            department_id: named("bmc"),
+            assignee_id: Some(named("official")),
+            followers: vec![named("neighbour")],
         };
         let who = |id: &str, role| Actor {
-            user_id: id.into(),
+            user_id: named(id),
             role,
-            department_id: (role != Role::Citizen).then(|| "bmc".to_string()),
+            department_id: (role != Role::Citizen).then(|| named("bmc")),
         };
         let official = steps_open_to(
             &who("official", Role::Official),

@@ -2,6 +2,7 @@
 //! audit check over every subject's chain.
 
 use super::{check_chain, entry_hash, Break, Entry, Facts, Private, Subject, GENESIS};
+use crate::ids::AccountId;
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -51,11 +52,14 @@ pub async fn append(
 /// Erases what a person wrote and the personal facts of every entry they acted in, with the
 /// salts that keyed their digests: the chains still verify, and the digests say nothing more.
 /// Returns how many entries held words.
-pub async fn erase_words_of(db: impl PgExecutor<'_>, account: Uuid) -> Result<u64, sqlx::Error> {
+pub async fn erase_words_of(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query!(
         "UPDATE history SET note = NULL, personal = NULL, salt = NULL
          WHERE actor_id = $1 AND format >= 2 AND salt IS NOT NULL",
-        account,
+        account.uuid(),
     )
     .execute(db)
     .await?

@@ -1,6 +1,7 @@
 //! The rules of identity, without a database: what a valid mobile number, name, email and
 //! password are, how long codes and sessions live, and who may do what.
 
+pub use crate::ids::{AccountId, DepartmentId};
 use serde::{Deserialize, Serialize};
 
 /// An Indian mobile number: ten digits starting 6–9, written with or without +91 / 0.
@@ -199,9 +200,9 @@ impl Role {
 /// Who is asking, as far as the rules are concerned.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
-    pub user_id: String,
+    pub user_id: AccountId,
     pub role: Role,
-    pub department_id: Option<String>,
+    pub department_id: Option<DepartmentId>,
 }
 
 impl Actor {
@@ -211,25 +212,28 @@ impl Actor {
     }
 
     /// A department's officials and services are managed by its admin, or by a city admin.
-    pub fn may_manage_department(&self, department_id: &str) -> bool {
+    pub fn may_manage_department(&self, department_id: DepartmentId) -> bool {
         match self.role {
             Role::CityAdmin => true,
-            Role::DepartmentAdmin => self.department_id.as_deref() == Some(department_id),
+            Role::DepartmentAdmin => self.department_id == Some(department_id),
             _ => false,
         }
     }
 
     /// Whether this actor may take the staff role away from someone with `role` in `department`.
     /// Nobody removes themselves (a city could lose its last admin that way).
-    pub fn may_remove(&self, user_id: &str, role: Role, department: Option<&str>) -> bool {
+    pub fn may_remove(
+        &self,
+        user_id: AccountId,
+        role: Role,
+        department: Option<DepartmentId>,
+    ) -> bool {
         if user_id == self.user_id || role == Role::Citizen {
             return false;
         }
         match self.role {
             Role::CityAdmin => true,
-            Role::DepartmentAdmin => {
-                role == Role::Official && department == self.department_id.as_deref()
-            }
+            Role::DepartmentAdmin => role == Role::Official && department == self.department_id,
             _ => false,
         }
     }
@@ -331,26 +335,31 @@ mod tests {
 
     #[test]
     fn who_may_manage_what() {
+        let id = |n: u128| AccountId::from(uuid::Uuid::from_u128(n));
+        let (bmc, bda) = (
+            DepartmentId::from(uuid::Uuid::from_u128(10)),
+            DepartmentId::from(uuid::Uuid::from_u128(11)),
+        );
         let city = Actor {
-            user_id: "a".into(),
+            user_id: id(1),
             role: Role::CityAdmin,
             department_id: None,
         };
         let bmc_admin = Actor {
-            user_id: "b".into(),
+            user_id: id(2),
             role: Role::DepartmentAdmin,
-            department_id: Some("bmc".into()),
+            department_id: Some(bmc),
         };
         let official = Actor {
-            user_id: "c".into(),
+            user_id: id(3),
             role: Role::Official,
-            department_id: Some("bmc".into()),
+            department_id: Some(bmc),
         };
         assert!(city.may_manage_departments());
         assert!(!bmc_admin.may_manage_departments());
-        assert!(bmc_admin.may_manage_department("bmc"));
-        assert!(!bmc_admin.may_manage_department("bda"));
-        assert!(!official.may_manage_department("bmc"));
+        assert!(bmc_admin.may_manage_department(bmc));
+        assert!(!bmc_admin.may_manage_department(bda));
+        assert!(!official.may_manage_department(bmc));
         assert!(bmc_admin.may_appoint(Role::Official));
         assert!(!bmc_admin.may_appoint(Role::DepartmentAdmin));
         assert!(city.may_appoint(Role::DepartmentAdmin));
@@ -358,12 +367,15 @@ mod tests {
         assert!(Role::Official.session_idle_minutes() < Role::Citizen.session_idle_minutes());
         assert_eq!(Role::CityAdmin.session_absolute_minutes(), 12 * 60);
         assert_eq!(Role::Citizen.session_absolute_minutes(), 60 * 24 * 60);
-        assert!(bmc_admin.may_remove("c", Role::Official, Some("bmc")));
-        assert!(!bmc_admin.may_remove("c", Role::Official, Some("bda")));
-        assert!(!bmc_admin.may_remove("x", Role::DepartmentAdmin, Some("bmc")));
-        assert!(!city.may_remove("a", Role::CityAdmin, None), "not oneself");
-        assert!(city.may_remove("b", Role::DepartmentAdmin, Some("bmc")));
-        assert!(!official.may_remove("z", Role::Official, Some("bmc")));
+        assert!(bmc_admin.may_remove(id(3), Role::Official, Some(bmc)));
+        assert!(!bmc_admin.may_remove(id(3), Role::Official, Some(bda)));
+        assert!(!bmc_admin.may_remove(id(4), Role::DepartmentAdmin, Some(bmc)));
+        assert!(
+            !city.may_remove(id(1), Role::CityAdmin, None),
+            "not oneself"
+        );
+        assert!(city.may_remove(id(2), Role::DepartmentAdmin, Some(bmc)));
+        assert!(!official.may_remove(id(5), Role::Official, Some(bmc)));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::{backoff_seconds, health, Health, Standing, LEASE_SECONDS};
 use crate::db::new_id;
+use crate::ids::{AccountId, JobId};
 use crate::problem::Problem;
 use sqlx::{PgExecutor, PgPool};
 use time::{Duration, OffsetDateTime};
@@ -219,13 +220,18 @@ pub async fn list(pool: &PgPool, now: OffsetDateTime) -> Result<Vec<Listed>, sql
 /// Sends a failed, failing or stuck job back to the queue, due now, with its tries counted
 /// afresh. A job that stands well needs no retry: `Conflict`.
 /// `by` is the city admin, recorded in their chain.
-pub async fn retry(pool: &PgPool, id: Uuid, now: OffsetDateTime, by: Uuid) -> Result<(), Problem> {
+pub async fn retry(
+    pool: &PgPool,
+    id: JobId,
+    now: OffsetDateTime,
+    by: AccountId,
+) -> Result<(), Problem> {
     let job = sqlx::query_as!(
         Listed,
         r#"SELECT id, kind, key, state, attempts, every_ms, run_at, last_ok_at, last_error, runs,
                 floor(extract(epoch FROM $2::timestamptz - run_at))::bigint AS "overdue_seconds!"
          FROM jobs WHERE id = $1"#,
-        id,
+        id.uuid(),
         now,
     )
     .fetch_optional(pool)
@@ -239,7 +245,7 @@ pub async fn retry(pool: &PgPool, id: Uuid, now: OffsetDateTime, by: Uuid) -> Re
         "UPDATE jobs SET state = 'queued', run_at = $2, attempts = 0, lease_until = NULL,
                 started_at = NULL
          WHERE id = $1",
-        id,
+        id.uuid(),
         now,
     )
     .execute(&mut *tx)

@@ -5,6 +5,7 @@
 use super::numbers::{mask_aadhaar, mask_pan};
 use super::{MediaType, Upload, QUOTA_BYTES};
 use crate::db::new_id;
+use crate::ids::{AccountId, DocumentId};
 use crate::problem::Problem;
 use crate::sealed::DataKey;
 use sqlx::{PgExecutor, PgPool};
@@ -19,25 +20,28 @@ fn bound(what: &str, id: Uuid) -> Vec<u8> {
 pub async fn owner_key(
     db: &mut sqlx::PgConnection,
     master: &DataKey,
-    owner: Uuid,
+    owner: AccountId,
 ) -> Result<DataKey, Problem> {
     let (_, fresh) = DataKey::random();
     sqlx::query!(
         "INSERT INTO locker_keys (owner_id, wrapped) VALUES ($1, $2) ON CONFLICT (owner_id) DO NOTHING",
-        owner,
-        master.seal(&fresh, &bound("locker_keys", owner)),
+        owner.uuid(),
+        master.seal(&fresh, &bound("locker_keys", owner.uuid())),
     )
     .execute(&mut *db)
     .await?;
-    let wrapped = sqlx::query_scalar!("SELECT wrapped FROM locker_keys WHERE owner_id = $1", owner)
-        .fetch_one(&mut *db)
-        .await?;
+    let wrapped = sqlx::query_scalar!(
+        "SELECT wrapped FROM locker_keys WHERE owner_id = $1",
+        owner.uuid()
+    )
+    .fetch_one(&mut *db)
+    .await?;
     unwrap_key(master, owner, &wrapped)
 }
 
-fn unwrap_key(master: &DataKey, owner: Uuid, wrapped: &[u8]) -> Result<DataKey, Problem> {
+fn unwrap_key(master: &DataKey, owner: AccountId, wrapped: &[u8]) -> Result<DataKey, Problem> {
     let bytes: [u8; 32] = master
-        .open(wrapped, &bound("locker_keys", owner))
+        .open(wrapped, &bound("locker_keys", owner.uuid()))
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| Problem::unexpected("a locker key does not open with the master key"))?;
     Ok(DataKey::from_bytes(&bytes))
@@ -55,7 +59,7 @@ fn number_purpose(kind: &str) -> &'static str {
 /// A document as lists show it (never its content).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
-    pub id: Uuid,
+    pub id: DocumentId,
     pub kind: String,
     /// What the person called it (empty: its kind's name).
     pub title: String,
@@ -70,7 +74,7 @@ pub struct Document {
 pub async fn add(
     pool: &PgPool,
     master: &DataKey,
-    owner: Uuid,
+    owner: AccountId,
     upload: &Upload,
     bytes: &[u8],
     now: OffsetDateTime,
@@ -80,13 +84,13 @@ pub async fn add(
     // (the key's row is locked, so two uploads at once do not both fit in the last space)
     sqlx::query!(
         "SELECT owner_id FROM locker_keys WHERE owner_id = $1 FOR UPDATE",
-        owner
+        owner.uuid()
     )
     .fetch_one(&mut *tx)
     .await?;
     let used: i64 = sqlx::query_scalar!(
         r#"SELECT coalesce(sum(size_bytes), 0)::bigint AS "used!" FROM locker_documents WHERE owner_id = $1"#,
-        owner
+        owner.uuid()
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -109,7 +113,7 @@ pub async fn add(
              number_digest, number_masked, source, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'upload', $11)",
         id,
-        owner,
+        owner.uuid(),
         upload.kind,
         title,
         upload.media.as_str(),
@@ -131,7 +135,7 @@ pub async fn add(
 pub(crate) async fn add_issued(
     tx: &mut sqlx::PgConnection,
     master: &DataKey,
-    owner: Uuid,
+    owner: AccountId,
     kind: &str,
     title: &str,
     pdf: &[u8],
@@ -144,7 +148,7 @@ pub(crate) async fn add_issued(
              source, created_at)
          VALUES ($1, $2, $3, $4, 'application/pdf', $5, $6, 'issued', $7)",
         id,
-        owner,
+        owner.uuid(),
         kind,
         key.seal(title.as_bytes(), &bound("locker_titles", id)),
         pdf.len() as i32,
@@ -176,7 +180,7 @@ fn document(key: &DataKey, r: Row) -> Result<Document, Problem> {
         None => String::new(),
     };
     Ok(Document {
-        id: r.id,
+        id: r.id.into(),
         kind: r.kind,
         title,
         media: MediaType::parse(&r.media_type)
@@ -192,7 +196,7 @@ fn document(key: &DataKey, r: Row) -> Result<Document, Problem> {
 pub async fn list(
     pool: &PgPool,
     master: &DataKey,
-    owner: Uuid,
+    owner: AccountId,
     kind: Option<&str>,
 ) -> Result<Vec<Document>, Problem> {
     let rows = sqlx::query_as!(
@@ -200,7 +204,7 @@ pub async fn list(
         "SELECT id, kind, title, media_type, size_bytes, number_masked, source, created_at
          FROM locker_documents WHERE owner_id = $1 AND ($2::text IS NULL OR kind = $2)
          ORDER BY created_at DESC, id",
-        owner,
+        owner.uuid(),
         kind,
     )
     .fetch_all(pool)
@@ -218,25 +222,25 @@ pub async fn list(
 pub async fn open(
     pool: &PgPool,
     master: &DataKey,
-    id: Uuid,
-) -> Result<Option<(Uuid, Document, Vec<u8>)>, Problem> {
+    id: DocumentId,
+) -> Result<Option<(AccountId, Document, Vec<u8>)>, Problem> {
     let row = sqlx::query!(
         "SELECT owner_id, kind, title, media_type, size_bytes, number_masked, source, created_at, body
          FROM locker_documents WHERE id = $1",
-        id
+        id.uuid()
     )
     .fetch_optional(pool)
     .await?;
     let Some(r) = row else { return Ok(None) };
     let mut conn = pool.acquire().await?;
-    let key = owner_key(&mut conn, master, r.owner_id).await?;
+    let key = owner_key(&mut conn, master, r.owner_id.into()).await?;
     let body = key
-        .open(&r.body, &bound("locker_documents", id))
+        .open(&r.body, &bound("locker_documents", id.uuid()))
         .ok_or_else(|| Problem::unexpected("a document does not open with its owner's key"))?;
     let doc = document(
         &key,
         Row {
-            id,
+            id: id.uuid(),
             kind: r.kind,
             title: r.title,
             media_type: r.media_type,
@@ -246,16 +250,16 @@ pub async fn open(
             created_at: r.created_at,
         },
     )?;
-    Ok(Some((r.owner_id, doc, body)))
+    Ok(Some((r.owner_id.into(), doc, body)))
 }
 
 /// Removes one of the person's documents, unless an application still being decided holds it.
-pub async fn remove(pool: &PgPool, owner: Uuid, id: Uuid) -> Result<(), Problem> {
+pub async fn remove(pool: &PgPool, owner: AccountId, id: DocumentId) -> Result<(), Problem> {
     let mut tx = pool.begin().await?;
     let found = sqlx::query_scalar!(
         "SELECT id FROM locker_documents WHERE id = $1 AND owner_id = $2 FOR UPDATE",
-        id,
-        owner
+        id.uuid(),
+        owner.uuid()
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -266,14 +270,14 @@ pub async fn remove(pool: &PgPool, owner: Uuid, id: Uuid) -> Result<(), Problem>
         r#"SELECT EXISTS (SELECT 1 FROM document_shares s JOIN applications a ON a.id = s.application_id
                           WHERE s.document_id = $1 AND s.withdrawn_at IS NULL
                             AND a.status NOT IN ('rejected', 'delivered')) AS "in_use!""#,
-        id
+        id.uuid()
     )
     .fetch_one(&mut *tx)
     .await?;
     if in_use {
         return Err(Problem::Conflict("err_document_in_use"));
     }
-    sqlx::query!("DELETE FROM locker_documents WHERE id = $1", id)
+    sqlx::query!("DELETE FROM locker_documents WHERE id = $1", id.uuid())
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -283,14 +287,14 @@ pub async fn remove(pool: &PgPool, owner: Uuid, id: Uuid) -> Result<(), Problem>
 /// Which of `ids` are the person's own documents of `kind` (for a form's document fields).
 pub async fn owned_of_kind(
     db: impl PgExecutor<'_>,
-    owner: Uuid,
-    id: Uuid,
+    owner: AccountId,
+    id: DocumentId,
     kind: &str,
 ) -> Result<bool, Problem> {
     Ok(sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM locker_documents WHERE id = $1 AND owner_id = $2 AND kind = $3) AS "owned!""#,
-        id,
-        owner,
+        id.uuid(),
+        owner.uuid(),
         kind
     )
     .fetch_one(db)
@@ -302,7 +306,7 @@ pub async fn owned_of_kind(
 pub async fn export_of(
     pool: &PgPool,
     master: &DataKey,
-    owner: Uuid,
+    owner: AccountId,
 ) -> Result<serde_json::Value, Problem> {
     let mut out = Vec::new();
     for d in list(pool, master, owner, None).await? {
@@ -310,7 +314,7 @@ pub async fn export_of(
             "SELECT a.number, s.field_key, s.shared_at, s.first_opened_at, s.withdrawn_at
              FROM document_shares s JOIN applications a ON a.id = s.application_id
              WHERE s.document_id = $1 ORDER BY s.shared_at",
-            d.id
+            d.id.uuid()
         )
         .fetch_all(pool)
         .await?

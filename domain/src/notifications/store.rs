@@ -1,6 +1,7 @@
 use super::{after_failure, delivery_chain, Address, AfterFailure, Channel, Failure, Reach};
 use crate::db::new_id;
 use crate::history::Subject;
+use crate::ids::{AccountId, SessionId};
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -112,7 +113,7 @@ pub fn fallbacks_json(rest: &[Address]) -> String {
 /// email.
 pub async fn reach_account<'e>(
     db: impl PgExecutor<'e>,
-    account: Uuid,
+    account: AccountId,
 ) -> Result<Reach, sqlx::Error> {
     let found: Option<(String, Option<String>, bool)> = sqlx::query_as(
         "SELECT u.mobile, u.email, EXISTS (SELECT 1 FROM push_subscriptions p
@@ -136,7 +137,7 @@ pub async fn reach_account<'e>(
 /// Queues a notice to an account holder on their best channel, the others as fallbacks.
 pub async fn tell_account(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    account: Uuid,
+    account: AccountId,
     subject: &str,
     body: &str,
     about: About<'_>,
@@ -336,8 +337,8 @@ pub struct PushSubscription {
 /// device and subscribes.
 pub async fn save_push_subscription(
     pool: &PgPool,
-    account: Uuid,
-    session: Option<Uuid>,
+    account: AccountId,
+    session: Option<SessionId>,
     endpoint: &str,
     p256dh: &str,
     auth: &str,
@@ -360,7 +361,7 @@ pub async fn save_push_subscription(
 /// Removes one of `account`'s own subscriptions; another person's is never touched.
 pub async fn remove_push_subscription(
     pool: &PgPool,
-    account: Uuid,
+    account: AccountId,
     endpoint: &str,
 ) -> Result<bool, sqlx::Error> {
     let done =
@@ -376,7 +377,7 @@ pub async fn remove_push_subscription(
 /// device signed out, or left long enough for its session to lapse, hears nothing).
 pub async fn push_subscriptions_of(
     pool: &PgPool,
-    account: Uuid,
+    account: AccountId,
 ) -> Result<Vec<PushSubscription>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.endpoint, p.p256dh, p.auth FROM push_subscriptions p

@@ -11,13 +11,12 @@ use axum::Extension;
 use domain::applications::{store as applications, ApplicationNumber};
 use domain::locker::store::{self as locker, Document};
 use domain::problem::Problem;
-use uuid::Uuid;
 
 fn file(doc: &Document, body: Vec<u8>) -> Response {
     let name = format!(
         "{}-{}.{}",
         doc.kind,
-        &doc.id.simple().to_string()[..8],
+        &doc.id.uuid().simple().to_string()[..8],
         doc.media.extension()
     );
     (
@@ -59,7 +58,7 @@ pub async fn own(
     let Some(account) = caller.account else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let Ok(id) = Uuid::parse_str(&id) else {
+    let Ok(id) = id.parse::<domain::ids::DocumentId>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     match locker::open(&state.pool, &state.config.data_key, id).await {

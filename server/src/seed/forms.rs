@@ -483,12 +483,12 @@ pub(super) async fn seed(pool: &PgPool) -> anyhow::Result<()> {
         else {
             anyhow::bail!("the demo service {slug} is missing");
         };
-        if domain::applications::store::current_form(pool, service)
+        if domain::applications::store::current_form(pool, service.into())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .is_none()
         {
-            domain::applications::store::save_form(pool, service, &form, None)
+            domain::applications::store::save_form(pool, service.into(), &form, None)
                 .await
                 .map_err(|e| anyhow::anyhow!("the demo form of {slug}: {e:?}"))?;
         }

@@ -24,7 +24,7 @@ pub(super) async fn seed(pool: &PgPool, data_key: &domain::sealed::DataKey) -> a
     let demo_secret = domain::identity::second_factor::secret_from_text(DEMO_TOTP_KEY)
         .ok_or_else(|| anyhow::anyhow!("the demo key is not Base32"))?;
     for (name, mobile, role, department_id) in accounts {
-        let existing: Option<(uuid::Uuid, String)> =
+        let existing: Option<(domain::ids::AccountId, String)> =
             sqlx::query_as("SELECT id, citizen_id FROM users WHERE mobile = $1")
                 .bind(mobile)
                 .fetch_optional(pool)
@@ -43,7 +43,7 @@ pub(super) async fn seed(pool: &PgPool, data_key: &domain::sealed::DataKey) -> a
                     email: String::new(),
                     password: DEMO_PASSWORD.into(),
                     role,
-                    department_id,
+                    department_id: department_id.map(domain::ids::DepartmentId::from),
                     appointed_by: None,
                 };
                 match identity::create_account(pool, form).await {

@@ -211,7 +211,7 @@ pub(super) async fn seed(pool: &PgPool) -> anyhow::Result<()> {
             pool,
             &ServiceForm {
                 slug: s.slug.to_string(),
-                department_id,
+                department_id: department_id.into(),
                 category_slug: s.cat.to_string(),
                 fee_paise: s.fee,
                 fee_varies: s.varies,

@@ -465,13 +465,13 @@ async fn answers_are_sealed_at_rest_kept_with_their_form_version_exported_and_er
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    let (_, mut form) = store::current_form(&app.pool, service)
+    let (_, mut form) = store::current_form(&app.pool, service.into())
         .await
         .unwrap()
         .unwrap();
     form.fields[0].label.en = "Full name of the child".into();
     assert_eq!(
-        store::save_form(&app.pool, service, &form, None)
+        store::save_form(&app.pool, service.into(), &form, None)
             .await
             .unwrap(),
         2

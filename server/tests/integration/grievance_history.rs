@@ -110,7 +110,7 @@ async fn personal_data_stays_out_of_the_chain_and_a_persons_words_can_be_erased(
     assert!(personal.contains(&mobile), "{personal}");
 
     // the citizen's words go; the official's stay; every chain still checks
-    let erased = domain::history::store::erase_words_of(&app.pool, filer)
+    let erased = domain::history::store::erase_words_of(&app.pool, filer.into())
         .await
         .unwrap();
     assert_eq!(erased, 1);

@@ -190,11 +190,12 @@ async fn documents_are_sealed_checked_by_content_and_served_to_their_owner_alone
 #[tokio::test]
 async fn a_locker_holds_fifty_megabytes_at_most() {
     let app = spawn_app().await;
-    let owner: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
-        .bind(CITIZEN)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let owner: domain::ids::AccountId =
+        sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
+            .bind(CITIZEN)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let four_mb = [PDF.to_vec(), vec![b' '; 4 * 1024 * 1024]].concat();
     let upload = domain::locker::check_upload("other", "", "", &four_mb).unwrap();
     let now = time::OffsetDateTime::now_utc();
@@ -204,7 +205,8 @@ async fn a_locker_holds_fifty_megabytes_at_most() {
             .unwrap();
     }
     let refused =
-        domain::locker::store::add(&app.pool, &data_key(), owner, &upload, &four_mb, now).await;
+        domain::locker::store::add(&app.pool, &data_key(), owner, &upload, &four_mb, now)
+            .await;
     match refused {
         Err(domain::problem::Problem::Invalid(f)) => assert_eq!(f[0].code, "err_locker_full"),
         other => panic!("{other:?}"),
@@ -446,12 +448,12 @@ async fn a_new_master_key_keeps_every_document_answer_and_secret_readable() {
     assert_eq!((rotated.application_values, rotated.locker_keys), (2, 1));
 
     // Everything opens with the new key, and nothing with the old.
-    let (_, doc, body) = domain::locker::store::open(&app.pool, &new, id)
+    let (_, doc, body) = domain::locker::store::open(&app.pool, &new, id.into())
         .await
         .unwrap()
         .unwrap();
     assert_eq!((body.as_slice(), doc.title.as_str()), (PDF, "Aadhaar"));
-    assert!(domain::locker::store::open(&app.pool, &old, id)
+    assert!(domain::locker::store::open(&app.pool, &old, id.into())
         .await
         .is_err());
     let digest = new.digest("aadhaar number", &[number.as_bytes()]);
@@ -468,12 +470,13 @@ async fn a_new_master_key_keeps_every_document_answer_and_secret_readable() {
         .unwrap()
         .unwrap();
     assert_eq!(read.answers.unwrap()["child_name"], "Lopamudra Das");
-    let owner: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
-        .bind(CITIZEN)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let service: uuid::Uuid =
+    let owner: domain::ids::AccountId =
+        sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
+            .bind(CITIZEN)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let service: domain::ids::ServiceId =
         sqlx::query_scalar("SELECT id FROM services WHERE slug = 'marriage-registration'")
             .fetch_one(&app.pool)
             .await

@@ -481,10 +481,10 @@ async fn a_filing_made_while_its_post_changes_hands_goes_to_the_new_holder() {
     // The hand-over moves the post's open work and ends.
     domain::grievances::store::follow_post(
         &mut handover,
-        inspector,
-        bmc,
-        Some(chitra),
-        admin,
+        inspector.into(),
+        bmc.into(),
+        Some(chitra.into()),
+        admin.into(),
         time::OffsetDateTime::now_utc(),
     )
     .await

@@ -22,7 +22,7 @@ async fn the_five_demo_services_have_well_made_forms_as_their_first_version() {
     assert_eq!(demo.len(), 5);
     for (slug, form) in demo {
         assert_eq!(form.problems(), vec![], "{slug}");
-        let (version, stored) = store::current_form(&app.pool, service(&app, slug).await)
+        let (version, stored) = store::current_form(&app.pool, (service(&app, slug).await).into())
             .await
             .unwrap()
             .unwrap_or_else(|| panic!("{slug} has no form"));
@@ -39,7 +39,7 @@ async fn a_saved_change_is_a_new_version_and_the_old_one_still_reads() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let (_, first) = store::current_form(&app.pool, trade)
+    let (_, first) = store::current_form(&app.pool, trade.into())
         .await
         .unwrap()
         .unwrap();
@@ -49,17 +49,19 @@ async fn a_saved_change_is_a_new_version_and_the_old_one_still_reads() {
         *max = 500;
     }
     assert_eq!(
-        store::save_form(&app.pool, trade, &second, Some(admin))
+        store::save_form(&app.pool, trade.into(), &second, Some(admin.into()))
             .await
             .unwrap(),
         2
     );
     assert_eq!(
-        store::current_form(&app.pool, trade).await.unwrap(),
+        store::current_form(&app.pool, trade.into()).await.unwrap(),
         Some((2, second.clone()))
     );
     assert_eq!(
-        store::form_version(&app.pool, trade, 1).await.unwrap(),
+        store::form_version(&app.pool, trade.into(), 1)
+            .await
+            .unwrap(),
         Some(first.clone())
     );
     // the save is in the admin's own chain, naming the service
@@ -69,7 +71,7 @@ async fn a_saved_change_is_a_new_version_and_the_old_one_still_reads() {
     // A badly made form is refused, each mistake named, and no version is written.
     let mut bad: Form = second.clone();
     bad.fields[1].key = "business_name".into();
-    let refused = store::save_form(&app.pool, trade, &bad, Some(admin)).await;
+    let refused = store::save_form(&app.pool, trade.into(), &bad, Some(admin.into())).await;
     match refused {
         Err(domain::problem::Problem::Invalid(fields)) => {
             assert!(fields
@@ -79,7 +81,7 @@ async fn a_saved_change_is_a_new_version_and_the_old_one_still_reads() {
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        store::current_form(&app.pool, trade)
+        store::current_form(&app.pool, trade.into())
             .await
             .unwrap()
             .map(|(v, _)| v),
@@ -91,7 +93,7 @@ async fn a_saved_change_is_a_new_version_and_the_old_one_still_reads() {
 async fn the_trade_licence_asks_and_charges_by_the_answers() {
     let app = spawn_app().await;
     let trade = service(&app, "trade-licence-new").await;
-    let (_, form) = store::current_form(&app.pool, trade)
+    let (_, form) = store::current_form(&app.pool, trade.into())
         .await
         .unwrap()
         .unwrap();
@@ -153,7 +155,7 @@ async fn a_time_limit_counts_the_working_days_of_the_city_calendar() {
         &app.pool,
         &format!("{y:04}-{m:02}-{d:02}"),
         &holi,
-        Some(admin),
+        Some(admin.into()),
     )
     .await
     .unwrap();
@@ -168,12 +170,12 @@ async fn a_time_limit_counts_the_working_days_of_the_city_calendar() {
     assert_eq!(acts[0].0, "holiday_kept");
     // A day that is not one, or a holiday without a name, is refused at its field.
     assert!(matches!(
-        store::keep_holiday(&app.pool, &format!("{this_year}-02-30"), &holi, Some(admin)).await,
+        store::keep_holiday(&app.pool, &format!("{this_year}-02-30"), &holi, Some(admin.into())).await,
         Err(domain::problem::Problem::Invalid(f)) if f[0].field == "day"
     ));
     let unnamed = domain::applications::form::Words::en(" ");
     assert!(matches!(
-        store::keep_holiday(&app.pool, &format!("{this_year}-03-03"), &unnamed, Some(admin)).await,
+        store::keep_holiday(&app.pool, &format!("{this_year}-03-03"), &unnamed, Some(admin.into())).await,
         Err(domain::problem::Problem::Invalid(f)) if f[0].field == "name_en"
     ));
 }
@@ -317,7 +319,7 @@ async fn a_department_admin_edits_a_form_in_the_app_and_a_new_version_is_what_pe
             .await
             .unwrap();
     assert_eq!(
-        store::current_form(&app.pool, service)
+        store::current_form(&app.pool, service.into())
             .await
             .unwrap()
             .unwrap()
@@ -330,7 +332,7 @@ async fn a_department_admin_edits_a_form_in_the_app_and_a_new_version_is_what_pe
     let pairs: Vec<(&str, &str)> = post.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let (_, body) = app.call(&admin, "admin/save_service_form", &pairs).await;
     assert_eq!(body["Done"], 2, "{body}");
-    let (version, form) = store::current_form(&app.pool, service)
+    let (version, form) = store::current_form(&app.pool, service.into())
         .await
         .unwrap()
         .unwrap();

@@ -74,7 +74,7 @@ async fn a_subscribed_citizen_gets_a_web_push_only_their_device_can_read_signed_
     let mut tx = app.pool.begin().await.unwrap();
     let id = notifications::tell_account(
         &mut tx,
-        account,
+        account.into(),
         "GR-26-0000042-7",
         "Resolved: pothole filled",
         notifications::About {
@@ -130,7 +130,7 @@ async fn a_subscription_the_browser_dropped_is_forgotten_and_sms_takes_over() {
     let mut tx = app.pool.begin().await.unwrap();
     notifications::tell_account(
         &mut tx,
-        account,
+        account.into(),
         "",
         "Your grievance was escalated",
         notifications::About {
@@ -145,7 +145,7 @@ async fn a_subscription_the_browser_dropped_is_forgotten_and_sms_takes_over() {
         .await
         .unwrap();
     assert!(
-        notifications::push_subscriptions_of(&app.pool, account)
+        notifications::push_subscriptions_of(&app.pool, account.into())
             .await
             .unwrap()
             .is_empty(),
@@ -193,7 +193,7 @@ async fn push_subscriptions_are_the_callers_own() {
     assert_eq!(status, 200);
     let account = account_of(&app.pool, CITIZEN).await;
     assert_eq!(
-        notifications::push_subscriptions_of(&app.pool, account)
+        notifications::push_subscriptions_of(&app.pool, account.into())
             .await
             .unwrap()
             .len(),
@@ -221,10 +221,12 @@ async fn push_subscriptions_are_the_callers_own() {
         )
         .await;
     assert_eq!(status, 200);
-    assert!(notifications::push_subscriptions_of(&app.pool, account)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(
+        notifications::push_subscriptions_of(&app.pool, account.into())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -249,10 +251,13 @@ async fn signing_out_unbinds_the_devices_push_from_the_account() {
                 .len()
         }
     };
-    assert_eq!(count(account).await, 1);
+    assert_eq!(count(account.into()).await, 1);
     let res = app.form_post(&citizen, "identity/sign_out", &[]).await;
     assert!(res.status().is_redirection(), "{}", res.status());
     // the next person on this phone is not sent the last one's notices; others keep theirs
-    assert_eq!(count(account).await, 0);
-    assert_eq!(count(account_of(&app.pool, BMC_OFFICIAL).await).await, 1);
+    assert_eq!(count(account.into()).await, 0);
+    assert_eq!(
+        count((account_of(&app.pool, BMC_OFFICIAL).await).into()).await,
+        1
+    );
 }

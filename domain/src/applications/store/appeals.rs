@@ -10,6 +10,7 @@ use crate::applications::{ApplicationNumber, Notice, Status};
 use crate::db::new_id;
 use crate::history::Facts;
 use crate::identity::{Actor, Role};
+use crate::ids::{AccountId, DepartmentId};
 use crate::money::Paise;
 use crate::problem::{FieldError, Problem};
 use crate::Locale;
@@ -23,7 +24,7 @@ pub struct AppealRow {
     pub id: Uuid,
     pub level: Level,
     pub ground: Ground,
-    pub officer_id: Option<Uuid>,
+    pub officer_id: Option<AccountId>,
     pub officer_name: Option<String>,
     pub decision: Option<Decision>,
     pub filed_at: OffsetDateTime,
@@ -65,7 +66,7 @@ pub async fn appeals_of(
                     .ok_or_else(|| Problem::unexpected("an appeal of an unknown level"))?,
                 ground: Ground::parse(&r.ground)
                     .ok_or_else(|| Problem::unexpected("an appeal on an unknown ground"))?,
-                officer_id: r.officer_id,
+                officer_id: r.officer_id.map(crate::ids::AccountId::from),
                 officer_name: r.officer_name,
                 decision: r.decision.as_deref().and_then(Decision::parse),
                 filed_at: r.filed_at,
@@ -94,7 +95,7 @@ pub fn open_to_appeal(
 /// else one of its admins, else a city admin.
 pub async fn appellate_officer(
     db: impl sqlx::PgExecutor<'_>,
-    department: Uuid,
+    department: DepartmentId,
     level: Level,
 ) -> Result<Option<(Uuid, String)>, Problem> {
     let row = sqlx::query!(
@@ -105,7 +106,7 @@ pub async fn appellate_officer(
                UNION ALL SELECT id, 2 FROM users WHERE role = 'city_admin'
            ) c JOIN users u ON u.id = c.id
            ORDER BY c.rank, u.created_at LIMIT 1"#,
-        department,
+        department.uuid(),
         i32::from(level.number())
     )
     .fetch_optional(db)
@@ -125,7 +126,7 @@ fn check_words(note: &str) -> Result<&str, FieldError> {
 pub async fn appeal(
     pool: &PgPool,
     number: &ApplicationNumber,
-    applicant: Uuid,
+    applicant: AccountId,
     note: &str,
     now: OffsetDateTime,
 ) -> Result<Level, Problem> {
@@ -182,7 +183,7 @@ pub async fn appeal(
         number: a.number.clone(),
         due: super::day_text(from_date(due)),
     };
-    tell(&mut tx, a.id, Some(officer), &notice).await?;
+    tell(&mut tx, a.id, Some(officer.into()), &notice).await?;
     tx.commit().await?;
     Ok(level)
 }
@@ -203,7 +204,7 @@ pub async fn decide_appeal(
     pool: &PgPool,
     number: &ApplicationNumber,
     actor: &Actor,
-    by: Uuid,
+    by: AccountId,
     ruling: &Ruling<'_>,
     now: OffsetDateTime,
 ) -> Result<Decision, Problem> {
@@ -257,9 +258,9 @@ pub async fn decide_appeal(
         pending.id,
         decision.as_str(),
         now,
-        by,
+        by.uuid(),
         penalty.map(|p| p.0),
-        penalised,
+        penalised.map(Uuid::from),
     )
     .execute(&mut *tx)
     .await?;
@@ -323,7 +324,7 @@ pub async fn decide_appeal(
 /// and penalties ordered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DepartmentRecord {
-    pub department_id: Uuid,
+    pub department_id: DepartmentId,
     pub name: String,
     pub open: i64,
     pub overdue: i64,
@@ -335,7 +336,7 @@ pub struct DepartmentRecord {
 /// Every department's record (or one's), those with applications first.
 pub async fn department_records(
     pool: &PgPool,
-    department: Option<Uuid>,
+    department: Option<DepartmentId>,
     now: OffsetDateTime,
     locale: Locale,
 ) -> Result<Vec<DepartmentRecord>, Problem> {
@@ -357,7 +358,7 @@ pub async fn department_records(
            WHERE $1::uuid IS NULL OR d.id = $1
            GROUP BY d.id, dt.name, de.name
            ORDER BY count(a.id) DESC, 2"#,
-        department,
+        department.map(Uuid::from),
         today,
         locale.code(),
     )
@@ -366,7 +367,7 @@ pub async fn department_records(
     Ok(rows
         .into_iter()
         .map(|r| DepartmentRecord {
-            department_id: r.id,
+            department_id: r.id.into(),
             name: r.name,
             open: r.open,
             overdue: r.overdue,

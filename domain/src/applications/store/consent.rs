@@ -8,6 +8,7 @@ use crate::applications::access::may_view;
 use crate::applications::ApplicationNumber;
 use crate::history::Facts;
 use crate::identity::Actor;
+use crate::ids::{AccountId, DocumentId};
 use crate::locker::store::{self as locker, Document};
 use crate::problem::Problem;
 use crate::sealed::DataKey;
@@ -19,7 +20,7 @@ use uuid::Uuid;
 #[derive(Clone, Debug)]
 pub struct Shared {
     pub field: String,
-    pub document: Uuid,
+    pub document: DocumentId,
     pub opened_at: Option<OffsetDateTime>,
     pub withdrawn_at: Option<OffsetDateTime>,
 }
@@ -37,7 +38,7 @@ pub async fn shares(pool: &PgPool, application: Uuid) -> Result<Vec<Shared>, Pro
         .into_iter()
         .map(|r| Shared {
             field: r.field_key,
-            document: r.document_id,
+            document: r.document_id.into(),
             opened_at: r.first_opened_at,
             withdrawn_at: r.withdrawn_at,
         })
@@ -53,7 +54,7 @@ pub async fn open_shared(
     number: &ApplicationNumber,
     field: &str,
     viewer: &Actor,
-    by: Uuid,
+    by: AccountId,
     now: OffsetDateTime,
 ) -> Result<(Document, Vec<u8>), Problem> {
     let mut tx = pool.begin().await?;
@@ -71,7 +72,7 @@ pub async fn open_shared(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(Problem::NotFound)?;
-    let applicant = own.applicant_id.as_deref() == Some(viewer.user_id.as_str());
+    let applicant = own.applicant_id == Some(viewer.user_id);
     if !applicant {
         // The department sees it while it decides, and only while the share stands.
         if share.withdrawn_at.is_some() || !a.status.is_open() {
@@ -104,7 +105,7 @@ pub async fn open_shared(
         .await?;
     }
     tx.commit().await?;
-    let (_, doc, body) = locker::open(pool, master, share.document_id)
+    let (_, doc, body) = locker::open(pool, master, share.document_id.into())
         .await?
         .ok_or(Problem::NotFound)?;
     Ok((doc, body))
@@ -116,7 +117,7 @@ pub async fn withdraw_share(
     pool: &PgPool,
     number: &ApplicationNumber,
     field: &str,
-    applicant: Uuid,
+    applicant: AccountId,
     now: OffsetDateTime,
 ) -> Result<(), Problem> {
     let mut tx = pool.begin().await?;

@@ -8,6 +8,7 @@ use crate::applications::form::{Answers, Checked, Day, FieldKind, Form};
 use crate::applications::{ApplicationNumber, Notice, Status};
 use crate::db::new_id;
 use crate::history::Facts;
+use crate::ids::{AccountId, ServiceId};
 use crate::money::Paise;
 use crate::problem::{FieldError, Problem};
 use crate::sealed::DataKey;
@@ -36,11 +37,11 @@ pub struct Filed {
     pub fee: Paise,
 }
 
-fn draft_bound_to(applicant: Uuid, service: Uuid) -> Vec<u8> {
+fn draft_bound_to(applicant: AccountId, service: ServiceId) -> Vec<u8> {
     [
         b"application_drafts:".as_slice(),
-        applicant.as_bytes(),
-        service.as_bytes(),
+        applicant.uuid().as_bytes(),
+        service.uuid().as_bytes(),
     ]
     .concat()
 }
@@ -49,14 +50,14 @@ fn draft_bound_to(applicant: Uuid, service: Uuid) -> Vec<u8> {
 pub async fn draft(
     pool: &PgPool,
     key: &DataKey,
-    applicant: Uuid,
-    service: Uuid,
+    applicant: AccountId,
+    service: ServiceId,
 ) -> Result<Option<Draft>, Problem> {
     let row = sqlx::query!(
         "SELECT form_version, answers, token FROM application_drafts
          WHERE applicant_id = $1 AND service_id = $2",
-        applicant,
-        service
+        applicant.uuid(),
+        service.uuid()
     )
     .fetch_optional(pool)
     .await?;
@@ -74,9 +75,9 @@ pub async fn draft(
 }
 
 /// A service people may apply for, by its slug (`None`: no such published service).
-pub async fn service_id(pool: &PgPool, slug: &str) -> Result<Option<Uuid>, Problem> {
+pub async fn service_id(pool: &PgPool, slug: &str) -> Result<Option<ServiceId>, Problem> {
     Ok(sqlx::query_scalar!(
-        "SELECT id FROM services WHERE slug = $1 AND published",
+        r#"SELECT id AS "id: ServiceId" FROM services WHERE slug = $1 AND published"#,
         slug
     )
     .fetch_optional(pool)
@@ -84,7 +85,7 @@ pub async fn service_id(pool: &PgPool, slug: &str) -> Result<Option<Uuid>, Probl
 }
 
 /// The form a draft is kept against: the service's current one (none: it cannot be applied for).
-async fn form_of(pool: &PgPool, service: Uuid) -> Result<(i32, Form), Problem> {
+async fn form_of(pool: &PgPool, service: ServiceId) -> Result<(i32, Form), Problem> {
     current_form(pool, service).await?.ok_or(Problem::NotFound)
 }
 
@@ -92,8 +93,8 @@ async fn form_of(pool: &PgPool, service: Uuid) -> Result<(i32, Form), Problem> {
 pub async fn keep_draft(
     pool: &PgPool,
     key: &DataKey,
-    applicant: Uuid,
-    service: Uuid,
+    applicant: AccountId,
+    service: ServiceId,
     answers: &Answers,
     now: OffsetDateTime,
 ) -> Result<Draft, Problem> {
@@ -104,8 +105,8 @@ pub async fn keep_draft(
 async fn keep(
     pool: &PgPool,
     key: &DataKey,
-    applicant: Uuid,
-    service: Uuid,
+    applicant: AccountId,
+    service: ServiceId,
     answers: &Answers,
     now: OffsetDateTime,
 ) -> Result<(Draft, Form), Problem> {
@@ -126,8 +127,8 @@ async fn keep(
          ON CONFLICT (applicant_id, service_id) DO UPDATE
              SET form_version = $3, answers = $4, updated_at = $6
          RETURNING token",
-        applicant,
-        service,
+        applicant.uuid(),
+        service.uuid(),
         version,
         sealed,
         new_id(),
@@ -148,8 +149,8 @@ async fn keep(
 pub async fn check_draft(
     pool: &PgPool,
     key: &DataKey,
-    applicant: Uuid,
-    service: Uuid,
+    applicant: AccountId,
+    service: ServiceId,
     answers: &Answers,
     now: OffsetDateTime,
 ) -> Result<Draft, Problem> {
@@ -167,8 +168,8 @@ pub async fn check_draft(
 pub async fn submit(
     pool: &PgPool,
     key: &DataKey,
-    applicant: Uuid,
-    service: Uuid,
+    applicant: AccountId,
+    service: ServiceId,
     token: Uuid,
     now: OffsetDateTime,
 ) -> Result<Filed, Problem> {
@@ -178,8 +179,8 @@ pub async fn submit(
     let draft = sqlx::query!(
         "SELECT form_version, answers, token FROM application_drafts
          WHERE applicant_id = $1 AND service_id = $2 FOR UPDATE",
-        applicant,
-        service
+        applicant.uuid(),
+        service.uuid()
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -210,7 +211,7 @@ pub async fn submit(
                          WHERE a.post_id = p.id AND a.status NOT IN ('rejected', 'delivered')), p.id
                LIMIT 1) p ON true
            WHERE s.id = $1 AND s.published"#,
-        service
+        service.uuid()
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -220,9 +221,10 @@ pub async fn submit(
         .await?;
     let id = new_id();
     let number = ApplicationNumber::new(now.year(), serial as u64).to_string();
-    let locale: String = sqlx::query_scalar!("SELECT locale FROM users WHERE id = $1", applicant)
-        .fetch_one(&mut *tx)
-        .await?;
+    let locale: String =
+        sqlx::query_scalar!("SELECT locale FROM users WHERE id = $1", applicant.uuid())
+            .fetch_one(&mut *tx)
+            .await?;
     let fee_status = if fee.0 == 0 { "none" } else { "due" };
     let facts = Facts::new()
         .with("status", Status::Submitted.as_str())
@@ -261,10 +263,10 @@ pub async fn submit(
              $17, $17)",
         id,
         number,
-        service,
+        service.uuid(),
         draft.form_version,
         route.department_id,
-        applicant,
+        applicant.uuid(),
         seal_answers(key, id, &checked.0)?,
         locale,
         fee.0,
@@ -295,8 +297,8 @@ pub async fn submit(
     }
     sqlx::query!(
         "DELETE FROM application_drafts WHERE applicant_id = $1 AND service_id = $2",
-        applicant,
-        service
+        applicant.uuid(),
+        service.uuid()
     )
     .execute(&mut *tx)
     .await?;
@@ -310,7 +312,7 @@ pub async fn submit(
         number: number.clone(),
         due: due_text,
     };
-    tell(&mut tx, id, route.holder, &assigned).await?;
+    tell(&mut tx, id, route.holder.map(Into::into), &assigned).await?;
     tx.commit().await?;
     Ok(Filed { number, due, fee })
 }
@@ -319,14 +321,16 @@ pub async fn submit(
 /// asks for (a made-up id, another person's document, a photograph given as a rent agreement).
 async fn foreign_documents(
     pool: &PgPool,
-    applicant: Uuid,
+    applicant: AccountId,
     form: &Form,
     answers: &Checked,
 ) -> Result<Vec<FieldError>, Problem> {
     let mut problems = Vec::new();
     for (field, kind, answer) in documents_of(form, answers) {
         let owned = match Uuid::parse_str(answer) {
-            Ok(id) => crate::locker::store::owned_of_kind(pool, applicant, id, kind).await?,
+            Ok(id) => {
+                crate::locker::store::owned_of_kind(pool, applicant, id.into(), kind).await?
+            }
             Err(_) => false,
         };
         if !owned {
@@ -353,11 +357,11 @@ fn documents_of<'a>(form: &'a Form, answers: &'a Checked) -> Vec<(&'a str, &'a s
 
 /// The application a draft already made, for a second submit of it; else the draft is gone
 /// (submitted elsewhere, or replaced) and the page the person saw is out of date.
-async fn already_filed(pool: &PgPool, applicant: Uuid, token: Uuid) -> Result<Filed, Problem> {
+async fn already_filed(pool: &PgPool, applicant: AccountId, token: Uuid) -> Result<Filed, Problem> {
     let found = sqlx::query!(
         "SELECT number, due_on, fee_paise FROM applications WHERE draft_token = $1 AND applicant_id = $2",
         token,
-        applicant
+        applicant.uuid()
     )
     .fetch_optional(pool)
     .await?;
@@ -397,7 +401,7 @@ pub async fn reseal(
             .fetch_all(&mut **tx)
             .await?;
     for d in &drafts {
-        let bound = draft_bound_to(d.applicant_id, d.service_id);
+        let bound = draft_bound_to(d.applicant_id.into(), d.service_id.into());
         let plain = old
             .open(&d.answers, &bound)
             .ok_or_else(|| Problem::unexpected("a draft does not open with the old key"))?;

@@ -5,6 +5,7 @@ use super::{from_date, to_date};
 use crate::applications::form::Form;
 use crate::history::Facts;
 use crate::identity::store::security_log::{self, Event};
+use crate::ids::{AccountId, ServiceId};
 use crate::problem::Problem;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -13,26 +14,29 @@ use uuid::Uuid;
 /// chain; `None`: the demo data). A form with problems is refused with each named.
 pub async fn save_form(
     pool: &PgPool,
-    service: Uuid,
+    service: ServiceId,
     form: &Form,
-    by: Option<Uuid>,
+    by: Option<AccountId>,
 ) -> Result<i32, Problem> {
     Problem::check(form.problems())?;
     let json = serde_json::to_string(form).map_err(|e| Problem::Unexpected(e.into()))?;
     let mut tx = pool.begin().await?;
     // (the service's row is locked so two saves at once make two versions, not one twice)
-    sqlx::query!("SELECT id FROM services WHERE id = $1 FOR UPDATE", service)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(Problem::NotFound)?;
+    sqlx::query!(
+        "SELECT id FROM services WHERE id = $1 FOR UPDATE",
+        service.uuid()
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(Problem::NotFound)?;
     let version = sqlx::query_scalar!(
         r#"INSERT INTO service_forms (service_id, version, form, created_by)
            SELECT $1, coalesce(max(version), 0) + 1, $2::text::jsonb, $3 FROM service_forms
            WHERE service_id = $1
            RETURNING version"#,
-        service,
+        service.uuid(),
         json,
-        by,
+        by.map(Uuid::from),
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -50,11 +54,14 @@ pub async fn save_form(
 }
 
 /// The service's form as it stands (its newest version), if it has one.
-pub async fn current_form(pool: &PgPool, service: Uuid) -> Result<Option<(i32, Form)>, Problem> {
+pub async fn current_form(
+    pool: &PgPool,
+    service: ServiceId,
+) -> Result<Option<(i32, Form)>, Problem> {
     let row = sqlx::query!(
         r#"SELECT version, form::text AS "form!" FROM service_forms WHERE service_id = $1
            ORDER BY version DESC LIMIT 1"#,
-        service
+        service.uuid()
     )
     .fetch_optional(pool)
     .await?;
@@ -64,12 +71,12 @@ pub async fn current_form(pool: &PgPool, service: Uuid) -> Result<Option<(i32, F
 /// One version of the service's form: the one an application was filed with.
 pub async fn form_version(
     db: impl sqlx::PgExecutor<'_>,
-    service: Uuid,
+    service: ServiceId,
     version: i32,
 ) -> Result<Option<Form>, Problem> {
     let form = sqlx::query_scalar!(
         r#"SELECT form::text AS "form!" FROM service_forms WHERE service_id = $1 AND version = $2"#,
-        service,
+        service.uuid(),
         version
     )
     .fetch_optional(db)
@@ -108,7 +115,7 @@ pub async fn keep_holiday(
     pool: &PgPool,
     day: &str,
     name: &crate::applications::form::Words,
-    by: Option<Uuid>,
+    by: Option<AccountId>,
 ) -> Result<crate::applications::form::Day, Problem> {
     let day = crate::applications::calendar::parse_holiday(day, name).map_err(Problem::Invalid)?;
     let date = to_date(day)?;
@@ -121,7 +128,7 @@ pub async fn keep_holiday(
         en,
         name.or.trim(),
         name.hi.trim(),
-        by,
+        by.map(Uuid::from),
     )
     .execute(&mut *tx)
     .await?;

@@ -7,17 +7,17 @@ use crate::applications::{ApplicationNumber, Notice};
 use crate::certificates;
 use crate::history::Facts;
 use crate::identity::Actor;
+use crate::ids::AccountId;
 use crate::problem::{check_note, Problem};
 use sqlx::PgPool;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// Revokes application `number`'s certificate as `actor` (`by` their account), for `reason`.
 pub async fn revoke_certificate(
     pool: &PgPool,
     number: &ApplicationNumber,
     actor: &Actor,
-    by: Uuid,
+    by: AccountId,
     reason: &str,
     now: OffsetDateTime,
 ) -> Result<(), Problem> {

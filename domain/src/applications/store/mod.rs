@@ -24,6 +24,7 @@ pub use steps::*;
 use super::form::{Answers, Day};
 use super::{Notice, Status};
 use crate::history::{self, Entry, Facts, Private, Subject};
+use crate::ids::{AccountId, DepartmentId};
 use crate::notifications;
 use crate::problem::Problem;
 use crate::sealed::DataKey;
@@ -80,9 +81,9 @@ pub(super) struct Locked {
     pub id: Uuid,
     pub number: String,
     pub status: Status,
-    pub department_id: Uuid,
-    pub applicant_id: Option<Uuid>,
-    pub assignee_id: Option<Uuid>,
+    pub department_id: DepartmentId,
+    pub applicant_id: Option<AccountId>,
+    pub assignee_id: Option<AccountId>,
     pub due_on: time::Date,
     pub waiting_since: Option<time::Date>,
     pub history_seq: i32,
@@ -92,9 +93,9 @@ pub(super) struct Locked {
 impl Locked {
     pub fn ownership(&self) -> super::access::Ownership {
         super::access::Ownership {
-            applicant_id: self.applicant_id.map(|u| u.to_string()),
-            department_id: self.department_id.to_string(),
-            assignee_id: self.assignee_id.map(|u| u.to_string()),
+            applicant_id: self.applicant_id,
+            department_id: self.department_id,
+            assignee_id: self.assignee_id,
         }
     }
 }
@@ -107,7 +108,7 @@ pub(super) fn may_see(actor: &crate::identity::Actor, a: &Locked) -> bool {
 /// What a step writes to an application's history.
 pub(super) struct Step<'a> {
     pub at: OffsetDateTime,
-    pub actor: Option<Uuid>,
+    pub actor: Option<AccountId>,
     pub actor_kind: &'a str,
     pub kind: &'a str,
     pub facts: Facts,
@@ -129,7 +130,7 @@ pub(super) async fn append(
         seq,
         format: history::FORMAT,
         at: history::to_micros(step.at),
-        actor_id: step.actor,
+        actor_id: step.actor.map(Into::into),
         actor_kind: step.actor_kind.into(),
         kind: step.kind.into(),
         public: true,
@@ -165,14 +166,14 @@ pub(super) async fn record(
 pub(super) async fn tell(
     tx: &mut Transaction<'_, Postgres>,
     id: Uuid,
-    account: Option<Uuid>,
+    account: Option<AccountId>,
     notice: &Notice,
 ) -> Result<(), Problem> {
     let Some(account) = account else {
         return Ok(());
     };
     let locale: Option<String> =
-        sqlx::query_scalar!("SELECT locale FROM users WHERE id = $1", account)
+        sqlx::query_scalar!("SELECT locale FROM users WHERE id = $1", account.uuid())
             .fetch_optional(&mut **tx)
             .await?;
     let Some(locale) = locale else {

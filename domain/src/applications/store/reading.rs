@@ -4,6 +4,7 @@
 use super::{from_date, open_answers, Locked};
 use crate::applications::form::{Answers, Day, Form};
 use crate::applications::{ApplicationNumber, Status};
+use crate::ids::AccountId;
 use crate::money::Paise;
 use crate::problem::Problem;
 use crate::sealed::DataKey;
@@ -26,7 +27,11 @@ pub struct Summary {
 }
 
 /// The applications a person made, newest first.
-pub async fn mine(pool: &PgPool, applicant: Uuid, locale: Locale) -> Result<Vec<Summary>, Problem> {
+pub async fn mine(
+    pool: &PgPool,
+    applicant: AccountId,
+    locale: Locale,
+) -> Result<Vec<Summary>, Problem> {
     let rows = sqlx::query!(
         r#"SELECT a.number, a.status AS "status: Status", a.filed_on, a.due_on, a.fee_paise, a.fee_status,
                   coalesce(nullif(st.name, ''), se.name) AS "service_name!",
@@ -39,7 +44,7 @@ pub async fn mine(pool: &PgPool, applicant: Uuid, locale: Locale) -> Result<Vec<
            WHERE a.applicant_id = $1
            ORDER BY a.created_at DESC, a.id
            LIMIT 200"#,
-        applicant,
+        applicant.uuid(),
         locale.code()
     )
     .fetch_all(pool)
@@ -114,7 +119,7 @@ pub async fn by_number(
     .fetch_optional(pool)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let form = super::form_version(pool, r.service_id, r.form_version)
+    let form = super::form_version(pool, r.service_id.into(), r.form_version)
         .await?
         .ok_or_else(|| Problem::unexpected("an application's form version is missing"))?;
     let answers = r
@@ -140,9 +145,9 @@ pub async fn by_number(
         applicant_name: r.applicant_name,
         assignee_name: r.assignee_name,
         ownership: crate::applications::access::Ownership {
-            applicant_id: r.applicant_id.map(|u| u.to_string()),
-            department_id: r.department_id.to_string(),
-            assignee_id: r.assignee_id.map(|u| u.to_string()),
+            applicant_id: r.applicant_id.map(Into::into),
+            department_id: r.department_id.into(),
+            assignee_id: r.assignee_id.map(Into::into),
         },
         filed_at: r.created_at,
     }))
@@ -160,9 +165,9 @@ pub async fn ownership(
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|r| crate::applications::access::Ownership {
-        applicant_id: r.applicant_id.map(|u| u.to_string()),
-        department_id: r.department_id.to_string(),
-        assignee_id: r.assignee_id.map(|u| u.to_string()),
+        applicant_id: r.applicant_id.map(Into::into),
+        department_id: r.department_id.into(),
+        assignee_id: r.assignee_id.map(Into::into),
     }))
 }
 
@@ -210,7 +215,8 @@ pub(super) async fn lock(
 ) -> Result<Locked, Problem> {
     sqlx::query_as!(
         Locked,
-        r#"SELECT id, number, status AS "status: Status", department_id, applicant_id, assignee_id,
+        r#"SELECT id, number, status AS "status: Status", department_id,
+                  applicant_id AS "applicant_id: AccountId", assignee_id AS "assignee_id: AccountId",
                   due_on, waiting_since, history_seq, history_head
            FROM applications WHERE number = $1 FOR UPDATE"#,
         number.as_str()
@@ -225,14 +231,14 @@ pub(super) async fn lock(
 pub async fn export_of(
     pool: &PgPool,
     key: &DataKey,
-    applicant: Uuid,
+    applicant: AccountId,
 ) -> Result<serde_json::Value, Problem> {
     let rows = sqlx::query!(
         r#"SELECT a.id, a.number, a.status, s.slug, a.form_version, a.answers, a.fee_paise, a.fee_status,
                   a.filed_on, a.due_on, a.decided_at, a.created_at
            FROM applications a JOIN services s ON s.id = a.service_id
            WHERE a.applicant_id = $1 ORDER BY a.created_at"#,
-        applicant
+        applicant.uuid()
     )
     .fetch_all(pool)
     .await?;
@@ -258,13 +264,13 @@ pub async fn export_of(
     let drafts = sqlx::query!(
         r#"SELECT d.service_id, s.slug, d.updated_at FROM application_drafts d
            JOIN services s ON s.id = d.service_id WHERE d.applicant_id = $1"#,
-        applicant
+        applicant.uuid()
     )
     .fetch_all(pool)
     .await?;
     let mut kept = Vec::new();
     for d in drafts {
-        let answers = super::draft(pool, key, applicant, d.service_id)
+        let answers = super::draft(pool, key, applicant, d.service_id.into())
             .await?
             .map(|d| d.answers);
         kept.push(serde_json::json!({ "service": d.slug, "answers": answers, "kept_at": d.updated_at.to_string() }));
@@ -277,20 +283,20 @@ pub async fn export_of(
 /// person when the account goes). Drafts go with the account. Answers how many were kept.
 pub async fn forget_applicant(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    applicant: Uuid,
+    applicant: AccountId,
 ) -> Result<u64, Problem> {
     let kept = sqlx::query!(
         "UPDATE applications SET answers = CASE WHEN status IN ('rejected', 'delivered') THEN NULL
                                                 ELSE answers END
          WHERE applicant_id = $1",
-        applicant
+        applicant.uuid()
     )
     .execute(&mut **tx)
     .await?
     .rows_affected();
     sqlx::query!(
         "DELETE FROM application_drafts WHERE applicant_id = $1",
-        applicant
+        applicant.uuid()
     )
     .execute(&mut **tx)
     .await?;
@@ -304,7 +310,8 @@ pub(super) async fn lock_id(
 ) -> Result<Locked, Problem> {
     sqlx::query_as!(
         Locked,
-        r#"SELECT id, number, status AS "status: Status", department_id, applicant_id, assignee_id,
+        r#"SELECT id, number, status AS "status: Status", department_id,
+                  applicant_id AS "applicant_id: AccountId", assignee_id AS "assignee_id: AccountId",
                   due_on, waiting_since, history_seq, history_head
            FROM applications WHERE id = $1 FOR UPDATE"#,
         id

@@ -9,6 +9,7 @@ use crate::applications::{ApplicationNumber, Notice, Status};
 use crate::certificates;
 use crate::history::Facts;
 use crate::identity::Actor;
+use crate::ids::{AccountId, DepartmentId, PostId};
 use crate::problem::Problem;
 use crate::sealed::DataKey;
 use sqlx::PgPool;
@@ -37,7 +38,7 @@ pub async fn take_step(
     pool: &PgPool,
     issuing: Issuing<'_>,
     actor: &Actor,
-    by: Uuid,
+    by: AccountId,
     asked: StepAsked<'_>,
     now: OffsetDateTime,
 ) -> Result<Status, Problem> {
@@ -150,9 +151,9 @@ pub async fn take_step(
 pub async fn reassign(
     pool: &PgPool,
     numbers: &[ApplicationNumber],
-    to: Uuid,
-    by: Uuid,
-    department: Uuid,
+    to: AccountId,
+    by: AccountId,
+    department: DepartmentId,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
     if !crate::departments::store::is_staff(pool, to, department).await? {
@@ -183,8 +184,8 @@ enum Post {
 async fn give(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     a: &super::Locked,
-    to: Uuid,
-    by: Uuid,
+    to: AccountId,
+    by: AccountId,
     post: Post,
     now: OffsetDateTime,
 ) -> Result<bool, Problem> {
@@ -209,7 +210,7 @@ async fn give(
     sqlx::query!(
         "UPDATE applications SET assignee_id = $2, post_id = CASE WHEN $3 THEN post_id END WHERE id = $1",
         a.id,
-        to,
+        to.uuid(),
         post == Post::Keep,
     )
     .execute(&mut **tx)
@@ -225,13 +226,13 @@ async fn give(
 /// Who works a department's applications when nobody else can: its admin, else a city admin.
 async fn stand_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    department: Option<Uuid>,
+    department: Option<DepartmentId>,
 ) -> Result<Option<Uuid>, Problem> {
     Ok(sqlx::query_scalar!(
         "SELECT id FROM users
          WHERE (role = 'department_admin' AND department_id = $1) OR role = 'city_admin'
          ORDER BY role = 'city_admin', created_at LIMIT 1",
-        department
+        department.map(Uuid::from)
     )
     .fetch_optional(&mut **tx)
     .await?)
@@ -241,8 +242,8 @@ async fn stand_in(
 async fn give_all(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     ids: &[Uuid],
-    to: Uuid,
-    by: Uuid,
+    to: AccountId,
+    by: AccountId,
     post: Post,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
@@ -258,15 +259,15 @@ async fn give_all(
 /// in the appointment's transaction. Answers how many moved.
 pub async fn follow_post(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    post: Uuid,
-    department: Uuid,
-    holder: Option<Uuid>,
-    by: Uuid,
+    post: PostId,
+    department: DepartmentId,
+    holder: Option<AccountId>,
+    by: AccountId,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
     let ids = sqlx::query_scalar!(
         "SELECT id FROM applications WHERE post_id = $1 AND status NOT IN ('rejected', 'delivered') ORDER BY id",
-        post
+        post.uuid()
     )
     .fetch_all(&mut **tx)
     .await?;
@@ -275,7 +276,7 @@ pub async fn follow_post(
     }
     let to = match holder {
         Some(h) => Some(h),
-        None => stand_in(tx, Some(department)).await?,
+        None => (stand_in(tx, Some(department)).await?).map(Into::into),
     };
     match to {
         Some(to) => give_all(tx, &ids, to, by, Post::Keep, now).await,
@@ -288,20 +289,24 @@ pub async fn follow_post(
 /// a city admin. Answers how many moved.
 pub async fn hand_over(
     pool: &PgPool,
-    from: Uuid,
-    department: Option<Uuid>,
-    by: Uuid,
+    from: AccountId,
+    department: Option<DepartmentId>,
+    by: AccountId,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
     let mut tx = pool.begin().await?;
     let ids = sqlx::query_scalar!(
         "SELECT id FROM applications WHERE assignee_id = $1 AND status NOT IN ('rejected', 'delivered')
          ORDER BY id",
-        from
+        from.uuid()
     )
     .fetch_all(&mut *tx)
     .await?;
-    let Some(to) = stand_in(&mut tx, department).await?.filter(|t| *t != from) else {
+    let Some(to) = stand_in(&mut tx, department)
+        .await?
+        .map(AccountId::from)
+        .filter(|t| *t != from)
+    else {
         return Ok(0);
     };
     let moved = give_all(&mut tx, &ids, to, by, Post::Keep, now).await?;
@@ -341,7 +346,7 @@ pub async fn remind_due(pool: &PgPool, now: OffsetDateTime, batch: i64) -> Resul
             number: a.number.clone(),
             due: super::day_text(from_date(a.due_on)),
         };
-        tell(&mut tx, a.id, a.officer, &notice).await?;
+        tell(&mut tx, a.id, a.officer.map(Into::into), &notice).await?;
         sqlx::query!(
             "UPDATE applications SET reminded_for = due_on WHERE id = $1",
             a.id

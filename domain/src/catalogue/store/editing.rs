@@ -4,6 +4,7 @@
 use super::search::refresh_search_text;
 use crate::catalogue::ApplyMode;
 use crate::db::new_id;
+use crate::ids::{AccountId, DepartmentId, ServiceId};
 use crate::problem::FieldError;
 use crate::Locale;
 use sqlx::PgPool;
@@ -23,7 +24,7 @@ pub struct ServiceText {
 #[derive(Debug, Clone)]
 pub struct ServiceForm {
     pub slug: String,
-    pub department_id: Uuid,
+    pub department_id: DepartmentId,
     pub category_slug: String,
     pub fee_paise: i64,
     pub fee_varies: bool,
@@ -75,7 +76,7 @@ pub fn validate_service(form: &ServiceForm) -> Vec<FieldError> {
 pub async fn save_service(
     pool: &PgPool,
     form: &ServiceForm,
-    by: Option<Uuid>,
+    by: Option<AccountId>,
 ) -> Result<Uuid, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let category_id: Uuid = sqlx::query_scalar("SELECT id FROM categories WHERE slug = $1")
@@ -145,7 +146,7 @@ pub async fn save_service(
     .bind(&form.life_events)
     .execute(&mut *tx)
     .await?;
-    refresh_search_text(&mut tx, Some(id)).await?;
+    refresh_search_text(&mut tx, Some(id.into())).await?;
     crate::identity::store::security_log::record_act(
         &mut tx,
         by,
@@ -160,7 +161,7 @@ pub async fn save_service(
 /// The raw texts of a service in every language, for the editor.
 pub async fn service_texts(
     pool: &PgPool,
-    service_id: Uuid,
+    service_id: ServiceId,
 ) -> Result<Vec<(String, String, String, String, String, String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT locale, name, summary, eligibility, documents, how_to_apply, keywords
@@ -173,7 +174,7 @@ pub async fn service_texts(
 
 pub async fn service_life_event_slugs(
     pool: &PgPool,
-    service_id: Uuid,
+    service_id: ServiceId,
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT l.slug FROM service_life_events x JOIN life_events l ON l.id = x.life_event_id WHERE x.service_id = $1",
@@ -186,7 +187,7 @@ pub async fn service_life_event_slugs(
 /// Services of one department (or all) for the admin list, published or not.
 pub async fn admin_services(
     pool: &PgPool,
-    department_id: Option<Uuid>,
+    department_id: Option<DepartmentId>,
     limit: i64,
 ) -> Result<Vec<(String, String, String, bool)>, sqlx::Error> {
     sqlx::query_as(

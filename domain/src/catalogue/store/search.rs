@@ -3,9 +3,9 @@
 
 use super::cards::{ServiceCard, CARD_SELECT};
 use crate::catalogue::{expand_synonyms, normalise_query, tsquery, WordMatches};
+use crate::ids::ServiceId;
 use crate::Locale;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 /// Finds services by what a person types, in any of the three languages: synonyms give the query
 /// its other readings, the vocabulary gives each word its near spellings, and full-text search
@@ -92,7 +92,7 @@ pub async fn search(
 /// vocabulary.
 pub async fn refresh_search_text(
     db: &mut sqlx::PgConnection,
-    service_id: Option<Uuid>,
+    service_id: Option<ServiceId>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE services s SET

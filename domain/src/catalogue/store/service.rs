@@ -1,21 +1,21 @@
 //! One service as its page shows it, in the asked language with English as the fallback.
 
 use crate::catalogue::ApplyMode;
+use crate::ids::{DepartmentId, ServiceId};
 use crate::Locale;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 /// Everything the service page shows.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ServiceDetail {
-    pub id: Uuid,
+    pub id: ServiceId,
     pub slug: String,
     pub name: String,
     pub summary: String,
     pub eligibility: String,
     pub documents: String,
     pub how_to_apply: String,
-    pub department_id: Uuid,
+    pub department_id: DepartmentId,
     pub department_code: String,
     pub department_name: String,
     pub category_slug: String,

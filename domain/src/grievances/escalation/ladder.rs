@@ -1,6 +1,7 @@
 //! The ladders in the database: a category's own, else its nearest parent's, else the default.
 
 use super::{check_ladder, default_ladder, Level, LevelAssignee};
+use crate::ids::AccountId;
 use crate::problem::Problem;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -65,7 +66,7 @@ pub async fn save_ladder(
     pool: &PgPool,
     category: Uuid,
     levels: &[Level],
-    by: Uuid,
+    by: AccountId,
 ) -> Result<(), Problem> {
     Problem::check(check_ladder(levels))?;
     let mut tx = pool.begin().await?;
@@ -76,20 +77,19 @@ pub async fn save_ladder(
     for l in levels {
         let official = match &l.assignee {
             LevelAssignee::Official(id) => {
-                let staff: Option<Uuid> = match Uuid::parse_str(id) {
-                    Ok(id) => {
-                        sqlx::query_scalar!(
-                            "SELECT u.id FROM users u, grievance_categories c
+                let staff: Option<AccountId> = match Uuid::parse_str(id) {
+                    Ok(id) => (sqlx::query_scalar!(
+                        "SELECT u.id FROM users u, grievance_categories c
                              WHERE u.id = $1 AND c.id = $2
                                AND (u.role = 'city_admin'
                                     OR (u.role IN ('official', 'department_admin')
                                         AND u.department_id = c.department_id))",
-                            id,
-                            category,
-                        )
-                        .fetch_optional(&mut *tx)
-                        .await?
-                    }
+                        id,
+                        category,
+                    )
+                    .fetch_optional(&mut *tx)
+                    .await?)
+                        .map(Into::into),
                     Err(_) => None,
                 };
                 match staff {

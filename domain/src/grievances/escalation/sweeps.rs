@@ -9,6 +9,7 @@ use crate::grievances::history::{self, Entry};
 use crate::grievances::store::routing::{least_loaded, route};
 use crate::grievances::store::{append, claim, tell_filer, tell_staff, Locked, OPEN};
 use crate::grievances::{Event, Notice, Status, REOPEN_WINDOW_DAYS};
+use crate::ids::AccountId;
 use sqlx::{PgPool, Postgres, Transaction};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -34,7 +35,7 @@ pub async fn escalate_due(
         let levels = ladder(&mut *tx, g.category_id).await?;
         let people = candidates(&mut tx, g, &levels).await?;
         match next_level(&levels, g.level, |l| people.person(&l.assignee)) {
-            Some((level, person)) => escalate(&mut tx, g, level, person, now).await?,
+            Some((level, person)) => escalate(&mut tx, g, level, person.into(), now).await?,
             None => mark_overdue(&mut tx, g, now).await?,
         }
     }
@@ -78,9 +79,10 @@ async fn candidates(
         ..Candidates::default()
     };
     if uses(&LevelAssignee::Routed) {
-        people.routed = route(&mut **tx, g.category_id, g.ward_number, g.department_id)
+        people.routed = (route(&mut **tx, g.category_id, g.ward_number, g.department_id)
             .await?
-            .and_then(|r| r.holder_id);
+            .and_then(|r| r.holder_id))
+        .map(Into::into);
     }
     if uses(&LevelAssignee::DepartmentAdmin) {
         people.department_admin =
@@ -98,7 +100,7 @@ async fn escalate(
     tx: &mut Transaction<'_, Postgres>,
     g: &Locked,
     level: &Level,
-    person: Uuid,
+    person: AccountId,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
     let entry = Entry {
@@ -136,7 +138,7 @@ async fn mark_overdue(
         r#"SELECT id AS "id!" FROM users WHERE role = 'department_admin' AND department_id = $1
          UNION ALL SELECT id FROM users WHERE role = 'city_admin'
            AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'department_admin' AND department_id = $1)"#,
-        g.department_id,
+        g.department_id.uuid(),
     )
     .fetch_all(&mut **tx)
     .await?;
@@ -144,7 +146,7 @@ async fn mark_overdue(
         number: g.number.clone(),
     };
     for admin in admins {
-        tell_staff(tx, g, Some(admin), &notice).await?;
+        tell_staff(tx, g, Some(admin.into()), &notice).await?;
     }
     Ok(())
 }
@@ -166,7 +168,7 @@ async fn record(
          WHERE id = $1",
         g.id,
         entry.status,
-        entry.assignee_id,
+        entry.assignee_id.map(Uuid::from),
         entry.level,
         entry.deadline_at,
         warn_at,

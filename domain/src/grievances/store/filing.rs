@@ -11,6 +11,7 @@ use crate::grievances::history::Entry;
 use crate::grievances::photos::{self, Photo};
 use crate::grievances::{Channel, Event, GrievanceNumber, Notice, Status};
 use crate::history::{self, Facts};
+use crate::ids::{AccountId, DepartmentId, PostId};
 use crate::notifications;
 use crate::problem::{FieldError, Problem};
 use crate::Locale;
@@ -49,7 +50,7 @@ pub enum CategoryRef {
 #[derive(Clone, Debug)]
 pub struct Who {
     /// The signed-in citizen filing it (None for assisted, gateway and anonymous filings).
-    pub filer_id: Option<Uuid>,
+    pub filer_id: Option<AccountId>,
     pub anonymous: bool,
     pub contact: Contact,
     pub locale: Locale,
@@ -65,7 +66,7 @@ pub struct Provenance {
     pub idempotency_key: Option<String>,
     pub intake_key_id: Option<Uuid>,
     /// The call-centre or kiosk agent who filed it for someone.
-    pub agent_id: Option<Uuid>,
+    pub agent_id: Option<AccountId>,
     /// A link to media another system holds for it (Open311's media_url).
     pub media_url: Option<String>,
     /// An IVRS caller's recorded complaint, where the IVRS keeps it.
@@ -134,16 +135,16 @@ pub struct Filed {
 #[derive(sqlx::FromRow)]
 struct FilingPlan {
     category_id: Uuid,
-    department_id: Uuid,
+    department_id: DepartmentId,
     allows_anonymous: bool,
     is_leaf: bool,
     ward_exists: bool,
     /// The post routing picks, and its holder (None while vacant).
-    routed_post: Option<Uuid>,
+    routed_post: Option<PostId>,
     routed: Option<Uuid>,
     /// The post's holder as the post row says (even one who is no longer staff): the insert
     /// goes ahead only if the post still says so.
-    post_holder: Option<Uuid>,
+    post_holder: Option<AccountId>,
     hours: i32,
     warn_percent: i32,
     serial: i64,
@@ -180,7 +181,7 @@ pub async fn file(pool: &PgPool, f: Filing, now: OffsetDateTime) -> Result<Filed
         };
         let number = GrievanceNumber::new(now.year(), plan.serial as u64).to_string();
         let id = new_id();
-        return match insert(pool, &f, &plan, id, &number, assignee, now).await? {
+        return match insert(pool, &f, &plan, id, &number, assignee.map(Into::into), now).await? {
             Written::Filed => Ok(Filed {
                 id,
                 number,
@@ -310,7 +311,7 @@ async fn insert(
     plan: &FilingPlan,
     id: Uuid,
     number: &str,
-    assignee: Option<Uuid>,
+    assignee: Option<AccountId>,
     now: OffsetDateTime,
 ) -> Result<Written, sqlx::Error> {
     let deadline = history::to_micros(now + Duration::hours(plan.hours as i64));
@@ -414,7 +415,7 @@ async fn insert(
         number,
         p.channel as _,
         plan.category_id,
-        plan.department_id,
+        plan.department_id.uuid(),
         f.place.ward.map(|w| w.number()),
         f.place.landmark,
         f.place.address,
@@ -422,21 +423,21 @@ async fn insert(
         at.map(|a| a.longitude),
         entry.note,
         p.recording_url,
-        f.who.filer_id,
+        f.who.filer_id.map(uuid::Uuid::from),
         f.who.anonymous,
         f.who.contact.name,
         f.mobile(),
         f.email(),
         f.who.locale.code(),
         status as _,
-        assignee,
+        assignee.map(Uuid::from),
         deadline,
         warn_at,
         external_system,
         external_ref,
         p.idempotency_key,
         p.intake_key_id,
-        p.agent_id,
+        p.agent_id.map(uuid::Uuid::from),
         now,
         hash,
         p.media_url,
@@ -463,8 +464,8 @@ async fn insert(
         &f.what.photos.iter().map(|p| p.width as i32).collect::<Vec<_>>(),
         &f.what.photos.iter().map(|p| p.height as i32).collect::<Vec<_>>(),
         // the post it is routed to, and its holder as planned
-        plan.routed_post,
-        plan.post_holder,
+        plan.routed_post.map(uuid::Uuid::from),
+        plan.post_holder.map(uuid::Uuid::from),
     )
     .fetch_one(pool)
     .await?;
@@ -487,7 +488,7 @@ async fn repeated(pool: &PgPool, f: &Filing) -> Result<Option<Filed>, Problem> {
         .await?;
         if let Some((id, number, filer)) = found {
             // A key is the client's own; someone else's key is not a way to read their grievance.
-            if filer != f.who.filer_id {
+            if filer != f.who.filer_id.map(uuid::Uuid::from) {
                 return Err(Problem::field("idempotency_key", "err_unexpected"));
             }
             return Ok(Some(Filed {

@@ -3,6 +3,7 @@
 use super::{append, lock, tell_staff, OPEN};
 use crate::grievances::history;
 use crate::grievances::{Event, Notice};
+use crate::ids::AccountId;
 use crate::problem::Problem;
 use crate::Locale;
 use sqlx::PgPool;
@@ -32,7 +33,7 @@ pub struct Lookalike {
     pub landmark: String,
     pub description: String,
     /// The person filing: their own grievances and those they joined are not offered.
-    pub citizen: Option<Uuid>,
+    pub citizen: Option<AccountId>,
 }
 
 /// Open grievances of the same category, near (same ward, or within `NEAR_METRES` by location),
@@ -98,7 +99,7 @@ pub async fn similar_open(
 pub async fn join_me_too(
     pool: &PgPool,
     id: Uuid,
-    citizen: Uuid,
+    citizen: AccountId,
     now: OffsetDateTime,
 ) -> Result<i32, Problem> {
     use crate::grievances::me_too::{

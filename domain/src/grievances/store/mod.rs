@@ -25,6 +25,7 @@ pub use steps::*;
 use super::history::Entry;
 use super::{Notice, Status};
 use crate::history::{Facts, Subject};
+use crate::ids::{AccountId, DepartmentId};
 use crate::notifications;
 use crate::Locale;
 use sqlx::{Postgres, Transaction};
@@ -45,9 +46,9 @@ pub(in crate::grievances) struct Locked {
     pub number: String,
     pub status: Status,
     pub category_id: Uuid,
-    pub department_id: Uuid,
+    pub department_id: DepartmentId,
     pub ward_number: Option<i32>,
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<AccountId>,
     pub level: i32,
     pub deadline_at: Option<OffsetDateTime>,
     pub reopen_count: i32,
@@ -57,7 +58,7 @@ pub(in crate::grievances) struct Locked {
     pub contact_mobile: Option<String>,
     pub contact_email: Option<String>,
     pub locale: String,
-    pub filer_id: Option<Uuid>,
+    pub filer_id: Option<AccountId>,
 }
 
 pub(in crate::grievances) const LOCKED_COLUMNS: &str =
@@ -168,7 +169,7 @@ pub(in crate::grievances) async fn tell_filer(
     .await?;
     for (follower, locale) in followers {
         let text = notice.words(Locale::from_code(&locale).unwrap_or_default());
-        notifications::tell_account(tx, follower, &g.number, &text, about).await?;
+        notifications::tell_account(tx, follower.into(), &g.number, &text, about).await?;
     }
     Ok(())
 }
@@ -177,7 +178,7 @@ pub(in crate::grievances) async fn tell_filer(
 pub(in crate::grievances) async fn tell_staff(
     tx: &mut Transaction<'_, Postgres>,
     g: &Locked,
-    user: Option<Uuid>,
+    user: Option<AccountId>,
     notice: &Notice,
 ) -> Result<(), sqlx::Error> {
     let Some(user) = user else { return Ok(()) };

@@ -3,6 +3,7 @@
 
 use crate::grievances::history::STATE_COLUMNS;
 use crate::grievances::{GrievanceNumber, Ownership};
+use crate::ids::{AccountId, DepartmentId};
 use crate::Locale;
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -13,7 +14,7 @@ pub struct Category {
     pub id: Uuid,
     pub slug: String,
     pub parent_id: Option<Uuid>,
-    pub department_id: Uuid,
+    pub department_id: DepartmentId,
     pub department_name: String,
     pub name: String,
     pub allows_anonymous: bool,
@@ -60,10 +61,10 @@ pub async fn ownership(pool: &PgPool, id: Uuid) -> Result<Option<Ownership>, sql
     .await?;
     Ok(
         row.map(|(filer, department, assignee, followers)| Ownership {
-            filer_id: filer.map(|u| u.to_string()),
-            department_id: department.to_string(),
-            assignee_id: assignee.map(|u| u.to_string()),
-            followers: followers.iter().map(Uuid::to_string).collect(),
+            filer_id: filer.map(Into::into),
+            department_id: department.into(),
+            assignee_id: assignee.map(Into::into),
+            followers: followers.into_iter().map(Into::into).collect(),
         }),
     )
 }
@@ -134,7 +135,7 @@ fn summary_select() -> String {
 /// A citizen's own grievances and those they joined with "me too", newest first.
 pub async fn filed_by(
     pool: &PgPool,
-    filer: Uuid,
+    filer: AccountId,
     locale: Locale,
 ) -> Result<Vec<Summary>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -154,17 +155,17 @@ pub struct Detail {
     #[sqlx(flatten)]
     pub summary: Summary,
     pub category_id: Uuid,
-    pub department_id: Uuid,
+    pub department_id: DepartmentId,
     pub address: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub recording_url: Option<String>,
-    pub filer_id: Option<Uuid>,
+    pub filer_id: Option<AccountId>,
     pub anonymous: bool,
     pub contact_name: String,
     pub contact_mobile: Option<String>,
     pub contact_email: Option<String>,
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<AccountId>,
     pub reopen_count: i32,
     pub resolved_at: Option<OffsetDateTime>,
     pub rating: Option<i16>,

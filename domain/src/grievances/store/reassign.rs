@@ -7,6 +7,7 @@ use super::routing::stand_in;
 use super::{append, lock, tell_staff, OPEN};
 use crate::grievances::history::to_micros;
 use crate::grievances::{Event, Notice};
+use crate::ids::{AccountId, DepartmentId, PostId};
 use crate::problem::{FieldError, Problem};
 use crate::work::REASSIGN_MAX;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -20,9 +21,9 @@ use uuid::Uuid;
 pub async fn reassign(
     pool: &PgPool,
     grievances: &[Uuid],
-    to: Uuid,
-    by: Uuid,
-    department: Uuid,
+    to: AccountId,
+    by: AccountId,
+    department: DepartmentId,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
     let now = to_micros(now);
@@ -51,9 +52,9 @@ pub async fn reassign(
 #[tracing::instrument(name = "grievances::hand_over", skip(pool))]
 pub async fn hand_over(
     pool: &PgPool,
-    from: Uuid,
-    department: Option<Uuid>,
-    by: Uuid,
+    from: AccountId,
+    department: Option<DepartmentId>,
+    by: AccountId,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
     let ids: Vec<Uuid> = sqlx::query_scalar(&format!(
@@ -66,7 +67,11 @@ pub async fn hand_over(
         return Ok(0);
     }
     let mut tx = pool.begin().await?;
-    let Some(to) = stand_in(&mut tx, department).await?.filter(|t| *t != from) else {
+    let Some(to) = stand_in(&mut tx, department)
+        .await?
+        .map(AccountId::from)
+        .filter(|t| *t != from)
+    else {
         return Ok(0);
     };
     let moved = give(&mut tx, &ids, to, by, None, Post::Keep, now).await?;
@@ -81,10 +86,10 @@ pub async fn hand_over(
 #[tracing::instrument(name = "grievances::follow_post", skip(tx))]
 pub async fn follow_post(
     tx: &mut Transaction<'_, Postgres>,
-    post: Uuid,
-    department: Uuid,
-    holder: Option<Uuid>,
-    by: Uuid,
+    post: PostId,
+    department: DepartmentId,
+    holder: Option<AccountId>,
+    by: AccountId,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
     let now = to_micros(now);
@@ -99,7 +104,7 @@ pub async fn follow_post(
     }
     let to = match holder {
         Some(h) => Some(h),
-        None => stand_in(tx, Some(department)).await?,
+        None => (stand_in(tx, Some(department)).await?).map(Into::into),
     };
     let Some(to) = to else {
         return Ok(0);
@@ -119,9 +124,9 @@ enum Post {
 async fn give(
     tx: &mut Transaction<'_, Postgres>,
     ids: &[Uuid],
-    to: Uuid,
-    by: Uuid,
-    department: Option<Uuid>,
+    to: AccountId,
+    by: AccountId,
+    department: Option<DepartmentId>,
     post: Post,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
@@ -147,7 +152,7 @@ async fn give(
                  post_id = CASE WHEN $6 THEN post_id END
              WHERE id = $1",
             g.id,
-            to,
+            to.uuid(),
             now,
             entry.seq,
             hash,

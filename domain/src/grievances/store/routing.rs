@@ -5,13 +5,14 @@
 //! trip for all of it.
 
 use super::OPEN;
+use crate::ids::{AccountId, DepartmentId, PostId};
 use uuid::Uuid;
 
 /// The post routing picks, and its holder (None while it is vacant).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Routed {
-    pub post_id: Uuid,
-    pub holder_id: Option<Uuid>,
+    pub post_id: PostId,
+    pub holder_id: Option<AccountId>,
 }
 
 /// The post of `department` that handles `category` (or its nearest parent with one) in `ward`.
@@ -19,7 +20,7 @@ pub async fn route<'e>(
     db: impl sqlx::PgExecutor<'e>,
     category: Uuid,
     ward: Option<i32>,
-    department: Uuid,
+    department: DepartmentId,
 ) -> Result<Option<Routed>, sqlx::Error> {
     sqlx::query_as(
         "WITH RECURSIVE up(id, parent_id, depth) AS (
@@ -46,7 +47,7 @@ pub async fn route<'e>(
 /// department's least-loaded admin, else the city's.
 pub async fn stand_in(
     conn: &mut sqlx::PgConnection,
-    department: Option<Uuid>,
+    department: Option<DepartmentId>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     if let Some(d) = department {
         if let Some(admin) = least_loaded(&mut *conn, "department_admin", Some(d)).await? {
@@ -60,7 +61,7 @@ pub async fn stand_in(
 pub async fn least_loaded<'e>(
     db: impl sqlx::PgExecutor<'e>,
     role: &str,
-    department: Option<Uuid>,
+    department: Option<DepartmentId>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar(&format!(
         "SELECT u.id FROM users u WHERE u.role = $1 AND ($2::uuid IS NULL OR u.department_id = $2)

@@ -10,6 +10,7 @@ use crate::grievances::photos::{self, Photo};
 use crate::grievances::steps::{check_step, effects, Effects};
 use crate::grievances::{next_status, Action, Event, Notice, Status};
 use crate::history::Facts;
+use crate::ids::{AccountId, DepartmentId, PostId};
 use crate::problem::{FieldError, Problem};
 use sqlx::{PgPool, Postgres, Transaction};
 use time::{Duration, OffsetDateTime};
@@ -19,7 +20,7 @@ use uuid::Uuid;
 #[derive(Clone, Debug)]
 pub struct Step {
     pub action: Action,
-    pub actor_id: Uuid,
+    pub actor_id: AccountId,
     pub note: String,
     /// For a transfer: the category (of another department) it goes to.
     pub transfer_to: Option<Uuid>,
@@ -32,10 +33,10 @@ pub struct Step {
 /// Where a transfer takes a grievance: the category, its department and who is routed there.
 struct Destination {
     category: Uuid,
-    department: Uuid,
+    department: DepartmentId,
     /// The post it is routed to there, if one handles it.
-    post: Option<Uuid>,
-    assignee: Option<Uuid>,
+    post: Option<PostId>,
+    assignee: Option<AccountId>,
     first_level: escalation::Level,
 }
 
@@ -143,16 +144,18 @@ async fn destination(
     .fetch_optional(&mut **tx)
     .await?
     .map(|p| (p.department_id, p.leaf));
-    let Some((department, true)) = plan.filter(|(d, _)| *d != g.department_id) else {
+    let Some((department, true)) = plan.filter(|(d, _)| DepartmentId::from(*d) != g.department_id)
+    else {
         return Err(Problem::Invalid(vec![FieldError::new(
             "category",
             "err_transfer_department",
         )]));
     };
-    let routed = route(&mut **tx, target, g.ward_number, department).await?;
+    let routed = route(&mut **tx, target, g.ward_number, department.into()).await?;
     let assignee = match routed.and_then(|r| r.holder_id) {
         Some(a) => Some(a),
-        None => least_loaded(&mut **tx, "department_admin", Some(department)).await?,
+        None => (least_loaded(&mut **tx, "department_admin", Some(department.into())).await?)
+            .map(Into::into),
     };
     let first_level = ladder(&mut **tx, target)
         .await?
@@ -161,8 +164,8 @@ async fn destination(
         .unwrap_or_else(|| escalation::default_ladder().swap_remove(0));
     Ok(Destination {
         category: target,
-        department,
-        post: routed.map(|r| r.post_id),
+        department: department.into(),
+        post: (routed.map(|r| r.post_id)),
         assignee,
         first_level,
     })
@@ -224,8 +227,8 @@ async fn apply(
          WHERE id = $1",
         g.id,
         fx.status as _,
-        entry.assignee_id,
-        entry.department_id,
+        entry.assignee_id.map(Uuid::from),
+        entry.department_id.map(Uuid::from),
         destination.map_or(g.category_id, |d| d.category),
         entry.level,
         entry.deadline_at,
@@ -239,7 +242,7 @@ async fn apply(
         entry.seq,
         hash,
         destination.is_some(),
-        destination.and_then(|d| d.post),
+        destination.and_then(|d| d.post).map(uuid::Uuid::from),
     )
     .execute(&mut **tx)
     .await?;

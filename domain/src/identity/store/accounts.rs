@@ -3,6 +3,7 @@
 use super::super::rules::*;
 use super::super::CitizenId;
 use super::passwords::{dummy_hash, hash_password, password_problem, verify_password};
+use crate::ids::{AccountId, SessionId};
 use crate::problem::Problem;
 use crate::throttle;
 use crate::Locale;
@@ -39,13 +40,13 @@ fn login_kind(login: &str) -> Login {
 /// A person as the rest of the app sees them after sign-in.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Account {
-    pub id: Uuid,
+    pub id: AccountId,
     pub citizen_id: String,
     pub name: String,
     pub mobile: String,
     pub email: Option<String>,
-    pub role: String,
-    pub department_id: Option<Uuid>,
+    pub role: Role,
+    pub department_id: Option<DepartmentId>,
     pub locale: String,
     /// the password is still the one an admin chose at appointment: until the person chooses
     /// their own, only their account page is open to them
@@ -53,15 +54,11 @@ pub struct Account {
 }
 
 impl Account {
-    pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Citizen)
-    }
-
     pub fn actor(&self) -> Actor {
         Actor {
-            user_id: self.id.to_string(),
-            role: self.role(),
-            department_id: self.department_id.map(|d| d.to_string()),
+            user_id: self.id,
+            role: self.role,
+            department_id: self.department_id,
         }
     }
 
@@ -128,7 +125,7 @@ pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Accou
         (Some(id), true) => {
             // The tries are forgotten once the person is in (`signed_in`): a password that was
             // right does not wipe the count while a second step is still due.
-            account(pool, id)
+            account(pool, id.into())
                 .await?
                 .ok_or_else(|| Problem::unexpected("account vanished"))
         }
@@ -139,7 +136,7 @@ pub async fn sign_in(pool: &PgPool, login: &str, password: &str) -> Result<Accou
 /// Whether this account must pass a second step after its password: staff always, anyone who
 /// turned a second factor on.
 pub async fn second_step_due(pool: &PgPool, account: &Account) -> Result<bool, sqlx::Error> {
-    if super::super::second_factor::required(account.role()) {
+    if super::super::second_factor::required(account.role) {
         return Ok(true);
     }
     Ok(super::second_factor::status(pool, account.id)
@@ -154,7 +151,7 @@ pub async fn signed_in(pool: &PgPool, account: &Account) -> Result<(), sqlx::Err
     throttle::clear(pool, &sign_in_key(&account.citizen_id)).await
 }
 
-pub async fn account(pool: &PgPool, user_id: Uuid) -> Result<Option<Account>, sqlx::Error> {
+pub async fn account(pool: &PgPool, user_id: AccountId) -> Result<Option<Account>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"
     ))
@@ -163,7 +160,11 @@ pub async fn account(pool: &PgPool, user_id: Uuid) -> Result<Option<Account>, sq
     .await
 }
 
-pub async fn set_locale(pool: &PgPool, user_id: Uuid, locale: Locale) -> Result<(), sqlx::Error> {
+pub async fn set_locale(
+    pool: &PgPool,
+    user_id: AccountId,
+    locale: Locale,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET locale = $2 WHERE id = $1")
         .bind(user_id)
         .bind(locale.code())
@@ -178,7 +179,7 @@ pub async fn set_locale(pool: &PgPool, user_id: Uuid, locale: Locale) -> Result<
 pub async fn change_password(
     pool: &PgPool,
     account: &Account,
-    keep_session: Uuid,
+    keep_session: SessionId,
     current: &str,
     new: &str,
     told: &str,

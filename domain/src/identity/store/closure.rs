@@ -32,7 +32,7 @@ pub async fn close_account(
     removed: &str,
     told: &str,
 ) -> Result<Closed, Problem> {
-    if account.role() != Role::Citizen {
+    if account.role != Role::Citizen {
         return Err(Problem::field("password", "err_close_staff"));
     }
     // The password again, under the sign-in's own limit: a stolen session is no oracle.

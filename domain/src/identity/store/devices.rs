@@ -54,12 +54,15 @@ pub async fn signed_in_from(
     let user_agent: String = user_agent.chars().take(200).collect();
     let mut tx = pool.begin().await?;
     // (the account's row is locked so two first sign-ins at once cannot both count as first)
-    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", account.id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+        account.id.uuid()
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let known = sqlx::query!(
         "UPDATE known_devices SET last_seen_at = now() WHERE user_id = $1 AND device_hash = $2",
-        account.id,
+        account.id.uuid(),
         hash,
     )
     .execute(&mut *tx)
@@ -70,13 +73,13 @@ pub async fn signed_in_from(
     }
     let others = sqlx::query_scalar!(
         r#"SELECT count(*) AS "n!" FROM known_devices WHERE user_id = $1"#,
-        account.id
+        account.id.uuid()
     )
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query!(
         "INSERT INTO known_devices (user_id, device_hash, user_agent) VALUES ($1, $2, $3)",
-        account.id,
+        account.id.uuid(),
         hash,
         user_agent,
     )

@@ -2,11 +2,15 @@
 //! JSON document, a part per capability. Each capability that keeps personal data adds its part
 //! here (applications, bookings and payments as they land), read by its own query.
 
+use crate::ids::AccountId;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 /// Runs a query that answers one JSON text (`json_agg`/`row_to_json`), as a value.
-async fn json(pool: &PgPool, sql: &str, account: Uuid) -> Result<serde_json::Value, sqlx::Error> {
+async fn json(
+    pool: &PgPool,
+    sql: &str,
+    account: AccountId,
+) -> Result<serde_json::Value, sqlx::Error> {
     let text: Option<String> = sqlx::query_scalar(sql)
         .bind(account)
         .fetch_one(pool)
@@ -20,7 +24,7 @@ async fn json(pool: &PgPool, sql: &str, account: Uuid) -> Result<serde_json::Val
 pub async fn export(
     pool: &PgPool,
     key: &crate::sealed::DataKey,
-    account: Uuid,
+    account: AccountId,
 ) -> Result<serde_json::Value, crate::problem::Problem> {
     let profile = json(
         pool,

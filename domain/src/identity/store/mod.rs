@@ -22,3 +22,5 @@ pub use registration::*;
 pub use reset::*;
 pub use sessions::*;
 pub use staff::*;
+
+crate::text_enum!(super::Role);

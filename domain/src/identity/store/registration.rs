@@ -5,6 +5,7 @@ use super::super::rules::*;
 use super::super::CitizenId;
 use super::passwords::{hash_password, password_problem};
 use crate::db::new_id;
+use crate::ids::{AccountId, DepartmentId};
 use crate::notifications;
 use crate::problem::{FieldError, Problem};
 use crate::sealed::DataKey;
@@ -285,7 +286,7 @@ pub async fn resend_code(
 
 #[derive(Debug, Clone)]
 pub struct NewCitizen {
-    pub user_id: Uuid,
+    pub user_id: AccountId,
     pub citizen_id: CitizenId,
 }
 
@@ -328,7 +329,7 @@ pub async fn confirm_registration(
     let user_id = new_id();
     let citizen_id = insert_user(
         &mut tx,
-        user_id,
+        user_id.into(),
         NewUser {
             name: &name,
             mobile: &mobile,
@@ -347,7 +348,7 @@ pub async fn confirm_registration(
         .await?;
     tx.commit().await?;
     Ok(NewCitizen {
-        user_id,
+        user_id: user_id.into(),
         citizen_id,
     })
 }
@@ -358,14 +359,14 @@ pub(super) struct NewUser<'a> {
     pub email: Option<&'a str>,
     pub password_hash: &'a str,
     pub role: Role,
-    pub department_id: Option<Uuid>,
+    pub department_id: Option<DepartmentId>,
     pub locale: &'a str,
 }
 
 /// Inserts a person with a random citizen id, drawing again on the rare collision.
 pub(super) async fn insert_user(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    user_id: Uuid,
+    user_id: AccountId,
     user: NewUser<'_>,
 ) -> Result<CitizenId, Problem> {
     for _ in 0..8 {

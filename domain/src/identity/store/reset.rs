@@ -7,6 +7,7 @@ use super::accounts::sign_in_key;
 use super::passwords::{hash_password, password_problem};
 use super::registration::{issue_code, spend_code};
 use crate::db::new_id;
+use crate::ids::AccountId;
 use crate::notifications::{self, About};
 use crate::problem::{FieldError, Problem};
 use crate::sealed::DataKey;
@@ -28,7 +29,7 @@ pub async fn start_reset(
 ) -> Result<Uuid, Problem> {
     let mobile = MobileNumber::parse(mobile).map_err(|code| Problem::field("mobile", code))?;
     let mut tx = pool.begin().await?;
-    let user: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
+    let user: Option<AccountId> = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
         .bind(mobile.as_str())
         .fetch_optional(&mut *tx)
         .await?;
@@ -148,13 +149,13 @@ pub async fn finish_reset(
         .await?;
     super::security_log::record(
         &mut tx,
-        user,
+        user.into(),
         super::security_log::Event::PasswordReset,
         super::security_log::By::Holder,
         crate::history::Facts::new(),
     )
     .await?;
-    notifications::tell_account(&mut tx, user, "", told, About::NOTHING).await?;
+    notifications::tell_account(&mut tx, user.into(), "", told, About::NOTHING).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %user, "password reset by one-time code; every session ended");
     Ok(())

@@ -6,6 +6,7 @@ use super::super::second_factor::{self as rules, Code, CHALLENGE_MINUTES, CHALLE
 use super::accounts::{account, sign_in_key, Account};
 use super::security_log::{self, By, Event};
 use crate::history::Facts;
+use crate::ids::AccountId;
 use crate::notifications::{self, About};
 use crate::problem::Problem;
 use crate::sealed::DataKey;
@@ -15,7 +16,6 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Postgres, Transaction};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// The cookie that carries a sign-in challenge between the password and the code.
 pub const CHALLENGE_COOKIE: &str = "nagarik_second_step";
@@ -33,11 +33,11 @@ impl Status {
     }
 }
 
-pub async fn status(pool: &PgPool, user: Uuid) -> Result<Status, sqlx::Error> {
+pub async fn status(pool: &PgPool, user: AccountId) -> Result<Status, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT (SELECT confirmed_at FROM second_factors WHERE user_id = $1) AS on_since,
                   (SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL) AS "left!""#,
-        user,
+        user.uuid(),
     )
     .fetch_one(pool)
     .await?;
@@ -50,7 +50,11 @@ pub async fn status(pool: &PgPool, user: Uuid) -> Result<Status, sqlx::Error> {
 /// The secret to set up: the one being set up if it is recent (a page reloaded after the QR code
 /// was scanned shows the same one), else a new one. Refused once a factor is on: it is changed by
 /// turning it off (citizens) or by an admin's reset (staff).
-pub async fn begin_setup(pool: &PgPool, key: &DataKey, user: Uuid) -> Result<Vec<u8>, Problem> {
+pub async fn begin_setup(
+    pool: &PgPool,
+    key: &DataKey,
+    user: AccountId,
+) -> Result<Vec<u8>, Problem> {
     let sealed = sqlx::query_scalar!(
         "INSERT INTO second_factors (user_id, secret) VALUES ($1, $2)
          ON CONFLICT (user_id) DO UPDATE SET
@@ -60,7 +64,7 @@ pub async fn begin_setup(pool: &PgPool, key: &DataKey, user: Uuid) -> Result<Vec
                                THEN second_factors.created_at ELSE now() END
              WHERE second_factors.confirmed_at IS NULL
          RETURNING secret",
-        user,
+        user.uuid(),
         key.seal(&rules::new_secret(), &bound_to(user)),
         CHALLENGE_MINUTES as i32,
     )
@@ -71,13 +75,13 @@ pub async fn begin_setup(pool: &PgPool, key: &DataKey, user: Uuid) -> Result<Vec
 }
 
 /// What a sealed secret is bound to: its account, so a secret copied to another row opens nowhere.
-fn bound_to(user: Uuid) -> Vec<u8> {
-    [&b"second_factors:"[..], user.as_bytes()].concat()
+fn bound_to(user: AccountId) -> Vec<u8> {
+    [&b"second_factors:"[..], user.uuid().as_bytes()].concat()
 }
 
 /// The account's secret, opened with the data key. One that does not open was sealed under
 /// another key (the data key was changed without re-sealing) or altered in the database.
-fn open(key: &DataKey, user: Uuid, sealed: &[u8]) -> Result<Vec<u8>, Problem> {
+fn open(key: &DataKey, user: AccountId, sealed: &[u8]) -> Result<Vec<u8>, Problem> {
     key.open(sealed, &bound_to(user)).ok_or_else(|| {
         Problem::Unexpected(
             format!("the second factor of {user} does not open with NAGARIK_DATA_KEY").into(),
@@ -100,7 +104,7 @@ pub async fn seal_plain_secrets(pool: &PgPool, key: &DataKey) -> Result<u64, sql
             "UPDATE second_factors SET secret = $3 WHERE user_id = $1 AND secret = $2",
             row.user_id,
             &row.secret,
-            key.seal(&row.secret, &bound_to(row.user_id)),
+            key.seal(&row.secret, &bound_to(row.user_id.into())),
         )
         .execute(pool)
         .await?
@@ -114,14 +118,14 @@ pub async fn seal_plain_secrets(pool: &PgPool, key: &DataKey) -> Result<u64, sql
 async fn accept_code(
     tx: &mut Transaction<'_, Postgres>,
     key: &DataKey,
-    user: Uuid,
+    user: AccountId,
     code: &str,
     setting_up: bool,
 ) -> Result<bool, Problem> {
     let sealed = sqlx::query_scalar!(
         "SELECT secret FROM second_factors WHERE user_id = $1 AND (confirmed_at IS NULL) = $2
          FOR UPDATE",
-        user,
+        user.uuid(),
         setting_up,
     )
     .fetch_optional(&mut **tx)
@@ -136,14 +140,14 @@ async fn accept_code(
     };
     sqlx::query!(
         "DELETE FROM second_factor_steps WHERE user_id = $1 AND step < $2",
-        user,
+        user.uuid(),
         step as i64 - 4,
     )
     .execute(&mut **tx)
     .await?;
     let fresh = sqlx::query!(
         "INSERT INTO second_factor_steps (user_id, step) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        user,
+        user.uuid(),
         step as i64,
     )
     .execute(&mut **tx)
@@ -154,13 +158,13 @@ async fn accept_code(
 /// Spends one unused recovery code.
 async fn spend_recovery_code(
     tx: &mut Transaction<'_, Postgres>,
-    user: Uuid,
+    user: AccountId,
     code: &str,
 ) -> Result<bool, sqlx::Error> {
     let spent = sqlx::query!(
         "UPDATE recovery_codes SET used_at = now()
          WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
-        user,
+        user.uuid(),
         rules::recovery_hash(code),
     )
     .execute(&mut **tx)
@@ -171,16 +175,16 @@ async fn spend_recovery_code(
 /// Replaces the account's recovery codes with new ones, returned to be shown once.
 async fn renew_recovery_codes(
     tx: &mut Transaction<'_, Postgres>,
-    user: Uuid,
+    user: AccountId,
 ) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user)
+    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user.uuid())
         .execute(&mut **tx)
         .await?;
     let codes = rules::new_recovery_codes();
     let hashes: Vec<Vec<u8>> = codes.iter().map(|c| rules::recovery_hash(c)).collect();
     sqlx::query!(
         "INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::bytea[])",
-        user,
+        user.uuid(),
         &hashes,
     )
     .execute(&mut **tx)
@@ -193,7 +197,7 @@ async fn renew_recovery_codes(
 pub async fn confirm_setup(
     pool: &PgPool,
     key: &DataKey,
-    user: Uuid,
+    user: AccountId,
     typed: &str,
     told: &str,
 ) -> Result<Vec<String>, Problem> {
@@ -208,7 +212,7 @@ pub async fn confirm_setup(
     }
     sqlx::query!(
         "UPDATE second_factors SET confirmed_at = now() WHERE user_id = $1",
-        user
+        user.uuid()
     )
     .execute(&mut *tx)
     .await?;
@@ -310,7 +314,7 @@ pub async fn turn_off(
     typed: &str,
     notices: Notices<'_>,
 ) -> Result<(), Problem> {
-    if rules::required(account.role()) {
+    if rules::required(account.role) {
         return Err(Problem::Forbidden);
     }
     check(pool, key, account, typed, notices.recovery_used).await?;
@@ -330,7 +334,7 @@ pub async fn turn_off(
     Ok(())
 }
 
-async fn remove(tx: &mut Transaction<'_, Postgres>, user: Uuid) -> Result<(), sqlx::Error> {
+async fn remove(tx: &mut Transaction<'_, Postgres>, user: AccountId) -> Result<(), sqlx::Error> {
     for statement in [
         "DELETE FROM second_factors WHERE user_id = $1",
         "DELETE FROM recovery_codes WHERE user_id = $1",
@@ -348,15 +352,15 @@ async fn remove(tx: &mut Transaction<'_, Postgres>, user: Uuid) -> Result<(), sq
 /// `admin` manages them.
 pub async fn reset_by_admin(
     pool: &PgPool,
-    admin: Uuid,
-    user: Uuid,
+    admin: AccountId,
+    user: AccountId,
     told: &str,
 ) -> Result<(), Problem> {
     let mut tx = pool.begin().await?;
     remove(&mut tx, user).await?;
     sqlx::query!(
         "UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
-        user
+        user.uuid()
     )
     .execute(&mut *tx)
     .await?;
@@ -382,7 +386,7 @@ fn hash_token(token: &str) -> Vec<u8> {
 /// After a right password, when a second step is due: a challenge and its cookie token.
 pub async fn start_challenge(
     pool: &PgPool,
-    user: Uuid,
+    user: AccountId,
     user_agent: &str,
 ) -> Result<String, sqlx::Error> {
     let mut bytes = [0u8; 32];
@@ -393,7 +397,7 @@ pub async fn start_challenge(
         "INSERT INTO sign_in_challenges (token_hash, user_id, expires_at, user_agent)
          VALUES ($1, $2, now() + make_interval(mins => $3), $4)",
         hash_token(&token),
-        user,
+        user.uuid(),
         CHALLENGE_MINUTES as i32,
         user_agent,
     )
@@ -416,10 +420,10 @@ pub async fn challenge(
     .fetch_optional(pool)
     .await?;
     let Some(user) = user else { return Ok(None) };
-    let Some(account) = account(pool, user).await? else {
+    let Some(account) = account(pool, user.into()).await? else {
         return Ok(None);
     };
-    let status = status(pool, user).await?;
+    let status = status(pool, user.into()).await?;
     Ok(Some((account, status)))
 }
 
@@ -493,13 +497,13 @@ pub async fn pass_challenge(
 pub async fn set_confirmed(
     pool: &PgPool,
     key: &DataKey,
-    user: Uuid,
+    user: AccountId,
     secret: &[u8],
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO second_factors (user_id, secret, confirmed_at) VALUES ($1, $2, now())
          ON CONFLICT (user_id) DO NOTHING",
-        user,
+        user.uuid(),
         key.seal(secret, &bound_to(user)),
     )
     .execute(pool)
@@ -517,11 +521,11 @@ pub async fn reseal(
         .fetch_all(&mut **tx)
         .await?;
     for row in &rows {
-        let plain = open(old, row.user_id, &row.secret)?;
+        let plain = open(old, row.user_id.into(), &row.secret)?;
         sqlx::query!(
             "UPDATE second_factors SET secret = $2 WHERE user_id = $1",
             row.user_id,
-            new.seal(&plain, &bound_to(row.user_id)),
+            new.seal(&plain, &bound_to(row.user_id.into())),
         )
         .execute(&mut **tx)
         .await?;

@@ -9,6 +9,7 @@
 //! chain stays as it is when the account is closed (its label, the citizen id, is cleared).
 
 use crate::history::{self, Facts, Private, Subject};
+use crate::ids::AccountId;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
@@ -76,14 +77,14 @@ impl Event {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum By {
     Holder,
-    Admin(Uuid),
+    Admin(AccountId),
     System,
 }
 
 /// Appends one event to the account's chain, in the caller's transaction.
 pub async fn record(
     tx: &mut Transaction<'_, Postgres>,
-    account: Uuid,
+    account: AccountId,
     event: Event,
     by: By,
     facts: Facts,
@@ -92,13 +93,13 @@ pub async fn record(
         "INSERT INTO account_chains (id, label)
          SELECT id, citizen_id FROM users WHERE id = $1
          ON CONFLICT (id) DO NOTHING",
-        account,
+        account.uuid(),
     )
     .execute(&mut **tx)
     .await?;
     let head = sqlx::query!(
         "SELECT history_seq, history_head FROM account_chains WHERE id = $1 FOR UPDATE",
-        account,
+        account.uuid(),
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -109,11 +110,11 @@ pub async fn record(
     };
     let entry = history::Entry {
         subject: Subject::Account,
-        subject_id: account,
+        subject_id: account.uuid(),
         seq: head.history_seq + 1,
         format: history::FORMAT,
         at: history::to_micros(time::OffsetDateTime::now_utc()),
-        actor_id,
+        actor_id: actor_id.map(Uuid::from),
         actor_kind: actor_kind.to_string(),
         kind: event.as_str().to_string(),
         public: false,
@@ -124,7 +125,7 @@ pub async fn record(
     let new_head = history::store::append(&mut **tx, head.history_head.as_deref(), &entry).await?;
     sqlx::query!(
         "UPDATE account_chains SET history_seq = $2, history_head = $3 WHERE id = $1",
-        account,
+        account.uuid(),
         entry.seq,
         new_head,
     )
@@ -140,7 +141,7 @@ pub async fn record(
 /// whose acts the shell's history keeps, not this one.
 pub async fn record_act(
     tx: &mut Transaction<'_, Postgres>,
-    admin: Option<Uuid>,
+    admin: Option<AccountId>,
     event: Event,
     facts: Facts,
 ) -> Result<(), sqlx::Error> {
@@ -153,11 +154,13 @@ pub async fn record_act(
 /// An account's events, oldest first: (when, what, who acted).
 pub async fn events(
     pool: &sqlx::PgPool,
-    account: Uuid,
+    account: AccountId,
 ) -> Result<Vec<(time::OffsetDateTime, String, Option<Uuid>)>, sqlx::Error> {
-    Ok(history::store::chain(pool, Subject::Account, account)
-        .await?
-        .into_iter()
-        .map(|(e, _, _)| (e.at, e.kind, e.actor_id))
-        .collect())
+    Ok(
+        history::store::chain(pool, Subject::Account, account.uuid())
+            .await?
+            .into_iter()
+            .map(|(e, _, _)| (e.at, e.kind, e.actor_id))
+            .collect(),
+    )
 }

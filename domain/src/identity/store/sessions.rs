@@ -3,6 +3,7 @@
 
 use super::accounts::{account, Account};
 use crate::db::new_id;
+use crate::ids::{AccountId, SessionId};
 use base64::Engine;
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -26,16 +27,16 @@ pub async fn create_session(
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let idle = account.role().session_idle_minutes();
+    let idle = account.role.session_idle_minutes();
     let user_agent: String = user_agent.chars().take(200).collect();
     sqlx::query!(
         "INSERT INTO sessions (id, token_hash, user_id, idle_expires_at, expires_at, user_agent)
          VALUES ($1, $2, $3, now() + make_interval(mins => $4), now() + make_interval(mins => $5), $6)",
         new_id(),
         hash_token(&token),
-        account.id,
+        account.id.uuid(),
         idle as i32,
-        account.role().session_absolute_minutes() as i32,
+        account.role.session_absolute_minutes() as i32,
         user_agent,
     )
     .execute(pool)
@@ -61,7 +62,7 @@ pub async fn session_account(
     let Some((session_id, user_id, stale)) = row.map(|r| (r.id, r.user_id, r.stale)) else {
         return Ok(None);
     };
-    let Some(account) = account(pool, user_id).await? else {
+    let Some(account) = account(pool, user_id.into()).await? else {
         return Ok(None);
     };
     if stale {
@@ -70,7 +71,7 @@ pub async fn session_account(
                  idle_expires_at = least(expires_at, now() + make_interval(mins => $2))
              WHERE id = $1",
             session_id,
-            account.role().session_idle_minutes() as i32,
+            account.role.session_idle_minutes() as i32,
         )
         .execute(pool)
         .await?;
@@ -97,13 +98,16 @@ pub struct SessionInfo {
 }
 
 /// The owner's live sessions, newest first.
-pub async fn list_sessions(pool: &PgPool, user_id: Uuid) -> Result<Vec<SessionInfo>, sqlx::Error> {
+pub async fn list_sessions(
+    pool: &PgPool,
+    user_id: AccountId,
+) -> Result<Vec<SessionInfo>, sqlx::Error> {
     sqlx::query_as!(
         SessionInfo,
         "SELECT id, created_at, last_seen_at, user_agent FROM sessions
          WHERE user_id = $1 AND revoked_at IS NULL AND idle_expires_at > now() AND expires_at > now()
          ORDER BY last_seen_at DESC",
-        user_id,
+        user_id.uuid(),
     )
     .fetch_all(pool)
     .await
@@ -112,13 +116,13 @@ pub async fn list_sessions(pool: &PgPool, user_id: Uuid) -> Result<Vec<SessionIn
 /// Revokes one of the owner's sessions; someone else's session id revokes nothing.
 pub async fn revoke_session(
     pool: &PgPool,
-    user_id: Uuid,
-    session_id: Uuid,
+    user_id: AccountId,
+    session_id: SessionId,
 ) -> Result<bool, sqlx::Error> {
     let r = sqlx::query!(
         "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
-        session_id,
-        user_id,
+        session_id.uuid(),
+        user_id.uuid(),
     )
     .execute(pool)
     .await?;

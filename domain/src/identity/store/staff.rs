@@ -6,9 +6,9 @@ use super::registration::{check_person, insert_user, NewCitizen, NewUser};
 use super::security_log::{self, By, Event};
 use crate::db::new_id;
 use crate::history::Facts;
+use crate::ids::{AccountId, DepartmentId};
 use crate::problem::{FieldError, Problem};
 use sqlx::PgPool;
-use uuid::Uuid;
 
 pub struct StaffForm {
     pub name: String,
@@ -16,9 +16,9 @@ pub struct StaffForm {
     pub email: String,
     pub password: String,
     pub role: Role,
-    pub department_id: Option<Uuid>,
+    pub department_id: Option<DepartmentId>,
     /// the admin who appoints them; None for the command line and the demo seed
-    pub appointed_by: Option<Uuid>,
+    pub appointed_by: Option<AccountId>,
 }
 
 /// Creates an account directly, without a one-time code: officials and admins appointed by an
@@ -45,7 +45,7 @@ pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen
     let mut tx = pool.begin().await?;
     let citizen_id = insert_user(
         &mut tx,
-        user_id,
+        user_id.into(),
         NewUser {
             name: &name,
             mobile: mobile.as_str(),
@@ -68,12 +68,14 @@ pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen
         if let Some(d) = form.department_id {
             facts.set("department", d);
         }
-        let by = form.appointed_by.map_or(By::System, By::Admin);
-        security_log::record(&mut tx, user_id, Event::StaffAppointed, by, facts).await?;
+        let by = form
+            .appointed_by
+            .map_or(By::System, By::Admin);
+        security_log::record(&mut tx, user_id.into(), Event::StaffAppointed, by, facts).await?;
     }
     tx.commit().await?;
     Ok(NewCitizen {
-        user_id,
+        user_id: user_id.into(),
         citizen_id,
     })
 }
@@ -81,21 +83,23 @@ pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen
 /// A staff member's role and department, to check who may act on them.
 pub async fn staff_role(
     pool: &PgPool,
-    user_id: Uuid,
-) -> Result<Option<(Role, Option<Uuid>)>, sqlx::Error> {
-    let row: Option<(String, Option<Uuid>)> =
-        sqlx::query_as("SELECT role, department_id FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.map(|(role, dept)| (Role::parse(&role).unwrap_or(Role::Citizen), dept)))
+    user_id: AccountId,
+) -> Result<Option<(Role, Option<DepartmentId>)>, sqlx::Error> {
+    sqlx::query_as("SELECT role, department_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// Takes a person's staff role away: they stay a citizen with their citizen id, every session
 /// they have ends at once, so a removed official cannot act on the next request, and the posts
 /// they held fall vacant (their work waits for a successor). Recorded in their security history
 /// with the admin's id (`by`). The caller has checked that the actor may manage this person.
-pub async fn remove_staff(pool: &PgPool, user_id: Uuid, by: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn remove_staff(
+    pool: &PgPool,
+    user_id: AccountId,
+    by: AccountId,
+) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let changed = sqlx::query("UPDATE users SET role = 'citizen', department_id = NULL WHERE id = $1 AND role <> 'citizen'")
         .bind(user_id)
@@ -125,18 +129,18 @@ pub async fn remove_staff(pool: &PgPool, user_id: Uuid, by: Uuid) -> Result<bool
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StaffMember {
-    pub id: Uuid,
+    pub id: AccountId,
     pub citizen_id: String,
     pub name: String,
-    pub role: String,
-    pub department_id: Option<Uuid>,
+    pub role: Role,
+    pub department_id: Option<DepartmentId>,
     pub department_code: Option<String>,
 }
 
 /// Staff of one department, or of every department when `department_id` is None.
 pub async fn list_staff(
     pool: &PgPool,
-    department_id: Option<Uuid>,
+    department_id: Option<DepartmentId>,
 ) -> Result<Vec<StaffMember>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.citizen_id, u.name, u.role, u.department_id, d.code AS department_code

@@ -6,6 +6,7 @@ pub mod posts;
 
 use super::{ItemRef, Kind, State, QUEUE_PAGE};
 use crate::grievances::me_too::Priority;
+use crate::ids::{AccountId, DepartmentId};
 use crate::problem::Problem;
 use crate::Locale;
 use sqlx::PgPool;
@@ -100,7 +101,7 @@ pub struct Filter {
     /// Only those past their deadline.
     pub overdue_only: bool,
     /// The whole department's queue (for its admin) instead of the caller's own.
-    pub department: Option<Uuid>,
+    pub department: Option<DepartmentId>,
     /// Which page, from 1, of `QUEUE_PAGE` items.
     pub page: i64,
 }
@@ -128,7 +129,7 @@ const FROM: &str = "FROM work_items w
 #[tracing::instrument(name = "work::queue", skip(pool, filter), fields(page = filter.page))]
 pub async fn queue(
     pool: &PgPool,
-    official: Uuid,
+    official: AccountId,
     filter: &Filter,
     now: OffsetDateTime,
     locale: Locale,
@@ -185,9 +186,9 @@ pub async fn queue(
 pub async fn reassign(
     pool: &PgPool,
     items: &[ItemRef],
-    to: Uuid,
-    by: Uuid,
-    department: Uuid,
+    to: AccountId,
+    by: AccountId,
+    department: DepartmentId,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
     if items.is_empty() || items.len() > super::REASSIGN_MAX {

@@ -4,6 +4,7 @@
 
 use crate::db::new_id;
 use crate::grievances::store::OPEN;
+use crate::ids::{AccountId, DepartmentId, PostId, ServiceId};
 use crate::problem::{FieldError, Problem};
 use crate::work::posts::{Jurisdiction, PostForm};
 use crate::Locale;
@@ -14,10 +15,10 @@ use uuid::Uuid;
 /// A post as its department's admin sees it.
 #[derive(Clone, Debug)]
 pub struct Post {
-    pub id: Uuid,
+    pub id: PostId,
     pub title: String,
     pub jurisdiction: Jurisdiction,
-    pub holder_id: Option<Uuid>,
+    pub holder_id: Option<AccountId>,
     pub holder_name: Option<String>,
     /// The categories it handles, in the language asked for.
     pub categories: Vec<String>,
@@ -28,7 +29,11 @@ pub struct Post {
 }
 
 /// The posts of `department`, by title.
-pub async fn list(pool: &PgPool, department: Uuid, locale: Locale) -> Result<Vec<Post>, Problem> {
+pub async fn list(
+    pool: &PgPool,
+    department: DepartmentId,
+    locale: Locale,
+) -> Result<Vec<Post>, Problem> {
     type Row = (
         Uuid,
         String,
@@ -65,10 +70,10 @@ pub async fn list(pool: &PgPool, department: Uuid, locale: Locale) -> Result<Vec
         .into_iter()
         .map(
             |(id, title, wards, holder_id, holder_name, categories, open_work, ids, names)| Post {
-                id,
+                id: PostId::from(id),
                 title,
                 jurisdiction: Jurisdiction::from_column(wards),
-                holder_id,
+                holder_id: holder_id.map(Into::into),
                 holder_name,
                 categories,
                 services: ids.into_iter().zip(names).collect(),
@@ -83,10 +88,10 @@ pub async fn list(pool: &PgPool, department: Uuid, locale: Locale) -> Result<Vec
 #[tracing::instrument(name = "work::create_post", skip(pool, form))]
 pub async fn create(
     pool: &PgPool,
-    department: Uuid,
+    department: DepartmentId,
     form: &PostForm,
-    holder: Option<Uuid>,
-    by: Uuid,
+    holder: Option<AccountId>,
+    by: AccountId,
 ) -> Result<Uuid, Problem> {
     let mut tx = pool.begin().await?;
     let mut problems = Vec::new();
@@ -147,41 +152,41 @@ pub async fn create(
 #[tracing::instrument(name = "work::post_services", skip(pool, services))]
 pub async fn set_services(
     pool: &PgPool,
-    department: Uuid,
-    post: Uuid,
-    services: &[Uuid],
-    by: Uuid,
+    department: DepartmentId,
+    post: PostId,
+    services: &[ServiceId],
+    by: AccountId,
 ) -> Result<usize, Problem> {
     let mut tx = pool.begin().await?;
     let ours = sqlx::query_scalar!(
         "SELECT id FROM posts WHERE id = $1 AND department_id = $2 FOR UPDATE",
-        post,
-        department
+        post.uuid(),
+        department.uuid()
     )
     .fetch_optional(&mut *tx)
     .await?;
     if ours.is_none() {
         return Err(Problem::NotFound);
     }
-    let mut wanted = services.to_vec();
+    let mut wanted: Vec<Uuid> = services.iter().map(|s| s.uuid()).collect();
     wanted.sort();
     wanted.dedup();
     let own = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM services WHERE id = ANY($1) AND department_id = $2"#,
         &wanted,
-        department
+        department.uuid()
     )
     .fetch_one(&mut *tx)
     .await?;
     if own != wanted.len() as i64 {
         return Err(Problem::field("services", "err_post_services"));
     }
-    sqlx::query!("DELETE FROM post_services WHERE post_id = $1", post)
+    sqlx::query!("DELETE FROM post_services WHERE post_id = $1", post.uuid())
         .execute(&mut *tx)
         .await?;
     sqlx::query!(
         "INSERT INTO post_services (post_id, service_id) SELECT $1, unnest($2::uuid[])",
-        post,
+        post.uuid(),
         &wanted
     )
     .execute(&mut *tx)
@@ -202,7 +207,7 @@ pub async fn set_services(
 /// The department's services that take applications (those with a form), by name.
 pub async fn services_with_forms(
     pool: &PgPool,
-    department: Uuid,
+    department: DepartmentId,
     locale: Locale,
 ) -> Result<Vec<(Uuid, String)>, Problem> {
     let rows = sqlx::query!(
@@ -212,7 +217,7 @@ pub async fn services_with_forms(
            LEFT JOIN service_translations st ON st.service_id = s.id AND st.locale = $2
            WHERE s.department_id = $1 AND EXISTS (SELECT 1 FROM service_forms f WHERE f.service_id = s.id)
            ORDER BY se.name"#,
-        department,
+        department.uuid(),
         locale.code()
     )
     .fetch_all(pool)
@@ -226,10 +231,10 @@ pub async fn services_with_forms(
 #[tracing::instrument(name = "work::appoint", skip(pool))]
 pub async fn appoint(
     pool: &PgPool,
-    post: Uuid,
-    department: Uuid,
-    holder: Option<Uuid>,
-    by: Uuid,
+    post: PostId,
+    department: DepartmentId,
+    holder: Option<AccountId>,
+    by: AccountId,
     now: OffsetDateTime,
 ) -> Result<usize, Problem> {
     let mut tx = pool.begin().await?;
