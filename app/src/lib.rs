@@ -16,6 +16,7 @@ pub mod identity;
 pub mod layout;
 pub mod locker;
 pub mod notifications;
+pub mod payments;
 pub mod pwa;
 #[cfg(feature = "ssr")]
 pub mod request;

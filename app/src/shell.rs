@@ -2,8 +2,8 @@
 
 use crate::i18n::{t, use_locale};
 use crate::{
-    admin, applications, catalogue, certificates, dev, grievances, identity, layout, locker, pwa,
-    work,
+    admin, applications, catalogue, certificates, dev, grievances, identity, layout, locker,
+    payments, pwa, work,
 };
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
@@ -55,11 +55,15 @@ fn content_security_policy() {
     else {
         return;
     };
+    // a payment's page posts the person on to the gateway's hosted checkout
+    let gateway = use_context::<crate::request::AppState>()
+        .map(|s| s.config.payments.settings().origin().to_string())
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
          worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; \
-         object-src 'none'; form-action 'self'"
+         object-src 'none'; form-action 'self' {gateway}"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
@@ -122,6 +126,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kiosk") view=grievances::assisted::KioskPage ssr=SsrMode::Async/>
                     <Route path=path!("/work") view=work::WorkQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/verify") view=certificates::VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/payments/:id") view=payments::PaymentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/receipts/:number") view=payments::receipt::ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/offline") view=pwa::OfflinePage/>
                     <Route path=path!("/dev/messages") view=dev::DevMessagesPage ssr=SsrMode::Async/>
                 </Routes>

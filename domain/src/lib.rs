@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod locker;
 pub mod money;
 pub mod notifications;
+pub mod payments;
 pub mod place;
 pub mod problem;
 pub mod reference;

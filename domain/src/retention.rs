@@ -26,6 +26,8 @@ pub const MESSAGES: Duration = Duration::days(400);
 pub const KNOWN_DEVICES: Duration = Duration::days(400);
 pub const DRAFTS: Duration = Duration::days(90);
 pub const DIGILOCKER_TRANSACTIONS: Duration = Duration::days(1);
+/// A payment webhook's id, kept past the day the gateway goes on retrying it.
+pub const WEBHOOK_EVENTS: Duration = Duration::days(3);
 
 /// How many rows of each kind one sweep removed (or, for secrets, erased).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -136,6 +138,14 @@ pub async fn sweep(pool: &PgPool, now: OffsetDateTime) -> Result<Swept, sqlx::Er
     .execute(pool)
     .await?
     .rows_affected();
+    let transactions = transactions
+        + sqlx::query!(
+            "DELETE FROM payment_webhook_events WHERE received_at < $1",
+            now - WEBHOOK_EVENTS,
+        )
+        .execute(pool)
+        .await?
+        .rows_affected();
     Ok(Swept {
         transactions,
         drafts,

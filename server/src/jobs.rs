@@ -159,7 +159,7 @@ const DELIVERY_BATCH: i64 = 50;
 const SWEEP_BATCH: i64 = 100;
 
 /// Every job Nagarik runs today.
-pub fn nagarik(providers: Providers) -> Runner {
+pub fn nagarik(providers: Providers, gateway: domain::payments::razorpay::Razorpay) -> Runner {
     let providers = Arc::new(providers);
     Runner::new()
         // The outbox: SMS, email and push, a quarter of a second after they are written at most.
@@ -228,6 +228,24 @@ pub fn nagarik(providers: Providers) -> Runner {
                 let swept = domain::retention::sweep(&pool, now()).await?;
                 tracing::info!(?swept, "retention sweep");
                 Ok(Ran::Idle)
+            },
+        )
+        // Payments still open a minute after they began, and refunds the gateway did not answer,
+        // are asked of the gateway: nothing stays pending for ever.
+        .every(
+            "payment_reconciliation",
+            Duration::from_secs(30),
+            1,
+            move |pool, _| {
+                let gateway = gateway.clone();
+                async move {
+                    let done = domain::payments::store::reconcile(&pool, &gateway, now()).await?;
+                    Ok(if done.payments >= 20 {
+                        Ran::More
+                    } else {
+                        Ran::Idle
+                    })
+                }
             },
         )
         // Throttle counts whose window ended a day ago.

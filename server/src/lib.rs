@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod notifications;
 pub mod sandbox_gateway;
+pub mod sandbox_razorpay;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

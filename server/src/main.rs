@@ -1,11 +1,12 @@
 //! The Nagarik server binary: `nagarik [serve]` runs the web app and its workers; `migrate`,
 //! `seed`, `seed-umang` and `create-admin` are the admin commands; `sandbox-gateway` runs the
-//! stand-in SMS gateway and push service for development and tests.
+//! stand-in SMS gateway and push service, and `sandbox-razorpay` the stand-in payment gateway,
+//! for development and tests.
 
 use anyhow::Context;
 use server::{bench, seed, startup, telemetry};
 
-const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | rotate-master-key | rotate-certificate-key [OLD-KEY-VERIFIES-UNTIL YYYY-MM-DD] | demo-code | sandbox-gateway [ADDR]]";
+const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | rotate-master-key | rotate-certificate-key [OLD-KEY-VERIFIES-UNTIL YYYY-MM-DD] | demo-code | sandbox-gateway [ADDR] | sandbox-razorpay [ADDR]]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -23,6 +24,11 @@ async fn main() -> anyhow::Result<()> {
             let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3025");
             let token = std::env::var("NAGARIK_SMS_GATEWAY_TOKEN").unwrap_or_default();
             return server::sandbox_gateway::serve(addr, token).await;
+        }
+        "sandbox-razorpay" => {
+            let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3026");
+            let webhook = std::env::var("NAGARIK_RAZORPAY_WEBHOOK_URL").ok();
+            return server::sandbox_razorpay::serve(addr, webhook).await;
         }
         _ => {}
     }

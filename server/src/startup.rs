@@ -6,7 +6,7 @@ use app::{shell, App};
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -61,6 +61,8 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
         .nest("/api/v1/certificates", crate::api::certificates::routes())
         .nest("/api/v1/digilocker", crate::api::digilocker::routes())
         .route("/VERIFY", get(crate::api::certificates::capitals))
+        .route("/payments/return", post(crate::api::payments::returned))
+        .route("/api/v1/payments/webhook", post(crate::api::payments::webhook))
         .route(
             "/applications/{number}/certificate.pdf",
             get(crate::api::certificates::pdf),
@@ -232,8 +234,9 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
             .ok()
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| "in.gov.bhubaneswar".into()),
+        payments: domain::payments::razorpay::Razorpay::new(payment_gateway()),
     };
-    let jobs = crate::jobs::nagarik(providers)
+    let jobs = crate::jobs::nagarik(providers, config.payments.clone())
         .start(pool.clone(), JOB_LOOPS)
         .await?;
     let app = router(pool.clone(), options, config);
@@ -283,4 +286,31 @@ async fn shutdown_signal() {
         _ = terminate => {}
     }
     tracing::info!("told to stop: finishing the requests in flight");
+}
+
+/// The payment gateway: Razorpay's API at `NAGARIK_RAZORPAY_URL` with the city's keys
+/// (`NAGARIK_RAZORPAY_KEY_ID`, `_KEY_SECRET`, `_WEBHOOK_SECRET`); without them, the project's
+/// sandbox on this machine with its fixed test keys (said in the log, so no city goes live on it
+/// unawares).
+pub fn payment_gateway() -> domain::payments::razorpay::Settings {
+    use domain::payments::razorpay::Settings;
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    match (
+        var("NAGARIK_RAZORPAY_URL"),
+        var("NAGARIK_RAZORPAY_KEY_ID"),
+        var("NAGARIK_RAZORPAY_KEY_SECRET"),
+        var("NAGARIK_RAZORPAY_WEBHOOK_SECRET"),
+    ) {
+        (Some(url), Some(key_id), Some(key_secret), Some(webhook_secret)) => Settings {
+            url: url.trim_end_matches('/').to_string(),
+            key_id,
+            key_secret,
+            webhook_secret,
+        },
+        (url, _, _, _) => {
+            let url = url.unwrap_or_else(|| "http://127.0.0.1:3026".into());
+            tracing::warn!(%url, "payments go to the sandbox gateway with its test keys (set NAGARIK_RAZORPAY_KEY_ID, _KEY_SECRET and _WEBHOOK_SECRET to go live)");
+            Settings::sandbox(&url)
+        }
+    }
 }

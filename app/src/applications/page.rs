@@ -59,8 +59,7 @@ pub struct ApplicationView {
     /// While the department must act.
     pub due_on: Option<String>,
     pub waiting_since: Option<String>,
-    pub fee: Option<String>,
-    pub fee_paid: bool,
+    pub fee: Option<crate::payments::FeeView>,
     pub form_version: i32,
     /// (question, answer) of the fields shown; `None` once erased.
     pub answers: Option<Vec<(String, String)>>,
@@ -144,6 +143,9 @@ pub async fn application(number: String) -> Result<ApplicationView, ServerFnErro
     let appeals = super::appeals::appeals_view(&pool, &a, account.id.uuid(), l)
         .await
         .map_err(request::refuse)?;
+    let fee = crate::payments::fee_view(&pool, a.id, a.fee, a.fee_status == "paid", !staff, l)
+        .await
+        .map_err(request::refuse)?;
     let certificate = super::certificate::certificate_view(&pool, &a, &actor, l)
         .await
         .map_err(request::refuse)?;
@@ -188,8 +190,7 @@ pub async fn application(number: String) -> Result<ApplicationView, ServerFnErro
         filed_on: day(a.filed_on),
         due_on: a.status.clock_runs().then(|| day(a.due_on)),
         waiting_since: a.waiting_since.map(day),
-        fee: (a.fee.0 > 0).then(|| a.fee.to_string()),
-        fee_paid: a.fee_status == "paid",
+        fee,
         form_version: a.form_version,
         applicant: staff.then_some(a.applicant_name).flatten(),
         assignee: a.assignee_name,
@@ -300,14 +301,6 @@ fn step_form(l: Locale, number: &str, s: StepView) -> impl IntoView {
 fn ApplicationDetail(a: ApplicationView) -> impl IntoView {
     let l = use_locale();
     let title = fill(t::application_title(l), &[("number", &a.number)]);
-    let fee = a.fee.clone().map(|f| {
-        let words = if a.fee_paid {
-            t::fee_paid_note(l)
-        } else {
-            t::fee_due_note(l)
-        };
-        fill(words, &[("fee", &f)])
-    });
     let number = a.number.clone();
     view! {
         <Title text=title.clone()/>
@@ -332,7 +325,7 @@ fn ApplicationDetail(a: ApplicationView) -> impl IntoView {
             </dl>
             {a.due_on.clone().map(|d| view! { <p class="due" data-testid="due-on">{fill(t::decided_by(l), &[("date", &d)])}</p> })}
             {a.waiting_since.clone().map(|d| view! { <p class="hint">{fill(t::clock_stopped(l), &[("date", &d)])}</p> })}
-            {fee.map(|f| view! { <p>{f}</p> })}
+            {a.fee.clone().map(|f| crate::payments::fee_section(l, &a.number, f))}
             {a.asked.clone().map(|note| view! {
                 <section class="card" aria-labelledby="asked-heading">
                     <h2 id="asked-heading">{t::department_asks(l)}</h2>

@@ -41,6 +41,9 @@ pub struct Config {
     /// The issuer id DigiLocker knows the city by (`NAGARIK_DIGILOCKER_ISSUER`), the first part
     /// of each certificate's DigiLocker URI.
     pub digilocker_issuer: String,
+    /// The payment gateway (`NAGARIK_RAZORPAY_URL` and the city's keys; see
+    /// `domain::payments::razorpay`).
+    pub payments: domain::payments::razorpay::Razorpay,
 }
 
 #[derive(Clone, FromRef)]
@@ -190,7 +193,10 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
     let safe = matches!(
         *req.method(),
         http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
-    ) || req.uri().path().starts_with("/api/v1/certificates/");
+    ) || req.uri().path().starts_with("/api/v1/certificates/")
+        // the gateway's checkout posts the person back here, and its webhooks come from it: each
+        // is proven by the gateway's signature, not by a cookie
+        || matches!(req.uri().path(), "/payments/return" | "/api/v1/payments/webhook");
     if !safe {
         if let Some(origin) = req
             .headers()

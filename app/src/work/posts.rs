@@ -72,9 +72,7 @@ pub async fn posts(department: Option<String>) -> Result<PostsView, ServerFnErro
     let (departments, id) = self::department(&account, department.as_deref()).await?;
     let pool = request::pool();
     let l = request::request_locale();
-    let posts = store::list(&pool, id, l)
-        .await
-        .map_err(request::refuse)?;
+    let posts = store::list(&pool, id, l).await.map_err(request::refuse)?;
     let categories = domain::grievances::store::categories(&pool, l)
         .await
         .map_err(request::unexpected)?

@@ -159,6 +159,8 @@ pub fn event_label(kind: &str, l: Locale) -> Option<&'static str> {
         None if kind == "appeal_decided" => t::app_event_appeal_decided(l),
         None if kind == "certificate_issued" => t::app_event_certificate_issued(l),
         None if kind == "certificate_revoked" => t::app_event_certificate_revoked(l),
+        None if kind == "fee_paid" => t::app_event_fee_paid(l),
+        None if kind == "fee_refunded" => t::app_event_fee_refunded(l),
         None => return None,
     })
 }

@@ -41,16 +41,24 @@ pub enum Subject {
     /// an account's security events (`identity::store::security_log`)
     Account,
     Application,
+    /// a payment's life: started, pending, captured, failed, refunded (`payments::store`)
+    Payment,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 3] = [Subject::Grievance, Subject::Account, Subject::Application];
+    pub const ALL: [Subject; 4] = [
+        Subject::Grievance,
+        Subject::Account,
+        Subject::Application,
+        Subject::Payment,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Subject::Grievance => "grievance",
             Subject::Account => "account",
             Subject::Application => "application",
+            Subject::Payment => "payment",
         }
     }
 
@@ -61,6 +69,7 @@ impl Subject {
             // not `users`: the chain outlives a closed account
             Subject::Account => "account_chains",
             Subject::Application => "applications",
+            Subject::Payment => "payments",
         }
     }
 
@@ -70,6 +79,8 @@ impl Subject {
             Subject::Grievance => "number",
             Subject::Account => "label",
             Subject::Application => "number",
+            // a payment is known by its gateway order (none if the gateway never made one)
+            Subject::Payment => "COALESCE(order_id, id::text)",
         }
     }
 }

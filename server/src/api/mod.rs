@@ -8,6 +8,7 @@ pub mod documents;
 pub mod intake;
 pub mod my_data;
 pub mod open311;
+pub mod payments;
 pub mod photos;
 
 /// The OpenAPI 3.1 document of the JSON API (`/api/v1/openapi.json`), generated from the
@@ -18,6 +19,7 @@ pub async fn openapi() -> impl IntoResponse {
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         intake::ApiDoc::openapi()
             .merge_from(certificates::ApiDoc::openapi())
+            .merge_from(payments::ApiDoc::openapi())
             .to_pretty_json()
             .unwrap_or_default(),
     )

@@ -32,6 +32,10 @@ pub fn test_config() -> Config {
         data_key: data_key(),
         public_url: "https://nagarik.test".into(),
         digilocker_issuer: "in.gov.bhubaneswar".into(),
+        // no gateway listens here: a test that pays starts the sandbox and sets its address
+        payments: domain::payments::razorpay::Razorpay::new(
+            domain::payments::razorpay::Settings::sandbox("http://127.0.0.1:9"),
+        ),
     }
 }
 

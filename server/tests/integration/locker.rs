@@ -205,8 +205,7 @@ async fn a_locker_holds_fifty_megabytes_at_most() {
             .unwrap();
     }
     let refused =
-        domain::locker::store::add(&app.pool, &data_key(), owner, &upload, &four_mb, now)
-            .await;
+        domain::locker::store::add(&app.pool, &data_key(), owner, &upload, &four_mb, now).await;
     match refused {
         Err(domain::problem::Problem::Invalid(f)) => assert_eq!(f[0].code, "err_locker_full"),
         other => panic!("{other:?}"),

@@ -28,6 +28,7 @@ mod notifications;
 mod open311;
 mod outside;
 mod password_reset;
+mod payments;
 mod posts;
 mod retention;
 mod role_gate;

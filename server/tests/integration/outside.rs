@@ -158,3 +158,106 @@ pub async fn providers(pool: &sqlx::PgPool, gateway: &Gateway, smtp: &SmtpServer
         .await
         .unwrap()
 }
+
+/// The sandbox payment gateway (our binary's `sandbox-razorpay`), speaking Razorpay's protocol
+/// on its own port.
+pub struct PaymentGateway {
+    pub url: String,
+    _process: Child,
+}
+
+impl PaymentGateway {
+    pub async fn start() -> PaymentGateway {
+        let mut process = Command::new(env!("CARGO_BIN_EXE_nagarik"))
+            .args(["sandbox-razorpay", "127.0.0.1:0"])
+            .env_remove("DATABASE_URL")
+            .env_remove("NAGARIK_RAZORPAY_WEBHOOK_URL")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the nagarik binary runs");
+        let mut first = String::new();
+        BufReader::new(process.stdout.take().unwrap())
+            .read_line(&mut first)
+            .await
+            .unwrap();
+        let url = first
+            .trim()
+            .rsplit(' ')
+            .next()
+            .expect("the gateway says where it listens")
+            .to_string();
+        PaymentGateway {
+            url,
+            _process: process,
+        }
+    }
+
+    pub fn settings(&self) -> domain::payments::razorpay::Settings {
+        domain::payments::razorpay::Settings::sandbox(&self.url)
+    }
+
+    /// Where its webhooks go.
+    pub async fn send_webhooks_to(&self, url: &str) {
+        self.control("webhook", serde_json::json!({ "url": url }))
+            .await;
+    }
+
+    /// The next `requests` API requests are refused with 503.
+    pub async fn outage(&self, requests: u32) {
+        self.control("outage", serde_json::json!({ "requests": requests }))
+            .await;
+    }
+
+    /// Every webhook event it made, with its body, attempts and whether it was taken.
+    pub async fn events(&self) -> Vec<serde_json::Value> {
+        reqwest::get(format!("{}/sandbox/events", self.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Waits until every event it made was taken (answered 2xx).
+    pub async fn all_delivered(&self) -> Vec<serde_json::Value> {
+        for _ in 0..200 {
+            let events = self.events().await;
+            if !events.is_empty() && events.iter().all(|e| e["delivered"] == true) {
+                return events;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("webhooks not delivered: {:#?}", self.events().await);
+    }
+
+    pub async fn resend(&self, event: &str) {
+        let res = reqwest::Client::new()
+            .post(format!("{}/sandbox/events/{event}/resend", self.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 202);
+    }
+
+    /// The person's bank answers a UPI request that was left waiting.
+    pub async fn bank_answers(&self, payment: &str, approve: bool) {
+        let what = if approve { "approve" } else { "decline" };
+        let res = reqwest::Client::new()
+            .post(format!("{}/sandbox/payments/{payment}/{what}", self.url))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success());
+    }
+
+    async fn control(&self, what: &str, body: serde_json::Value) {
+        let res = reqwest::Client::new()
+            .post(format!("{}/sandbox/{what}", self.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success());
+    }
+}

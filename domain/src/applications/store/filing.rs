@@ -328,9 +328,7 @@ async fn foreign_documents(
     let mut problems = Vec::new();
     for (field, kind, answer) in documents_of(form, answers) {
         let owned = match Uuid::parse_str(answer) {
-            Ok(id) => {
-                crate::locker::store::owned_of_kind(pool, applicant, id.into(), kind).await?
-            }
+            Ok(id) => crate::locker::store::owned_of_kind(pool, applicant, id.into(), kind).await?,
             Err(_) => false,
         };
         if !owned {

@@ -7,6 +7,7 @@
 
 mod appeals;
 mod consent;
+mod fees;
 mod filing;
 mod forms;
 mod issued;
@@ -15,6 +16,7 @@ mod steps;
 
 pub use appeals::*;
 pub use consent::*;
+pub use fees::*;
 pub use filing::*;
 pub use forms::*;
 pub use issued::*;

@@ -126,7 +126,9 @@ pub async fn export(
     let applications = crate::applications::store::export_of(pool, key, account).await?;
     let documents = crate::locker::store::export_of(pool, key, account).await?;
     let certificates = crate::certificates::store::export_of(pool, account).await?;
+    let payments = crate::payments::store::export_of(pool, account).await?;
     Ok(serde_json::json!({
+        "payments": payments,
         "format": "nagarik-export/1",
         "applications": applications,
         "documents": documents,

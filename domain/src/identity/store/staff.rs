@@ -68,9 +68,7 @@ pub async fn create_account(pool: &PgPool, form: StaffForm) -> Result<NewCitizen
         if let Some(d) = form.department_id {
             facts.set("department", d);
         }
-        let by = form
-            .appointed_by
-            .map_or(By::System, By::Admin);
+        let by = form.appointed_by.map_or(By::System, By::Admin);
         security_log::record(&mut tx, user_id.into(), Event::StaffAppointed, by, facts).await?;
     }
     tx.commit().await?;
