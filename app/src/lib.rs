@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod applications;
+pub mod bookings;
 pub mod catalogue;
 pub mod certificates;
 pub mod dev;

@@ -2,8 +2,8 @@
 
 use crate::i18n::{t, use_locale};
 use crate::{
-    admin, applications, catalogue, certificates, dev, grievances, identity, layout, locker,
-    payments, pwa, work,
+    admin, applications, bookings, catalogue, certificates, dev, grievances, identity, layout,
+    locker, payments, pwa, work,
 };
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
@@ -127,6 +127,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/work") view=work::WorkQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/verify") view=certificates::VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/payments/:id") view=payments::PaymentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/book") view=bookings::FacilitiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/book/:slug") view=bookings::FacilityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings/:number") view=bookings::booking::BookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/receipts/:number") view=payments::receipt::ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/offline") view=pwa::OfflinePage/>
                     <Route path=path!("/dev/messages") view=dev::DevMessagesPage ssr=SsrMode::Async/>

@@ -248,6 +248,17 @@ pub fn nagarik(providers: Providers, gateway: domain::payments::razorpay::Razorp
                 }
             },
         )
+        // Holds of a facility's slot past their ten minutes, unpaid, free the slot (a hold whose
+        // UPI payment the bank is still deciding keeps it).
+        .every(
+            "booking_holds",
+            Duration::from_secs(30),
+            1,
+            |pool, _| async move {
+                domain::bookings::store::expire_holds(&pool, now()).await?;
+                Ok(Ran::Idle)
+            },
+        )
         // Throttle counts whose window ended a day ago.
         .every(
             "throttle_sweep",

@@ -58,7 +58,26 @@ pub async fn fee_view(
         Some(payments::State::Abandoned) => Some(t::payment_abandoned_note(l)),
         _ => None,
     };
-    let receipts = store::receipts_of(pool, Purpose::ApplicationFee, id)
+    let receipts = receipt_links(pool, Purpose::ApplicationFee, id, l).await?;
+    let waiting = latest.is_some_and(|(_, s)| s == payments::State::Pending);
+    Ok(Some(FeeView {
+        amount: fee.to_string(),
+        paid,
+        pay_key: (applicant && !paid && !waiting).then(|| domain::db::new_id().to_string()),
+        note: note.map(str::to_string),
+        receipts,
+    }))
+}
+
+/// The receipts of what was paid for one thing, as links.
+#[cfg(feature = "ssr")]
+pub async fn receipt_links(
+    pool: &sqlx::PgPool,
+    purpose: Purpose,
+    subject: uuid::Uuid,
+    l: Locale,
+) -> Result<Vec<ReceiptLink>, Problem> {
+    Ok(store::receipts_of(pool, purpose, subject)
         .await?
         .into_iter()
         .map(|r| ReceiptLink {
@@ -76,15 +95,7 @@ pub async fn fee_view(
             ),
             number: r.number,
         })
-        .collect();
-    let waiting = latest.is_some_and(|(_, s)| s == payments::State::Pending);
-    Ok(Some(FeeView {
-        amount: fee.to_string(),
-        paid,
-        pay_key: (applicant && !paid && !waiting).then(|| domain::db::new_id().to_string()),
-        note: note.map(str::to_string),
-        receipts,
-    }))
+        .collect())
 }
 
 /// Starts paying an application's fee (or finds the attempt under way for this key): the
@@ -116,6 +127,16 @@ pub async fn pay_fee(number: String, key: String) -> Result<FormResult<String>, 
         leptos_axum::redirect(&format!("/payments/{}", s.payment));
     }
     request::answer(started.map(|s| s.payment.to_string()))
+}
+
+/// What a payment is for, as a receipt and the checkout name it.
+#[cfg(feature = "ssr")]
+pub fn paid_for(purpose: Purpose, number: &str, l: Locale) -> String {
+    let words = match purpose {
+        Purpose::ApplicationFee => t::receipt_application_fee(l),
+        Purpose::Booking | Purpose::Bill => t::receipt_booking(l),
+    };
+    fill(words, &[("number", number)])
 }
 
 #[cfg(feature = "ssr")]

@@ -36,8 +36,9 @@ pub async fn receipt(number: String) -> Result<ReceiptView, ServerFnError> {
         .await
         .map_err(request::refuse)?;
     Ok(ReceiptView {
-        paid_for: fill(t::receipt_application_fee(l), &[("number", &r.paid_for)]),
-        paid_for_href: (!r.paid_for.is_empty()).then(|| format!("/applications/{}", r.paid_for)),
+        paid_for: super::paid_for(r.purpose, &r.paid_for, l),
+        paid_for_href: (!r.paid_for.is_empty())
+            .then(|| domain::payments::store::page_of(r.purpose, &r.paid_for)),
         amount: r.amount.to_string(),
         date: crate::grievances::ist(r.issued_at),
         department: r.department,

@@ -43,14 +43,17 @@ pub enum Subject {
     Application,
     /// a payment's life: started, pending, captured, failed, refunded (`payments::store`)
     Payment,
+    /// a facility's booking: held, confirmed, cancelled (`bookings::store`)
+    Booking,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 4] = [
+    pub const ALL: [Subject; 5] = [
         Subject::Grievance,
         Subject::Account,
         Subject::Application,
         Subject::Payment,
+        Subject::Booking,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +62,7 @@ impl Subject {
             Subject::Account => "account",
             Subject::Application => "application",
             Subject::Payment => "payment",
+            Subject::Booking => "booking",
         }
     }
 
@@ -70,6 +74,7 @@ impl Subject {
             Subject::Account => "account_chains",
             Subject::Application => "applications",
             Subject::Payment => "payments",
+            Subject::Booking => "bookings",
         }
     }
 
@@ -81,6 +86,7 @@ impl Subject {
             Subject::Application => "number",
             // a payment is known by its gateway order (none if the gateway never made one)
             Subject::Payment => "COALESCE(order_id, id::text)",
+            Subject::Booking => "number",
         }
     }
 }

@@ -49,6 +49,59 @@ pub async fn append(
     Ok(hash)
 }
 
+/// A step on a subject whose row keeps its head: who took it, what it was, its facts (states and
+/// references only: no words, nothing personal).
+pub struct Step<'a> {
+    pub subject: Subject,
+    pub id: Uuid,
+    /// the subject's `history_seq` and `history_head` as read under its row's lock
+    pub seq: i32,
+    pub head: Option<&'a [u8]>,
+    pub actor: Option<AccountId>,
+    pub kind: &'a str,
+    pub facts: Facts,
+    pub at: OffsetDateTime,
+}
+
+/// Appends `step` to its subject's chain and moves the head on the subject's row, in the caller's
+/// transaction (which holds the row's lock).
+pub async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    step: Step<'_>,
+) -> Result<(), sqlx::Error> {
+    let private = Private::new("", Facts::new());
+    let entry = Entry {
+        subject: step.subject,
+        subject_id: step.id,
+        seq: step.seq + 1,
+        format: super::FORMAT,
+        at: super::to_micros(step.at),
+        actor_id: step.actor.map(Uuid::from),
+        actor_kind: if step.actor.is_some() {
+            "citizen"
+        } else {
+            "system"
+        }
+        .into(),
+        kind: step.kind.into(),
+        public: true,
+        facts: step.facts,
+        digest: private.digest(),
+        private,
+    };
+    let head = append(&mut **tx, step.head, &entry).await?;
+    sqlx::query(&format!(
+        "UPDATE {} SET history_seq = $2, history_head = $3 WHERE id = $1",
+        step.subject.table()
+    ))
+    .bind(step.id)
+    .bind(step.seq + 1)
+    .bind(head)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Erases what a person wrote and the personal facts of every entry they acted in, with the
 /// salts that keyed their digests: the chains still verify, and the digests say nothing more.
 /// Returns how many entries held words.

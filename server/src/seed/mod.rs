@@ -6,6 +6,7 @@
 //! `identity` (the demo accounts) and `umang` (the benchmark's scale).
 
 mod catalogue;
+mod facilities;
 pub mod forms;
 pub mod grievances;
 mod holidays;
@@ -31,6 +32,7 @@ pub async fn demo(pool: &PgPool, data_key: &domain::sealed::DataKey) -> anyhow::
     services::seed(pool).await?;
     forms::seed(pool).await?;
     holidays::seed(pool).await?;
+    facilities::seed(pool).await?;
     grievances::seed(pool).await?;
     identity::seed(pool, data_key).await?;
     grievances::seed_posts(pool).await?;

@@ -4,6 +4,7 @@
 mod appeals;
 mod applications;
 mod assisted;
+mod bookings;
 mod catalogue;
 mod certificates;
 mod db_roles;

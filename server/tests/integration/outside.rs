@@ -10,6 +10,34 @@ use tokio::process::{Child, Command};
 
 pub const GATEWAY_TOKEN: &str = "sandbox-test-token";
 
+/// Starts one of our binary's sandboxes on a free port: its address (the first line it prints
+/// says where it listens) and its process, stopped when dropped.
+async fn sandbox(args: &[&str], env: &[(&str, &str)]) -> (String, Child) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nagarik"));
+    command
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("NAGARIK_RAZORPAY_WEBHOOK_URL")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut process = command.spawn().expect("the nagarik binary runs");
+    let mut first = String::new();
+    BufReader::new(process.stdout.take().unwrap())
+        .read_line(&mut first)
+        .await
+        .unwrap();
+    let url = first
+        .trim()
+        .rsplit(' ')
+        .next()
+        .expect("the sandbox says where it listens")
+        .to_string();
+    (url, process)
+}
+
 pub struct Gateway {
     pub url: String,
     _process: Child,
@@ -17,25 +45,11 @@ pub struct Gateway {
 
 impl Gateway {
     pub async fn start() -> Gateway {
-        let mut process = Command::new(env!("CARGO_BIN_EXE_nagarik"))
-            .args(["sandbox-gateway", "127.0.0.1:0"])
-            .env("NAGARIK_SMS_GATEWAY_TOKEN", GATEWAY_TOKEN)
-            .env_remove("DATABASE_URL")
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the nagarik binary runs");
-        let mut first = String::new();
-        BufReader::new(process.stdout.take().unwrap())
-            .read_line(&mut first)
-            .await
-            .unwrap();
-        let url = first
-            .trim()
-            .rsplit(' ')
-            .next()
-            .expect("the gateway says where it listens")
-            .to_string();
+        let (url, process) = sandbox(
+            &["sandbox-gateway", "127.0.0.1:0"],
+            &[("NAGARIK_SMS_GATEWAY_TOKEN", GATEWAY_TOKEN)],
+        )
+        .await;
         Gateway {
             url,
             _process: process,
@@ -168,25 +182,7 @@ pub struct PaymentGateway {
 
 impl PaymentGateway {
     pub async fn start() -> PaymentGateway {
-        let mut process = Command::new(env!("CARGO_BIN_EXE_nagarik"))
-            .args(["sandbox-razorpay", "127.0.0.1:0"])
-            .env_remove("DATABASE_URL")
-            .env_remove("NAGARIK_RAZORPAY_WEBHOOK_URL")
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the nagarik binary runs");
-        let mut first = String::new();
-        BufReader::new(process.stdout.take().unwrap())
-            .read_line(&mut first)
-            .await
-            .unwrap();
-        let url = first
-            .trim()
-            .rsplit(' ')
-            .next()
-            .expect("the gateway says where it listens")
-            .to_string();
+        let (url, process) = sandbox(&["sandbox-razorpay", "127.0.0.1:0"], &[]).await;
         PaymentGateway {
             url,
             _process: process,

@@ -127,8 +127,10 @@ pub async fn export(
     let documents = crate::locker::store::export_of(pool, key, account).await?;
     let certificates = crate::certificates::store::export_of(pool, account).await?;
     let payments = crate::payments::store::export_of(pool, account).await?;
+    let bookings = crate::bookings::store::export_of(pool, account).await?;
     Ok(serde_json::json!({
         "payments": payments,
+        "bookings": bookings,
         "format": "nagarik-export/1",
         "applications": applications,
         "documents": documents,

@@ -20,7 +20,7 @@ pub use refunds::*;
 
 use super::gateway::{Gateway, GatewayError, NewOrder, Observed, Order};
 use super::{step, Purpose, RefundReason, State, Step};
-use crate::history::{self, Entry, Facts, Private, Subject};
+use crate::history::{self, Facts, Subject};
 use crate::ids::{AccountId, DepartmentId};
 use crate::money::Paise;
 use crate::problem::Problem;
@@ -161,7 +161,6 @@ async fn create<G: Gateway>(
             .await?
             .ok_or(Problem::Conflict("err_payment_key"));
     }
-    let head = None;
     let facts = Facts::new()
         .with("purpose", asked.purpose.as_str())
         .with("subject", asked.subject)
@@ -170,7 +169,7 @@ async fn create<G: Gateway>(
         &mut tx,
         id,
         0,
-        head,
+        None,
         Some(asked.payer),
         "started",
         facts,
@@ -240,17 +239,13 @@ pub(super) async fn lock_by_order(
     tx: &mut Transaction<'_, Postgres>,
     order_id: &str,
 ) -> Result<Option<Locked>, Problem> {
-    Ok(sqlx::query_as!(
-        Locked,
-        r#"SELECT p.id, p.purpose AS "purpose: Purpose", p.subject_id,
-                  d.code AS department_code, p.amount_paise, p.state AS "state: State",
-                  p.history_seq, p.history_head
-           FROM payments p JOIN departments d ON d.id = p.department_id
-           WHERE p.order_id = $1 FOR UPDATE OF p"#,
-        order_id
-    )
-    .fetch_optional(&mut **tx)
-    .await?)
+    let id = sqlx::query_scalar!("SELECT id FROM payments WHERE order_id = $1", order_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match id {
+        Some(id) => Ok(Some(refunds::lock(tx, id).await?)),
+        None => Ok(None),
+    }
 }
 
 /// Applies what the gateway says of one payment of one of our orders: the one path for the
@@ -298,6 +293,11 @@ pub async fn observe<G: Gateway>(
                     .with("payment", &seen.id)
                     .with("method", seen.method.as_deref().unwrap_or(""));
                 record_on(&mut tx, &p, None, state.as_str(), facts, now).await?;
+                if state == State::Failed && p.purpose == Purpose::Booking {
+                    // a failed payment leaves the slot free for others (a later success on the
+                    // same order confirms it only if it is still free)
+                    crate::bookings::store::release(&mut tx, p.subject_id, now).await?;
+                }
                 tx.commit().await?;
                 return Ok(done(state, false));
             }
@@ -324,15 +324,15 @@ pub async fn observe<G: Gateway>(
                     );
                     return Err(Problem::unexpected("captured amount differs"));
                 }
-                let wanted = credit(&mut tx, &p, &seen, now).await?;
+                let unwanted = credit(&mut tx, &p, &seen, now).await?;
                 tx.commit().await?;
-                if !wanted {
+                if let Some(reason) = unwanted {
                     refund(
                         pool,
                         gateway,
                         p.id,
                         Paise(p.amount_paise),
-                        RefundReason::PaidTwice,
+                        reason,
                         None,
                         now,
                     )
@@ -346,13 +346,14 @@ pub async fn observe<G: Gateway>(
 }
 
 /// Credits a captured payment: its state, the ledger, its receipt and its history, and what it
-/// paid for is marked paid. Answers whether that thing still wanted paying (false: refund it).
+/// paid for is marked paid. Answers why to give it back, if that thing no longer wanted paying
+/// (a fee paid already; a hold that lapsed and lost its slot).
 async fn credit(
     tx: &mut Transaction<'_, Postgres>,
     p: &Locked,
     seen: &Observed,
     now: OffsetDateTime,
-) -> Result<bool, Problem> {
+) -> Result<Option<RefundReason>, Problem> {
     sqlx::query!(
         "UPDATE payments SET state = 'captured', gateway_payment_id = $2, method = $3,
                              failure = NULL, captured_at = $4
@@ -380,21 +381,20 @@ async fn credit(
         .with("receipt", &receipt)
         .with("amount_paise", p.amount_paise);
     record_on(tx, p, None, "captured", facts, now).await?;
-    let wanted = match p.purpose {
+    let amount = Paise(p.amount_paise);
+    Ok(match p.purpose {
         Purpose::ApplicationFee => {
-            crate::applications::store::fee_paid(
-                tx,
-                p.subject_id,
-                Paise(p.amount_paise),
-                &receipt,
-                now,
-            )
-            .await?
+            let due = crate::applications::store::fee_paid(tx, p.subject_id, amount, &receipt, now)
+                .await?;
+            (!due).then_some(RefundReason::PaidTwice)
         }
-        // bills and bookings come with their own capability
-        Purpose::Bill | Purpose::Booking => true,
-    };
-    Ok(wanted)
+        Purpose::Booking => {
+            let kept = crate::bookings::store::paid(tx, p.subject_id, &receipt, now).await?;
+            (!kept).then_some(RefundReason::NotWanted)
+        }
+        // bills come with their own capability
+        Purpose::Bill => None,
+    })
 }
 
 /// Appends an entry to the payment's history and moves its head.
@@ -410,7 +410,7 @@ pub(super) async fn record_on(
         tx,
         p.id,
         p.history_seq,
-        p.history_head.clone(),
+        p.history_head.as_deref(),
         actor,
         kind,
         facts,
@@ -424,37 +424,23 @@ async fn record(
     tx: &mut Transaction<'_, Postgres>,
     id: Uuid,
     seq: i32,
-    head: Option<Vec<u8>>,
+    head: Option<&[u8]>,
     actor: Option<AccountId>,
     kind: &str,
     facts: Facts,
-    now: OffsetDateTime,
+    at: OffsetDateTime,
 ) -> Result<(), Problem> {
-    let private = Private::new("", Facts::new());
-    let entry = Entry {
+    let step = history::store::Step {
         subject: Subject::Payment,
-        subject_id: id,
-        seq: seq + 1,
-        format: history::FORMAT,
-        at: history::to_micros(now),
-        actor_id: actor.map(Uuid::from),
-        actor_kind: if actor.is_some() { "citizen" } else { "system" }.into(),
-        kind: kind.into(),
-        public: true,
-        facts,
-        digest: private.digest(),
-        private,
-    };
-    let new_head = history::store::append(&mut **tx, head.as_deref(), &entry).await?;
-    sqlx::query!(
-        "UPDATE payments SET history_seq = $2, history_head = $3 WHERE id = $1",
         id,
-        seq + 1,
-        new_head,
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+        seq,
+        head,
+        actor,
+        kind,
+        facts,
+        at,
+    };
+    Ok(history::store::record(tx, step).await?)
 }
 
 /// Whether a webhook event with this id was taken before (empty: never; the body decides).

@@ -20,7 +20,7 @@ pub struct Receipt {
     pub amount: Paise,
     pub issued_at: OffsetDateTime,
     pub purpose: Purpose,
-    /// what was paid for, as people know it (an application's number)
+    /// what was paid for, as people know it (an application's or a booking's number)
     pub paid_for: String,
     pub department_id: DepartmentId,
     pub department: String,
@@ -53,7 +53,7 @@ pub async fn receipt(
                   COALESCE(f.gateway_refund_id, p.gateway_payment_id) AS gateway_reference,
                   u.name AS "payer_name?",
                   COALESCE(dt.name, de.name) AS "department!",
-                  a.number AS "application?",
+                  COALESCE(a.number, b.number) AS "paid_for?",
                   (SELECT o.number FROM receipts o WHERE o.payment_id = p.id AND o.refund_id IS NULL
                      AND r.refund_id IS NOT NULL) AS of_receipt
            FROM receipts r
@@ -63,6 +63,7 @@ pub async fn receipt(
            JOIN department_translations de ON de.department_id = p.department_id AND de.locale = 'en'
            LEFT JOIN department_translations dt ON dt.department_id = p.department_id AND dt.locale = $2
            LEFT JOIN applications a ON a.id = p.subject_id AND p.purpose = 'application_fee'
+           LEFT JOIN bookings b ON b.id = p.subject_id AND p.purpose = 'booking'
            WHERE r.number = $1"#,
         number,
         locale.code(),
@@ -81,7 +82,7 @@ pub async fn receipt(
         amount: Paise(r.amount_paise),
         issued_at: r.issued_at,
         purpose: r.purpose,
-        paid_for: r.application.unwrap_or_default(),
+        paid_for: r.paid_for.unwrap_or_default(),
         department_id: department,
         department: r.department,
         payer_id: payer,
@@ -209,7 +210,8 @@ mod tests {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ToPay {
     pub order: crate::payments::gateway::Order,
-    /// the application's number (what the checkout names)
+    pub purpose: Purpose,
+    /// the application's or the booking's number (what the checkout names)
     pub paid_for: String,
     /// the page of what it pays for
     pub back_to: String,
@@ -220,9 +222,10 @@ pub struct ToPay {
 pub async fn to_pay(pool: &PgPool, payer: AccountId, id: Uuid) -> Result<ToPay, Problem> {
     let p = sqlx::query!(
         r#"SELECT p.order_id, p.amount_paise, p.state AS "state: State", p.payer_id,
-                  a.number AS "application?"
+                  p.purpose AS "purpose: Purpose", COALESCE(a.number, b.number) AS "paid_for?"
            FROM payments p
            LEFT JOIN applications a ON a.id = p.subject_id AND p.purpose = 'application_fee'
+           LEFT JOIN bookings b ON b.id = p.subject_id AND p.purpose = 'booking'
            WHERE p.id = $1"#,
         id
     )
@@ -236,26 +239,38 @@ pub async fn to_pay(pool: &PgPool, payer: AccountId, id: Uuid) -> Result<ToPay, 
     let (Some(order), true) = (p.order_id, p.state.is_open()) else {
         return Err(Problem::NotFound);
     };
-    let number = p.application.unwrap_or_default();
+    let number = p.paid_for.unwrap_or_default();
     Ok(ToPay {
         order: crate::payments::gateway::Order {
             id: order,
             amount: Paise(p.amount_paise),
         },
-        back_to: format!("/applications/{number}"),
+        back_to: page_of(p.purpose, &number),
+        purpose: p.purpose,
         paid_for: number,
     })
 }
 
+/// The page of what a payment is for.
+pub fn page_of(purpose: Purpose, number: &str) -> String {
+    match purpose {
+        Purpose::ApplicationFee => format!("/applications/{number}"),
+        Purpose::Booking => format!("/bookings/{number}"),
+        Purpose::Bill => format!("/bills/{number}"),
+    }
+}
+
 /// The page of what an order pays for, where the browser goes after the checkout.
 pub async fn page_of_order(pool: &PgPool, order_id: &str) -> Result<Option<String>, Problem> {
-    Ok(sqlx::query_scalar!(
-        r#"SELECT a.number FROM payments p
-           JOIN applications a ON a.id = p.subject_id AND p.purpose = 'application_fee'
+    Ok(sqlx::query!(
+        r#"SELECT p.purpose AS "purpose: Purpose", COALESCE(a.number, b.number) AS "number!"
+           FROM payments p
+           LEFT JOIN applications a ON a.id = p.subject_id AND p.purpose = 'application_fee'
+           LEFT JOIN bookings b ON b.id = p.subject_id AND p.purpose = 'booking'
            WHERE p.order_id = $1"#,
         order_id
     )
     .fetch_optional(pool)
     .await?
-    .map(|number| format!("/applications/{number}")))
+    .map(|r| page_of(r.purpose, &r.number)))
 }
