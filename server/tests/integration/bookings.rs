@@ -258,31 +258,11 @@ async fn open_checkout(
         .text()
         .await
         .unwrap();
-    page.split("<input type=\"hidden\" ")
-        .skip(1)
-        .filter_map(|t| {
-            let name = t.split("name=\"").nth(1)?.split('"').next()?;
-            let value = t.split("value=\"").nth(1)?.split('"').next()?;
-            Some((name.to_string(), value.replace("&amp;", "&")))
-        })
-        .collect()
+    crate::outside::hidden_fields(&page)
 }
 
-async fn finish_checkout(
-    gw: &PaymentGateway,
-    mut form: Vec<(String, String)>,
-    choice: &str,
-) -> String {
-    form.push(("choice".into(), choice.into()));
-    reqwest::Client::new()
-        .post(format!("{}/v1/checkout/pay", gw.url))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+async fn finish_checkout(gw: &PaymentGateway, form: Vec<(String, String)>, choice: &str) -> String {
+    gw.pay(form, choice).await
 }
 
 #[tokio::test]

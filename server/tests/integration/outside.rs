@@ -257,3 +257,37 @@ impl PaymentGateway {
         assert!(res.status().is_success());
     }
 }
+
+/// The hidden fields of a page's forms, unescaped.
+pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    html.split("<input type=\"hidden\" ")
+        .skip(1)
+        .filter_map(|tag| {
+            let name = tag.split("name=\"").nth(1)?.split('"').next()?;
+            let value = tag.split("value=\"").nth(1)?.split('"').next()?;
+            let unescape = |s: &str| {
+                s.replace("&quot;", "\"")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&")
+            };
+            Some((unescape(name), unescape(value)))
+        })
+        .collect()
+}
+
+impl PaymentGateway {
+    /// Chooses `choice` on the checkout page whose form is `form`: the page the sandbox answers.
+    pub async fn pay(&self, mut form: Vec<(String, String)>, choice: &str) -> String {
+        form.push(("choice".into(), choice.into()));
+        reqwest::Client::new()
+            .post(format!("{}/v1/checkout/pay", self.url))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}

@@ -43,22 +43,8 @@ fn key() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// The hidden fields of a page's form.
 fn hidden(html: &str) -> Vec<(String, String)> {
-    html.split("<input type=\"hidden\" ")
-        .skip(1)
-        .filter_map(|tag| {
-            let name = tag.split("name=\"").nth(1)?.split('"').next()?;
-            let value = tag.split("value=\"").nth(1)?.split('"').next()?;
-            let unescape = |s: &str| {
-                s.replace("&quot;", "\"")
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">")
-                    .replace("&amp;", "&")
-            };
-            Some((unescape(name), unescape(value)))
-        })
-        .collect()
+    crate::outside::hidden_fields(html)
 }
 
 /// Starts paying (as the "Pay" button does): the payment's id.
