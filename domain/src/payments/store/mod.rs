@@ -54,9 +54,11 @@ pub struct Started {
 }
 
 /// Starts paying, or finds the attempt already under way for this key or this thing: a double
-/// click, a resent form and a second tab all land on one order. Refused when it is paid already
-/// (`Conflict("err_already_paid")`) or the gateway is not answering (`Conflict("err_gateway_down")`:
-/// nothing was charged; the person tries again).
+/// click, a resent form and a second tab all land on one order. Whether the thing still wants
+/// paying is its capability's to say first (`applications::store::fee_due`,
+/// `bookings::store::due`); a payment that arrives for something paid meanwhile is refunded.
+/// Refused when this key's attempt was paid (`Conflict("err_already_paid")`) or the gateway is not
+/// answering (`Conflict("err_gateway_down")`: nothing was charged; the person tries again).
 #[tracing::instrument(name = "payments::start", skip_all, fields(purpose = asked.purpose.as_str()))]
 pub async fn start<G: Gateway>(
     pool: &PgPool,
@@ -124,17 +126,6 @@ async fn create<G: Gateway>(
     asked: &Asked,
     now: OffsetDateTime,
 ) -> Result<(Uuid, Option<Order>), Problem> {
-    let already_paid = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM payments WHERE purpose = $1 AND subject_id = $2
-                           AND state = 'captured' AND purpose = 'application_fee') AS "paid!""#,
-        asked.purpose.as_str(),
-        asked.subject,
-    )
-    .fetch_one(pool)
-    .await?;
-    if already_paid {
-        return Err(Problem::Conflict("err_already_paid"));
-    }
     let id = crate::db::new_id();
     let mut tx = pool.begin().await?;
     let inserted = sqlx::query_scalar!(
