@@ -32,6 +32,8 @@ pub struct ServicePageData {
     pub handoff_url: Option<String>,
     /// It has a form: people apply here.
     pub applies_here: bool,
+    /// a booking service whose department lets facilities: booked at `/book`
+    pub books_here: bool,
     pub can_edit: bool,
 }
 
@@ -46,12 +48,17 @@ pub async fn service_page(slug: String) -> Result<Option<ServicePageData>, Serve
     let Some(s) = found.filter(|s| s.published || can_edit(s.department_id)) else {
         return Ok(None);
     };
+    let books_here = s.category_slug == "bookings"
+        && domain::bookings::store::lets_facilities(&request::pool(), s.department_id)
+            .await
+            .map_err(request::refuse)?;
     let applies_here = domain::applications::store::current_form(&request::pool(), s.id)
         .await
         .map_err(request::refuse)?
         .is_some();
     Ok(Some(s).map(|s| ServicePageData {
         applies_here,
+        books_here,
         documents: s.document_list(),
         can_edit: can_edit(s.department_id),
         handoff_url: if s.apply_mode() == store::ApplyMode::Handoff {
@@ -115,7 +122,12 @@ fn ServiceView(service: ServicePageData) -> impl IntoView {
             <p class="hint">{t::handoff_hint(l)}</p>
         }
     });
-    let apply = match (service.applies_here, handoff) {
+    let apply = match (service.applies_here || service.books_here, handoff) {
+        (true, handoff) if service.books_here => view! {
+            <p><a class="button" href="/book">{t::book_a_date(l)}</a></p>
+            {handoff}
+        }
+        .into_any(),
         (true, handoff) => view! {
             <p><a class="button" href=format!("/services/{}/apply", service.slug)>{t::apply_online(l)}</a></p>
             {handoff}

@@ -453,3 +453,26 @@ async fn the_booking_pages_server_functions_refuse_strangers() {
         (Some(false), Some(true))
     );
 }
+
+#[tokio::test]
+async fn a_booking_service_page_offers_the_calendar_and_other_services_do_not() {
+    let app = spawn_app().await;
+    let anyone = client();
+    let (status, page) = app
+        .call(
+            &anyone,
+            "catalogue/service",
+            &[("slug", "kalyan-mandap-booking")],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["books_here"], true);
+    let (_, page) = app
+        .call(
+            &anyone,
+            "catalogue/service",
+            &[("slug", "birth-certificate")],
+        )
+        .await;
+    assert_eq!(page["books_here"], false);
+}

@@ -155,3 +155,17 @@ pub async fn export_of(pool: &PgPool, booker: AccountId) -> Result<serde_json::V
             .collect(),
     ))
 }
+
+/// Whether `department` lets facilities people can book here (a booking service's page then
+/// offers its calendar).
+pub async fn lets_facilities(
+    pool: &PgPool,
+    department: crate::ids::DepartmentId,
+) -> Result<bool, Problem> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM facilities WHERE department_id = $1 AND published) AS "lets!""#,
+        department.uuid()
+    )
+    .fetch_one(pool)
+    .await?)
+}
