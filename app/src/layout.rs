@@ -157,3 +157,30 @@ pub fn LoadFailed() -> impl IntoView {
     let l = use_locale();
     view! { <p class="banner banner-error" role="alert">{t::err_unexpected(l)}</p> }
 }
+
+/// The body of a page for a signed-in person: waits for `data`, then shows it with `show`. A
+/// person not signed in is sent to sign in and back to `next`; a failure to load is said.
+pub fn for_signed_in<T, V>(
+    next: String,
+    data: OnceResource<Result<T, ServerFnError>>,
+    show: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let (next, show) = (next.clone(), show.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(v) => show(v).into_any(),
+                        Err(_) if !crate::identity::signed_in() => view! { <SignInFirst next=next/> }.into_any(),
+                        Err(_) => view! { <LoadFailed/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

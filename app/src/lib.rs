@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod applications;
+pub mod bills;
 pub mod bookings;
 pub mod catalogue;
 pub mod certificates;

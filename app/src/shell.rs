@@ -2,8 +2,8 @@
 
 use crate::i18n::{t, use_locale};
 use crate::{
-    admin, applications, bookings, catalogue, certificates, dev, grievances, identity, layout,
-    locker, payments, pwa, work,
+    admin, applications, bills, bookings, catalogue, certificates, dev, grievances, identity,
+    layout, locker, payments, pwa, work,
 };
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
@@ -128,6 +128,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify") view=certificates::VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/payments/:id") view=payments::PaymentPage ssr=SsrMode::Async/>
                     <Route path=path!("/book") view=bookings::FacilitiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bills") view=bills::BillsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bills/payments/:number") view=bills::payment::BillPaymentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bills/:biller") view=bills::consumer::ConsumerPage ssr=SsrMode::Async/>
                     <Route path=path!("/book/:slug") view=bookings::FacilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:number") view=bookings::booking::BookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/receipts/:number") view=payments::receipt::ReceiptPage ssr=SsrMode::Async/>

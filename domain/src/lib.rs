@@ -4,6 +4,7 @@
 //! sit beside them behind the `ssr` feature.
 
 pub mod applications;
+pub mod bills;
 pub mod bookings;
 pub mod catalogue;
 pub mod certificates;

@@ -159,7 +159,12 @@ const DELIVERY_BATCH: i64 = 50;
 const SWEEP_BATCH: i64 = 100;
 
 /// Every job Nagarik runs today.
-pub fn nagarik(providers: Providers, gateway: domain::payments::razorpay::Razorpay) -> Runner {
+pub fn nagarik(
+    providers: Providers,
+    gateway: domain::payments::razorpay::Razorpay,
+    billers: domain::bills::biller::Billers,
+) -> Runner {
+    let tell_gateway = gateway.clone();
     let providers = Arc::new(providers);
     Runner::new()
         // The outbox: SMS, email and push, a quarter of a second after they are written at most.
@@ -241,6 +246,24 @@ pub fn nagarik(providers: Providers, gateway: domain::payments::razorpay::Razorp
                 async move {
                     let done = domain::payments::store::reconcile(&pool, &gateway, now()).await?;
                     Ok(if done.payments >= 20 {
+                        Ran::More
+                    } else {
+                        Ran::Idle
+                    })
+                }
+            },
+        )
+        // Bill payments whose money is ours are told to their billers (again, less and less
+        // often, while a biller is down or slow); a biller's refusal is refunded.
+        .every(
+            "bill_payments",
+            Duration::from_secs(5),
+            1,
+            move |pool, _| {
+                let (billers, gateway) = (billers.clone(), tell_gateway.clone());
+                async move {
+                    let done = domain::bills::store::tell(&pool, &billers, &gateway, now()).await?;
+                    Ok(if done.confirmed + done.refused + done.later >= 20 {
                         Ran::More
                     } else {
                         Ran::Idle

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod jobs;
 pub mod metrics;
 pub mod notifications;
+pub mod sandbox_billers;
 pub mod sandbox_gateway;
 pub mod sandbox_razorpay;
 pub mod seed;

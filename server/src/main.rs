@@ -6,7 +6,7 @@
 use anyhow::Context;
 use server::{bench, seed, startup, telemetry};
 
-const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | rotate-master-key | rotate-certificate-key [OLD-KEY-VERIFIES-UNTIL YYYY-MM-DD] | demo-code | sandbox-gateway [ADDR] | sandbox-razorpay [ADDR]]";
+const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | rotate-master-key | rotate-certificate-key [OLD-KEY-VERIFIES-UNTIL YYYY-MM-DD] | demo-code | sandbox-gateway [ADDR] | sandbox-razorpay [ADDR] | sandbox-billers [ADDR]]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -24,6 +24,10 @@ async fn main() -> anyhow::Result<()> {
             let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3025");
             let token = std::env::var("NAGARIK_SMS_GATEWAY_TOKEN").unwrap_or_default();
             return server::sandbox_gateway::serve(addr, token).await;
+        }
+        "sandbox-billers" => {
+            let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3027");
+            return server::sandbox_billers::serve(addr).await;
         }
         "sandbox-razorpay" => {
             let addr = args.get(1).map(String::as_str).unwrap_or("127.0.0.1:3026");

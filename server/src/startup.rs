@@ -235,8 +235,9 @@ pub async fn serve(pool: PgPool) -> anyhow::Result<()> {
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| "in.gov.bhubaneswar".into()),
         payments: domain::payments::razorpay::Razorpay::new(payment_gateway()),
+        billers: billers(),
     };
-    let jobs = crate::jobs::nagarik(providers, config.payments.clone())
+    let jobs = crate::jobs::nagarik(providers, config.payments.clone(), config.billers.clone())
         .start(pool.clone(), JOB_LOOPS)
         .await?;
     let app = router(pool.clone(), options, config);
@@ -286,6 +287,20 @@ async fn shutdown_signal() {
         _ = terminate => {}
     }
     tracing::info!("told to stop: finishing the requests in flight");
+}
+
+/// The billers: each at `NAGARIK_BILLERS_URL`/{its code} (default the sandbox billers on this
+/// machine), or at `NAGARIK_BILLER_WATCO_URL`, `_TPCODL_URL`, `_BMC_HOLDING_TAX_URL` where set.
+pub fn billers() -> domain::bills::biller::Billers {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let base = var("NAGARIK_BILLERS_URL").unwrap_or_else(|| {
+        tracing::warn!("bills come from the sandbox billers (set NAGARIK_BILLERS_URL to go live)");
+        "http://127.0.0.1:3027".into()
+    });
+    domain::bills::biller::Billers::at(&base, |b| {
+        let code = b.code().to_ascii_uppercase().replace('-', "_");
+        var(&format!("NAGARIK_BILLER_{code}_URL"))
+    })
 }
 
 /// The payment gateway: Razorpay's API at `NAGARIK_RAZORPAY_URL` with the city's keys

@@ -34,6 +34,8 @@ pub struct ServicePageData {
     pub applies_here: bool,
     /// a booking service whose department lets facilities: booked at `/book`
     pub books_here: bool,
+    /// a bill's service: paid at `/bills`
+    pub pays_here: bool,
     pub can_edit: bool,
 }
 
@@ -59,6 +61,9 @@ pub async fn service_page(slug: String) -> Result<Option<ServicePageData>, Serve
     Ok(Some(s).map(|s| ServicePageData {
         applies_here,
         books_here,
+        pays_here: domain::bills::BillerId::ALL
+            .iter()
+            .any(|b| b.service() == s.slug),
         documents: s.document_list(),
         can_edit: can_edit(s.department_id),
         handoff_url: if s.apply_mode() == store::ApplyMode::Handoff {
@@ -122,7 +127,15 @@ fn ServiceView(service: ServicePageData) -> impl IntoView {
             <p class="hint">{t::handoff_hint(l)}</p>
         }
     });
-    let apply = match (service.applies_here || service.books_here, handoff) {
+    let apply = match (
+        service.applies_here || service.books_here || service.pays_here,
+        handoff,
+    ) {
+        (true, handoff) if service.pays_here => view! {
+            <p><a class="button" href="/bills">{t::bills_pay_here(l)}</a></p>
+            {handoff}
+        }
+        .into_any(),
         (true, handoff) if service.books_here => view! {
             <p><a class="button" href="/book">{t::book_a_date(l)}</a></p>
             {handoff}

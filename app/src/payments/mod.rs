@@ -134,7 +134,8 @@ pub async fn pay_fee(number: String, key: String) -> Result<FormResult<String>, 
 pub fn paid_for(purpose: Purpose, number: &str, l: Locale) -> String {
     let words = match purpose {
         Purpose::ApplicationFee => t::receipt_application_fee(l),
-        Purpose::Booking | Purpose::Bill => t::receipt_booking(l),
+        Purpose::Booking => t::receipt_booking(l),
+        Purpose::Bill => t::receipt_bill(l),
     };
     fill(words, &[("number", number)])
 }

@@ -44,6 +44,9 @@ pub struct Config {
     /// The payment gateway (`NAGARIK_RAZORPAY_URL` and the city's keys; see
     /// `domain::payments::razorpay`).
     pub payments: domain::payments::razorpay::Razorpay,
+    /// The billers bills are fetched from and payments told to (`NAGARIK_BILLERS_URL`; see
+    /// `domain::bills::biller`).
+    pub billers: domain::bills::biller::Billers,
 }
 
 #[derive(Clone, FromRef)]

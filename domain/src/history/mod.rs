@@ -45,15 +45,18 @@ pub enum Subject {
     Payment,
     /// a facility's booking: held, confirmed, cancelled (`bookings::store`)
     Booking,
+    /// a bill's payment: paying, paid, confirmed or refused by the biller (`bills::store`)
+    BillPayment,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 5] = [
+    pub const ALL: [Subject; 6] = [
         Subject::Grievance,
         Subject::Account,
         Subject::Application,
         Subject::Payment,
         Subject::Booking,
+        Subject::BillPayment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Subject {
             Subject::Application => "application",
             Subject::Payment => "payment",
             Subject::Booking => "booking",
+            Subject::BillPayment => "bill_payment",
         }
     }
 
@@ -75,6 +79,7 @@ impl Subject {
             Subject::Application => "applications",
             Subject::Payment => "payments",
             Subject::Booking => "bookings",
+            Subject::BillPayment => "bill_payments",
         }
     }
 
@@ -86,7 +91,7 @@ impl Subject {
             Subject::Application => "number",
             // a payment is known by its gateway order (none if the gateway never made one)
             Subject::Payment => "COALESCE(order_id, id::text)",
-            Subject::Booking => "number",
+            Subject::Booking | Subject::BillPayment => "number",
         }
     }
 }

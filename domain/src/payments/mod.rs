@@ -152,6 +152,8 @@ pub enum RefundReason {
     NotWanted,
     /// a booking cancelled under its facility's rules
     Cancelled,
+    /// the biller would not take a bill's payment
+    BillerRefused,
 }
 
 impl RefundReason {
@@ -161,6 +163,7 @@ impl RefundReason {
             RefundReason::PaidTwice => "paid_twice",
             RefundReason::NotWanted => "not_wanted",
             RefundReason::Cancelled => "cancelled",
+            RefundReason::BillerRefused => "biller_refused",
         }
     }
     pub fn parse(s: &str) -> Option<RefundReason> {
@@ -169,6 +172,7 @@ impl RefundReason {
             "paid_twice" => Some(RefundReason::PaidTwice),
             "not_wanted" => Some(RefundReason::NotWanted),
             "cancelled" => Some(RefundReason::Cancelled),
+            "biller_refused" => Some(RefundReason::BillerRefused),
             _ => None,
         }
     }

@@ -36,6 +36,8 @@ pub fn test_config() -> Config {
         payments: domain::payments::razorpay::Razorpay::new(
             domain::payments::razorpay::Settings::sandbox("http://127.0.0.1:9"),
         ),
+        // nor a biller: a test of bills starts the sandbox billers
+        billers: domain::bills::biller::Billers::at("http://127.0.0.1:9", |_| None),
     }
 }
 

@@ -4,6 +4,7 @@
 mod appeals;
 mod applications;
 mod assisted;
+mod bills;
 mod bookings;
 mod catalogue;
 mod certificates;

@@ -291,3 +291,58 @@ impl PaymentGateway {
             .unwrap()
     }
 }
+
+/// The sandbox billers (`nagarik sandbox-billers`), as their own process.
+pub struct SandboxBillers {
+    pub url: String,
+    _process: Child,
+}
+
+impl SandboxBillers {
+    pub async fn start() -> SandboxBillers {
+        let (url, process) = sandbox(&["sandbox-billers", "127.0.0.1:0"], &[]).await;
+        SandboxBillers {
+            url,
+            _process: process,
+        }
+    }
+
+    pub fn billers(&self) -> domain::bills::biller::Billers {
+        domain::bills::biller::Billers::at(&self.url, |_| None)
+    }
+
+    async fn control(&self, what: &str, body: serde_json::Value) {
+        let res = reqwest::Client::new()
+            .post(format!("{}/sandbox/{what}", self.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success());
+    }
+
+    /// The biller's next `requests` requests are answered 503.
+    pub async fn outage(&self, biller: &str, requests: u32) {
+        self.control(
+            "outage",
+            serde_json::json!({ "biller": biller, "requests": requests }),
+        )
+        .await;
+    }
+
+    /// Each of the biller's answers takes `ms`.
+    pub async fn delay(&self, biller: &str, ms: u64) {
+        self.control("delay", serde_json::json!({ "biller": biller, "ms": ms }))
+            .await;
+    }
+
+    /// The payments the billers were told of.
+    pub async fn told(&self) -> Vec<serde_json::Value> {
+        reqwest::get(format!("{}/sandbox/payments", self.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}

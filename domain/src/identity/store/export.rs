@@ -128,7 +128,9 @@ pub async fn export(
     let certificates = crate::certificates::store::export_of(pool, account).await?;
     let payments = crate::payments::store::export_of(pool, account).await?;
     let bookings = crate::bookings::store::export_of(pool, account).await?;
+    let bills = crate::bills::store::export_of(pool, account).await?;
     Ok(serde_json::json!({
+        "bills": bills,
         "payments": payments,
         "bookings": bookings,
         "format": "nagarik-export/1",

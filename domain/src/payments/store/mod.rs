@@ -383,8 +383,10 @@ async fn credit(
             let kept = crate::bookings::store::paid(tx, p.subject_id, &receipt, now).await?;
             (!kept).then_some(RefundReason::NotWanted)
         }
-        // bills come with their own capability
-        Purpose::Bill => None,
+        Purpose::Bill => {
+            let wanted = crate::bills::store::paid(tx, p.subject_id, &receipt, now).await?;
+            (!wanted).then_some(RefundReason::PaidTwice)
+        }
     })
 }
 

@@ -53,7 +53,7 @@ pub async fn receipt(
                   COALESCE(f.gateway_refund_id, p.gateway_payment_id) AS gateway_reference,
                   u.name AS "payer_name?",
                   COALESCE(dt.name, de.name) AS "department!",
-                  COALESCE(a.number, b.number) AS "paid_for?",
+                  COALESCE(a.number, b.number, bp.number) AS "paid_for?",
                   (SELECT o.number FROM receipts o WHERE o.payment_id = p.id AND o.refund_id IS NULL
                      AND r.refund_id IS NOT NULL) AS of_receipt
            FROM receipts r
@@ -64,6 +64,7 @@ pub async fn receipt(
            LEFT JOIN department_translations dt ON dt.department_id = p.department_id AND dt.locale = $2
            LEFT JOIN applications a ON a.id = p.subject_id AND p.purpose = 'application_fee'
            LEFT JOIN bookings b ON b.id = p.subject_id AND p.purpose = 'booking'
+           LEFT JOIN bill_payments bp ON bp.id = p.subject_id AND p.purpose = 'bill'
            WHERE r.number = $1"#,
         number,
         locale.code(),
@@ -222,10 +223,11 @@ pub struct ToPay {
 pub async fn to_pay(pool: &PgPool, payer: AccountId, id: Uuid) -> Result<ToPay, Problem> {
     let p = sqlx::query!(
         r#"SELECT p.order_id, p.amount_paise, p.state AS "state: State", p.payer_id,
-                  p.purpose AS "purpose: Purpose", COALESCE(a.number, b.number) AS "paid_for?"
+                  p.purpose AS "purpose: Purpose", COALESCE(a.number, b.number, bp.number) AS "paid_for?"
            FROM payments p
            LEFT JOIN applications a ON a.id = p.subject_id AND p.purpose = 'application_fee'
            LEFT JOIN bookings b ON b.id = p.subject_id AND p.purpose = 'booking'
+           LEFT JOIN bill_payments bp ON bp.id = p.subject_id AND p.purpose = 'bill'
            WHERE p.id = $1"#,
         id
     )
@@ -256,17 +258,18 @@ pub fn page_of(purpose: Purpose, number: &str) -> String {
     match purpose {
         Purpose::ApplicationFee => format!("/applications/{number}"),
         Purpose::Booking => format!("/bookings/{number}"),
-        Purpose::Bill => format!("/bills/{number}"),
+        Purpose::Bill => format!("/bills/payments/{number}"),
     }
 }
 
 /// The page of what an order pays for, where the browser goes after the checkout.
 pub async fn page_of_order(pool: &PgPool, order_id: &str) -> Result<Option<String>, Problem> {
     Ok(sqlx::query!(
-        r#"SELECT p.purpose AS "purpose: Purpose", COALESCE(a.number, b.number) AS "number!"
+        r#"SELECT p.purpose AS "purpose: Purpose", COALESCE(a.number, b.number, bp.number) AS "number!"
            FROM payments p
            LEFT JOIN applications a ON a.id = p.subject_id AND p.purpose = 'application_fee'
            LEFT JOIN bookings b ON b.id = p.subject_id AND p.purpose = 'booking'
+           LEFT JOIN bill_payments bp ON bp.id = p.subject_id AND p.purpose = 'bill'
            WHERE p.order_id = $1"#,
         order_id
     )
