@@ -62,6 +62,10 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> Ro
         .nest("/api/v1/digilocker", crate::api::digilocker::routes())
         .route("/VERIFY", get(crate::api::certificates::capitals))
         .route("/payments/return", post(crate::api::payments::returned))
+        .route(
+            "/receipts/{number}/receipt.pdf",
+            get(crate::api::payments::receipt_pdf),
+        )
         .route("/api/v1/payments/webhook", post(crate::api::payments::webhook))
         .route(
             "/applications/{number}/certificate.pdf",

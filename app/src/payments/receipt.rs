@@ -117,6 +117,7 @@ fn receipt_view(l: Locale, r: ReceiptView) -> impl IntoView {
             {r.of_receipt.clone().map(|o| view! {
                 <p><a href=format!("/receipts/{o}")>{fill(t::receipt_of_payment(l), &[("number", &o)])}</a></p>
             })}
+            <p><a href=format!("/receipts/{}/receipt.pdf", r.number) download data-testid="receipt-pdf">{t::receipt_pdf_link(l)}</a></p>
             <p class="hint">{t::receipt_kept_note(l)}</p>
         </article>
     }

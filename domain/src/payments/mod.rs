@@ -19,6 +19,8 @@ pub mod gateway;
 #[cfg(feature = "ssr")]
 pub mod razorpay;
 #[cfg(feature = "ssr")]
+pub mod receipt_pdf;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 /// What a payment is for. Its `subject_id` is the row of that thing.

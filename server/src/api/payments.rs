@@ -178,3 +178,62 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
     tags((name = "payments", description = "What the payment gateway tells the city"))
 )]
 pub struct ApiDoc;
+
+#[derive(serde::Deserialize)]
+pub struct PdfQuery {
+    /// `en`, `or` or `hi`; the reader's own when absent
+    lang: Option<String>,
+}
+
+/// `GET /receipts/{number}/receipt.pdf`: a receipt as a PDF in the reader's language beside
+/// English, to those who may read it (its payer, its department, a city admin; anyone else: not
+/// found).
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<app::request::Caller>,
+    axum::Extension(locale): axum::Extension<domain::Locale>,
+    axum::extract::Path(number): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<PdfQuery>,
+) -> Response {
+    use axum::http::header;
+    let locale = q
+        .lang
+        .as_deref()
+        .and_then(domain::Locale::from_code)
+        .unwrap_or(locale);
+    let Some(account) = caller.account else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let Ok(number) = domain::reference::parse(domain::payments::RECEIPT_PREFIX, &number) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let r = match store::receipt(&state.pool, &account.actor(), &number, locale).await {
+        Ok(r) => r,
+        Err(p) => return ApiError::from(p).into_response(),
+    };
+    let printable = domain::payments::receipt_pdf::Printable {
+        paid_for: app::payments::paid_for(r.purpose, &r.paid_for, locale),
+        method: r
+            .method
+            .as_deref()
+            .map(|m| app::payments::receipt::method_label(m, locale).to_string()),
+        date: app::grievances::ist(r.issued_at),
+        link: format!("{}/receipts/{}", state.config.public_url, r.number),
+        receipt: &r,
+    };
+    match domain::payments::receipt_pdf::render(&printable, locale) {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}.pdf\"", r.number),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".into()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(p) => ApiError::from(p).into_response(),
+    }
+}

@@ -245,6 +245,32 @@ async fn a_water_bill_paid_in_full_is_told_to_watco_once_and_then_shows_nothing_
         .await;
     assert_eq!(view["standing"], "nothing_due");
     assert_eq!(view["payments"][0]["number"], number.as_str());
+    // the receipt as a PDF, in the reader's language beside English, to the payer and WATCO
+    let receipt = page["receipts"][0]["number"].as_str().unwrap().to_string();
+    let pdf_path = format!("/receipts/{receipt}/receipt.pdf");
+    let res = w.app.page(&c, &pdf_path).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&res.bytes().await.unwrap());
+    for words in [
+        receipt.as_str(),
+        "₹412",
+        "Water Corporation of Odisha",
+        number.as_str(),
+    ] {
+        assert!(text.contains(words), "{words} not in {text}");
+    }
+    let odia = w.app.page(&c, &format!("{pdf_path}?lang=or")).await;
+    let odia = pdf_text(&odia.bytes().await.unwrap());
+    // poppler spaces some Odia vowel signs apart: compared without spaces
+    let odia: String = odia.split_whitespace().collect();
+    assert!(odia.contains("ରସିଦ") && odia.contains(&receipt), "{odia}");
+    let watco = w.app.signed_in("9000000005").await;
+    assert_eq!(w.app.page(&watco, &pdf_path).await.status(), 200);
+    let bmc = w.app.signed_in(BMC_OFFICIAL).await;
+    assert_eq!(w.app.page(&bmc, &pdf_path).await.status(), 404);
+    assert_eq!(w.app.page(&client(), &pdf_path).await.status(), 401);
+
     // the export carries the link and the payment
     let export: Value = c
         .get(format!("{}/me/data.json", w.app.base))
@@ -464,4 +490,18 @@ async fn a_slow_biller_is_waited_for_and_its_holding_tax_paid_in_part() {
         )
         .await;
     assert_eq!(view["current"]["amount"], "₹2,240");
+}
+
+/// The text poppler reads out of a PDF (`./dev test` installs poppler-utils).
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("receipt-{}", uuid::Uuid::now_v7()));
+    std::fs::write(&dir, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&dir)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    let _ = std::fs::remove_file(&dir);
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
