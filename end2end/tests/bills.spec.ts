@@ -17,14 +17,14 @@ test('a water bill is linked, paid through the sandbox checkout, confirmed by WA
   // a number the wrong length, then one WATCO does not know: said at the field, what was typed kept
   await hydrated(citizen);
   await citizen.getByLabel('Biller').selectOption({ label: 'WATCO water' });
-  await citizen.getByLabel('Consumer number').fill('12345');
+  await citizen.getByRole('textbox', { name: 'Consumer number' }).fill('12345');
   await citizen.getByTestId('link-bill').click();
   await expect(citizen.locator('#consumer-error')).toHaveText('A WATCO consumer number has 10 digits.');
-  await citizen.getByLabel('Consumer number').fill('1999999999');
+  await citizen.getByRole('textbox', { name: 'Consumer number' }).fill('1999999999');
   await citizen.getByTestId('link-bill').click();
   await expect(citizen.locator('#consumer-error')).toHaveText('The biller does not know this number. Check it against your bill.');
-  await expect(citizen.getByLabel('Consumer number')).toHaveValue('1999999999');
-  await citizen.getByLabel('Consumer number').fill('1000000001');
+  await expect(citizen.getByRole('textbox', { name: 'Consumer number' })).toHaveValue('1999999999');
+  await citizen.getByRole('textbox', { name: 'Consumer number' }).fill('1000000001');
   await citizen.getByLabel(/Name it/).fill('Home');
   await citizen.getByTestId('link-bill').click();
 

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod bench_payments;
 pub mod jobs;
 pub mod metrics;
 pub mod notifications;

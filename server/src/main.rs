@@ -6,7 +6,7 @@
 use anyhow::Context;
 use server::{bench, seed, startup, telemetry};
 
-const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | rotate-master-key | rotate-certificate-key [OLD-KEY-VERIFIES-UNTIL YYYY-MM-DD] | demo-code | sandbox-gateway [ADDR] | sandbox-razorpay [ADDR] | sandbox-billers [ADDR]]";
+const USAGE: &str = "usage: nagarik [serve | migrate | data-key | seed | seed-umang | bench-search | bench-payments [GATEWAY_URL] | create-admin NAME MOBILE PASSWORD | api-key CHANNEL [LABEL] | audit-check [ANCHOR] | audit-anchor | rotate-master-key | rotate-certificate-key [OLD-KEY-VERIFIES-UNTIL YYYY-MM-DD] | demo-code | sandbox-gateway [ADDR] | sandbox-razorpay [ADDR] | sandbox-billers [ADDR]]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -55,6 +55,13 @@ async fn main() -> anyhow::Result<()> {
             seed::demo(&pool, &startup::data_key()?).await
         }
         "bench-search" => bench::search(&pool).await,
+        "bench-payments" => {
+            let gateway = args
+                .get(1)
+                .map(String::as_str)
+                .unwrap_or("http://127.0.0.1:3026");
+            server::bench_payments::run(&pool, gateway).await
+        }
         "seed-umang" => {
             migrate(&pool).await?;
             seed::umang_scale(&pool, &startup::data_key()?).await
